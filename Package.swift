@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "gwc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gwc", targets: ["gwc"]),
+        .library(name: "GatewayIR", targets: ["GatewayIR"]),
+        .library(name: "GatewayCompiler", targets: ["GatewayCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libyaml and jansson come from the system (Debian libyaml-dev, libjansson-dev).
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"]), .brew(["jansson"])]),
+        .target(name: "GatewayIR", swiftSettings: strictSettings),
+        .target(
+            name: "GatewayCompiler",
+            dependencies: ["GatewayIR", "CYAML", "CJansson"],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "gwc",
+            dependencies: [
+                "GatewayCompiler", "GatewayIR",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayCompilerTests",
+            dependencies: ["GatewayCompiler", "GatewayIR"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+    ]
+)

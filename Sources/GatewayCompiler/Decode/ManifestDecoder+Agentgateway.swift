@@ -1,0 +1,160 @@
+import GatewayIR
+
+extension ManifestDecoder {
+    static let backendKinds = ["ai", "static", "dynamicForwardProxy", "mcp", "aws", "a2a"]
+    static let providerKeys = LLMProvider.Kind.allCases.map(\.rawValue)
+
+    mutating func decodeBackend(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> AgentgatewayBackend {
+        let spec = root["spec"]
+        let object = "AgentgatewayBackend \(meta.namespace)/\(meta.name)"
+        let setKinds = Self.backendKinds.filter { reader.has(spec, $0) }
+        var kind = AgentgatewayBackend.Kind.invalid
+        if setKinds.count != 1 {
+            report(exclusive("spec", options: Self.backendKinds, set: setKinds, at: reader.location(spec ?? root), object: object))
+        } else if setKinds[0] == "ai", let ai = spec?["ai"] {
+            kind = decodeAI(ai, reader: reader, object: object)
+        } else if setKinds[0] == "static", let node = spec?["static"] {
+            kind = .static(host: reader.string(node, "host"), port: reader.int(node, "port"), unixPath: reader.string(node, "unixPath"))
+        } else {
+            kind = .other(setKinds[0])
+        }
+        return AgentgatewayBackend(meta: meta, kind: kind, policies: decodeBackendPolicies(spec?["policies"], reader: reader, object: object))
+    }
+
+    private mutating func decodeAI(_ ai: Node, reader: NodeReader, object: String) -> AgentgatewayBackend.Kind {
+        let set = ["provider", "groups"].filter { reader.has(ai, $0) }
+        guard set.count == 1 else {
+            report(exclusive("spec.ai", options: ["provider", "groups"], set: set, at: reader.location(ai), object: object))
+            return .invalid
+        }
+        if let provider = ai["provider"] {
+            guard let decoded = decodeProvider(provider, path: "spec.ai.provider", reader: reader, object: object) else { return .invalid }
+            return .ai(AIBackend(provider: decoded, groups: []))
+        }
+        var groups: [[LLMProvider]] = []
+        for (groupIndex, group) in reader.items(ai, "groups").enumerated() {
+            var providers: [LLMProvider] = []
+            for (index, node) in reader.items(group, "providers").enumerated() {
+                let path = "spec.ai.groups[\(groupIndex)].providers[\(index)]"
+                guard var provider = decodeProvider(node, path: path, reader: reader, object: object) else { return .invalid }
+                provider.name = reader.string(node, "name")
+                provider.policies = node["policies"].map { decodeBackendPolicies($0, reader: reader, object: object) }
+                providers.append(provider)
+            }
+            groups.append(providers)
+        }
+        return .ai(AIBackend(provider: nil, groups: groups))
+    }
+
+    private mutating func decodeProvider(_ node: Node, path: String, reader: NodeReader, object: String) -> LLMProvider? {
+        let set = Self.providerKeys.filter { reader.has(node, $0) }
+        guard set.count == 1, let kind = LLMProvider.Kind(rawValue: set[0]) else {
+            report(exclusive(path, options: Self.providerKeys, set: set, at: reader.location(node), object: object))
+            return nil
+        }
+        let body = node[set[0]]
+        return LLMProvider(
+            kind: kind, model: reader.string(body, "model"), host: reader.string(node, "host"), port: reader.int(node, "port"),
+            path: reader.string(node, "path"), pathPrefix: reader.string(node, "pathPrefix"),
+            formats: reader.items(body, "formats").compactMap { reader.string($0, "type") }, location: reader.location(node))
+    }
+
+    mutating func decodeBackendPolicies(_ node: Node?, reader: NodeReader, object: String) -> BackendPolicies {
+        guard let node, !node.isNull else { return BackendPolicies() }
+        var policies = BackendPolicies()
+        if let auth = node["auth"], !auth.isNull {
+            let forms = ["key", "secretRef", "passthrough", "aws", "azure", "gcp", "oauthTokenExchange", "crossAppAccess", "jwtSign"]
+            let set = forms.filter { reader.has(auth, $0) }
+            if set.count > 1 {
+                report(exclusive("policies.auth", options: forms, set: set, at: reader.location(auth), object: object, atMostOne: true))
+            }
+            switch set.first {
+            case "secretRef":
+                let ref = auth["secretRef"]
+                policies.auth = BackendAuth(source: .secretRef(name: reader.string(ref, "name") ?? "", key: reader.string(ref, "key")), location: reader.location(ref))
+            case "key":
+                policies.auth = BackendAuth(source: .inline(SecretValue(reader.string(auth, "key") ?? "")), location: reader.location(auth["key"]))
+            case "passthrough":
+                policies.auth = BackendAuth(source: .passthrough, location: reader.location(auth))
+            case let other?:
+                policies.auth = BackendAuth(source: .other(other), location: reader.location(auth))
+            case nil:
+                break
+            }
+        }
+        let ai = node["ai"]
+        policies.aiRoutes = reader.entries(ai?["routes"]).map { AIRoute(pathSuffix: $0.key.text, routeType: $0.value.scalarText ?? "") }
+        if let guardNode = ai?["promptGuard"], !guardNode.isNull {
+            func rules(_ key: String) -> [PromptGuard.RegexRule] {
+                reader.items(guardNode, key).compactMap { item in
+                    guard let regex = item["regex"] else { return nil }
+                    return PromptGuard.RegexRule(
+                        matches: reader.strings(regex, "matches"), builtins: reader.strings(regex, "builtins"),
+                        action: reader.string(regex, "action") ?? "Mask", rejectStatus: reader.int(item["response"], "statusCode"),
+                        rejectMessage: reader.string(item["response"], "message"))
+                }
+            }
+            policies.promptGuard = PromptGuard(request: rules("request"), response: rules("response"))
+        }
+        policies.requestTimeout = reader.string(node["http"], "requestTimeout")
+        return policies
+    }
+
+    mutating func decodePolicy(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> AgentgatewayPolicy {
+        let spec = root["spec"]
+        let object = "AgentgatewayPolicy \(meta.namespace)/\(meta.name)"
+        let targets = reader.items(spec, "targetRefs").map { node in
+            AgentgatewayPolicy.TargetRef(
+                group: reader.string(node, "group") ?? "", kind: reader.string(node, "kind") ?? "", name: reader.string(node, "name") ?? "",
+                sectionName: reader.string(node, "sectionName"), location: reader.location(node))
+        }
+        var traffic: AgentgatewayPolicy.Traffic?
+        if let node = spec?["traffic"], !node.isNull {
+            var decoded = AgentgatewayPolicy.Traffic()
+            for limit in reader.items(node["rateLimit"], "local") {
+                let requests = reader.int(limit, "requests"), tokens = reader.int(limit, "tokens")
+                if (requests == nil) == (tokens == nil) {
+                    report(exclusive(
+                        "traffic.rateLimit.local[]", options: ["requests", "tokens"], set: [requests.map { _ in "requests" }, tokens.map { _ in "tokens" }].compactMap { $0 },
+                        at: reader.location(limit), object: object))
+                }
+                decoded.localRateLimits.append(.init(requests: requests, tokens: tokens, unit: reader.string(limit, "unit") ?? "", burst: reader.int(limit, "burst")))
+            }
+            if let apiKey = node["apiKeyAuthentication"], !apiKey.isNull {
+                decoded.apiKeyAuthentication = .init(
+                    mode: reader.string(apiKey, "mode") ?? "Strict", secretName: reader.string(apiKey["secretRef"], "name"),
+                    secretSelector: apiKey["secretSelector"].map { reader.stringMap($0["matchLabels"]) })
+            }
+            decoded.jwtAuthentication = reader.has(node, "jwtAuthentication")
+            decoded.basicAuthentication = reader.has(node, "basicAuthentication")
+            decoded.requestTimeout = reader.string(node["timeouts"], "request")
+            if let retry = node["retry"], !retry.isNull {
+                decoded.retry = .init(attempts: reader.int(retry, "attempts"), codes: reader.strings(retry, "codes").compactMap { Int($0) }, backoff: reader.string(retry, "backoff"))
+            }
+            if let cors = node["cors"], !cors.isNull {
+                decoded.cors = .init(
+                    allowOrigins: reader.strings(cors, "allowOrigins"), allowMethods: reader.strings(cors, "allowMethods"),
+                    allowHeaders: reader.strings(cors, "allowHeaders"), exposeHeaders: reader.strings(cors, "exposeHeaders"),
+                    maxAge: reader.int(cors, "maxAge"), allowCredentials: reader.bool(cors, "allowCredentials"))
+            }
+            traffic = decoded
+        }
+        let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodeBackendPolicies($0, reader: reader, object: object) }
+        if traffic == nil, backend == nil, !reader.has(spec, "frontend") {
+            report(Diagnostic(
+                .invalidPolicy, "AgentgatewayPolicy sets none of `frontend`, `traffic` and `backend`", at: reader.location(spec ?? root),
+                fix: "add the policy settings under `traffic:` or `backend:`", object: object))
+        }
+        return AgentgatewayPolicy(meta: meta, targetRefs: targets, hasTargetSelectors: reader.has(spec, "targetSelectors"), traffic: traffic, backend: backend)
+    }
+
+    func exclusive(_ path: String, options: [String], set: [String], at location: SourceLocation, object: String, atMostOne: Bool = false) -> Diagnostic {
+        let message = set.isEmpty
+            ? "`\(path)` sets none of \(options.joined(separator: ", ")); exactly one is required"
+            : "`\(path)` sets \(set.joined(separator: " and ")); \(atMostOne ? "at most" : "exactly") one of \(options.joined(separator: ", ")) is allowed"
+        return Diagnostic(
+            .exclusiveFields, message, at: location,
+            fix: set.isEmpty ? "add one of: \(options.joined(separator: ", "))" : "keep one of \(set.joined(separator: ", ")) and remove the others",
+            condition: "Accepted=False/TranslationError", object: object)
+    }
+}

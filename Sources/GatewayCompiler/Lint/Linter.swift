@@ -1,0 +1,70 @@
+import GatewayIR
+
+/// The lint pipeline: read inputs, parse, decode, analyse. Pure apart from reading files.
+public struct Linter {
+    public var options: LintOptions
+
+    public init(options: LintOptions = LintOptions()) { self.options = options }
+
+    /// Lints files already in memory.
+    public func lint(_ files: [SourceFile], readFailures: [InputCollector.ReadFailure] = []) -> LintResult {
+        var diagnostics: [Diagnostic] = readFailures.map {
+            Diagnostic(.unreadableInput, "\($0.path): \($0.reason)", at: SourceLocation(file: $0.path, line: 0, column: 0))
+        }
+        var documents: [Document] = []
+        let loader = SourceLoader()
+        for file in files {
+            let loaded = loader.load(file)
+            documents.append(contentsOf: loaded.documents)
+            diagnostics.append(contentsOf: loaded.diagnostics)
+        }
+        let decoded = ManifestDecoder.decode(documents, defaultNamespace: options.defaultNamespace)
+        diagnostics.append(contentsOf: decoded.diagnostics)
+        let index = ResourceIndex(decoded.resources)
+        diagnostics.append(contentsOf: index.duplicates)
+
+        var gatewayAPI = GatewayAPIAnalyzer(index: index, options: options)
+        gatewayAPI.run()
+        diagnostics.append(contentsOf: gatewayAPI.diagnostics)
+        var agentgateway = AgentgatewayAnalyzer(index: index, report: gatewayAPI.report)
+        agentgateway.run()
+        diagnostics.append(contentsOf: agentgateway.diagnostics)
+        let report = agentgateway.report
+        var secrets = SecretChecker(index: index)
+        secrets.run()
+        diagnostics.append(contentsOf: secrets.diagnostics)
+        var clientAuth = ClientAuthChecker(index: index, report: report)
+        clientAuth.run()
+        diagnostics.append(contentsOf: clientAuth.diagnostics)
+        var hermes = HermesChecker(index: index, report: report, environment: options.environment)
+        hermes.run()
+        diagnostics.append(contentsOf: hermes.diagnostics)
+
+        return LintResult(
+            files: files, resources: decoded.resources, index: index, status: report, diagnostics: Array(Set(diagnostics)).sorted(),
+            documentCount: decoded.documentCount, objectCount: decoded.objectCount)
+    }
+
+    /// Reads the operands (files, directories, `-`) and lints them.
+    public func lint(paths: [String]) -> LintResult {
+        let collected = InputCollector().collect(paths)
+        return lint(collected.files, readFailures: collected.failures)
+    }
+}
+
+public struct LintResult: Sendable {
+    public var files: [SourceFile]
+    public var resources: ResourceSet
+    public var index: ResourceIndex
+    public var status: StatusReport
+    public var diagnostics: [Diagnostic]
+    public var documentCount: Int
+    public var objectCount: Int
+
+    public func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var skippedObjectCount: Int { resources.skippedKinds.values.reduce(0, +) }
+
+    /// The file a diagnostic points into, for source snippets.
+    public func file(named path: String) -> SourceFile? { files.first { $0.path == path } }
+}

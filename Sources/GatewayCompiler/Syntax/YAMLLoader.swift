@@ -1,0 +1,246 @@
+import CYAML
+import GatewayIR
+
+/// Reads YAML streams into `Document`s with libyaml's event parser. The tree is built with an
+/// explicit stack, so nesting depth is bounded by `LoadLimits`, never by the call stack; aliases
+/// are expanded under a node budget, so an alias bomb is an error and not a hang.
+public struct YAMLLoader {
+    public var limits: LoadLimits
+
+    public init(limits: LoadLimits = .standard) { self.limits = limits }
+
+    public func load(_ file: SourceFile) -> (documents: [Document], diagnostics: [Diagnostic]) {
+        var builder = TreeBuilder(file: file, limits: limits)
+        guard !file.bytes.isEmpty else { return ([], []) }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            return ([], [Diagnostic(.unreadableInput, "libyaml could not allocate a parser", at: builder.location(Mark(line: 1, column: 1)))])
+        }
+        defer { yaml_parser_delete(&parser) }
+        file.bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            yaml_parser_set_input_string(&parser, base, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    builder.fail(with: parserError(&parser, file: file))
+                    return
+                }
+                let done = event.type == YAML_STREAM_END_EVENT
+                builder.handle(&event)
+                yaml_event_delete(&event)
+                if done || builder.stopped { return }
+            }
+        }
+        return (builder.documents, builder.diagnostics)
+    }
+
+    private func parserError(_ parser: inout yaml_parser_t, file: SourceFile) -> Diagnostic {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if parser.error == YAML_READER_ERROR {
+            let location = file.location(ofByteOffset: parser.problem_offset)
+            if problem.contains("UTF-8") || problem.contains("UTF-16") {
+                return Diagnostic(
+                    .invalidEncoding, "input is not valid UTF-8 (\(problem) at byte \(parser.problem_offset))", at: location,
+                    fix: "save the file as UTF-8; Kubernetes and Hermes read only UTF-8")
+            }
+            return Diagnostic(.yamlSyntax, "\(problem) at byte \(parser.problem_offset)", at: location)
+        }
+        let mark = parser.problem_mark
+        let location = SourceLocation(file: file.path, line: mark.line + 1, column: mark.column + 1)
+        var notes: [DiagnosticNote] = []
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let contextMark = parser.context_mark
+            let contextLocation = SourceLocation(file: file.path, line: contextMark.line + 1, column: contextMark.column + 1)
+            notes.append(DiagnosticNote(context, at: contextLocation))
+        }
+        if let offset = file.byteOffset(line: location.line, column: location.column), offset < file.bytes.count,
+            file.bytes[offset] == 0x09 || problem.contains("tab")
+        {
+            return Diagnostic(
+                .tabIndentation, "tab character where YAML expects spaces", at: location, notes: notes,
+                fix: "indent with spaces; YAML does not allow tabs for indentation")
+        }
+        var fix: String?
+        if problem.contains("expected key") || problem.contains("mapping values are not allowed") || problem.contains("expected <block end>") {
+            fix = "check this line's indentation against the lines around it; siblings must start in the same column"
+        }
+        return Diagnostic(.yamlSyntax, problem, at: location, notes: notes, fix: fix)
+    }
+}
+
+/// Builds nodes from events. A value type driven by `YAMLLoader`.
+private struct TreeBuilder {
+    enum FrameKind { case mapping, sequence }
+    struct Frame {
+        var kind: FrameKind
+        var mark: Mark
+        var anchor: String?
+        var entries: [MappingEntry] = []
+        var items: [Node] = []
+        var pendingKey: Scalar?
+        var keySet: Set<String>?
+        var size = 1
+    }
+
+    let file: SourceFile
+    let limits: LoadLimits
+    var documents: [Document] = []
+    var diagnostics: [Diagnostic] = []
+    var stopped = false
+
+    private var stack: [Frame] = []
+    private var anchors: [String: (node: Node, size: Int)] = [:]
+    private var root: Node?
+    private var documentMark = Mark(line: 1, column: 1)
+    private var documentIndex = 0
+    private var expanded = 0
+
+    init(file: SourceFile, limits: LoadLimits) {
+        self.file = file
+        self.limits = limits
+    }
+
+    func location(_ mark: Mark) -> SourceLocation {
+        SourceLocation(file: file.path, line: Int(mark.line), column: Int(mark.column))
+    }
+
+    mutating func fail(with diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        stopped = true
+    }
+
+    mutating func handle(_ event: inout yaml_event_t) {
+        let mark = Mark(line: Int32(clamping: event.start_mark.line + 1), column: Int32(clamping: event.start_mark.column + 1))
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            stack.removeAll()
+            anchors.removeAll()
+            root = nil
+            documentMark = mark
+        case YAML_DOCUMENT_END_EVENT:
+            if root == nil {
+                diagnostics.append(Diagnostic(
+                    .emptyDocument, "document \(documentIndex + 1) of this file is empty", at: location(documentMark),
+                    fix: "remove the empty document (an extra `---`), or ignore this warning"))
+            }
+            documents.append(Document(file: file, index: documentIndex, root: root, mark: documentMark))
+            documentIndex += 1
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let text = data.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self) } ?? ""
+            var plain = data.style == YAML_PLAIN_SCALAR_STYLE || data.style == YAML_ANY_SCALAR_STYLE
+            if let tag = data.tag, String(cString: tag) == "tag:yaml.org,2002:str" { plain = false }
+            let node = Node.scalar(Scalar(text: text, isPlain: plain, mark: mark))
+            if let anchor = data.anchor { anchors[String(cString: anchor)] = (node, 1) }
+            add(node, size: 1, at: mark)
+        case YAML_ALIAS_EVENT:
+            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            guard let target = anchors[name] else {
+                fail(with: Diagnostic(.unsupportedYAML, "alias *\(name) names no anchor defined before it", at: location(mark)))
+                return
+            }
+            expanded += target.size
+            if expanded > limits.maxAliasExpansion {
+                fail(with: Diagnostic(
+                    .aliasExpansion,
+                    "aliases in this file expand to more than \(limits.maxAliasExpansion) nodes (a \"billion laughs\" document?)",
+                    at: location(mark), fix: "write the repeated values out, or use fewer nested aliases"))
+                return
+            }
+            add(target.node, size: target.size, at: mark)
+        case YAML_SEQUENCE_START_EVENT:
+            push(Frame(kind: .sequence, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+        case YAML_MAPPING_START_EVENT:
+            push(Frame(kind: .mapping, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return }
+            let node: Node
+            switch frame.kind {
+            case .sequence: node = .sequence(frame.items, frame.mark)
+            case .mapping: node = .mapping(Self.applyMergeKeys(frame.entries), frame.mark)
+            }
+            if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
+            add(node, size: frame.size, at: frame.mark)
+        default:
+            break
+        }
+    }
+
+    private mutating func push(_ frame: Frame) {
+        guard stack.count < limits.maxDepth else {
+            fail(with: Diagnostic(
+                .nestingTooDeep, "nesting deeper than \(limits.maxDepth) levels", at: location(frame.mark),
+                fix: "flatten the structure; no Kubernetes object or Hermes config nests this deep"))
+            return
+        }
+        stack.append(frame)
+    }
+
+    private mutating func add(_ node: Node, size: Int, at mark: Mark) {
+        guard !stack.isEmpty else {
+            root = node
+            return
+        }
+        let top = stack.count - 1
+        stack[top].size += size
+        switch stack[top].kind {
+        case .sequence:
+            stack[top].items.append(node)
+        case .mapping:
+            guard let key = stack[top].pendingKey else {
+                guard case .scalar(let scalar) = node else {
+                    diagnostics.append(Diagnostic(
+                        .unsupportedYAML, "a mapping key must be a plain value, not \(node.shapeName)", at: location(mark),
+                        fix: "use a string key"))
+                    stack[top].pendingKey = Scalar(text: "", isPlain: false, mark: mark)
+                    return
+                }
+                if isDuplicate(scalar, in: &stack[top]) {
+                    let first = stack[top].entries.first { $0.key.text == scalar.text }
+                    diagnostics.append(Diagnostic(
+                        .duplicateKey, "duplicate key \"\(scalar.text)\"", at: location(mark),
+                        notes: first.map { [DiagnosticNote("first defined here", at: location($0.key.mark))] } ?? [],
+                        fix: "keep one of the two; Kubernetes keeps the last one, other tools the first"))
+                }
+                stack[top].pendingKey = scalar
+                return
+            }
+            stack[top].pendingKey = nil
+            if let existing = stack[top].entries.firstIndex(where: { $0.key.text == key.text }), key.text != "<<" {
+                // Keep the last value, as the Kubernetes API server does.
+                stack[top].entries[existing] = MappingEntry(key: key, value: node)
+            } else {
+                stack[top].entries.append(MappingEntry(key: key, value: node))
+            }
+        }
+    }
+
+    private func isDuplicate(_ key: Scalar, in frame: inout Frame) -> Bool {
+        if key.text == "<<" && key.isPlain { return false }
+        if frame.keySet == nil && frame.entries.count < 12 {
+            return frame.entries.contains { $0.key.text == key.text }
+        }
+        if frame.keySet == nil { frame.keySet = Set(frame.entries.map(\.key.text)) }
+        return !(frame.keySet?.insert(key.text).inserted ?? true)
+    }
+
+    /// YAML 1.1 merge keys (`<<: *defaults`), which Kubernetes' YAML reader also honours.
+    private static func applyMergeKeys(_ entries: [MappingEntry]) -> [MappingEntry] {
+        guard entries.contains(where: { $0.key.text == "<<" && $0.key.isPlain }) else { return entries }
+        var result = entries.filter { !($0.key.text == "<<" && $0.key.isPlain) }
+        var present = Set(result.map(\.key.text))
+        for entry in entries where entry.key.text == "<<" && entry.key.isPlain {
+            var sources: [Node] = []
+            switch entry.value {
+            case .mapping: sources = [entry.value]
+            case .sequence(let items, _): sources = items
+            case .scalar: break
+            }
+            for case .mapping(let merged, _) in sources {
+                for item in merged where present.insert(item.key.text).inserted { result.append(item) }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,150 @@
+/// `agentgateway.dev/v1alpha1` AgentgatewayBackend.
+public struct AgentgatewayBackend: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case ai(AIBackend)
+        case `static`(host: String?, port: Int?, unixPath: String?)
+        /// `mcp`, `a2a`, `aws` or `dynamicForwardProxy`: accepted, not routed by gwc yet.
+        case other(String)
+        /// None or several of the exclusive fields were set; a diagnostic says which.
+        case invalid
+    }
+
+    public var meta: ObjectMeta
+    public var kind: Kind
+    public var policies: BackendPolicies
+
+    public init(meta: ObjectMeta, kind: Kind, policies: BackendPolicies) {
+        self.meta = meta
+        self.kind = kind
+        self.policies = policies
+    }
+
+    public var key: ObjectKey { ObjectKey(group: APIGroup.agentgateway, kind: "AgentgatewayBackend", namespace: meta.namespace, name: meta.name) }
+}
+
+public struct AIBackend: Sendable, Hashable {
+    /// Set when `ai.provider` is used.
+    public var provider: LLMProvider?
+    /// Priority groups of named providers (`ai.groups`), earliest first.
+    public var groups: [[LLMProvider]]
+    public init(provider: LLMProvider?, groups: [[LLMProvider]]) {
+        self.provider = provider
+        self.groups = groups
+    }
+
+    /// Every provider of the backend, in priority order.
+    public var allProviders: [LLMProvider] { (provider.map { [$0] } ?? []) + groups.flatMap { $0 } }
+}
+
+/// One LLM provider, with its overrides. `name` is set for group members.
+public struct LLMProvider: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case openai, azureopenai, azure, anthropic, gemini, vertexai, bedrock, custom
+    }
+    public var name: String?
+    public var kind: Kind
+    /// Model override: when set, it replaces the model of every request.
+    public var model: String?
+    public var host: String?
+    public var port: Int?
+    public var path: String?
+    public var pathPrefix: String?
+    /// Request formats a `custom` provider accepts (`Completions`, `Messages`, ...).
+    public var formats: [String]
+    public var policies: BackendPolicies?
+    public var location: SourceLocation
+
+    public init(
+        name: String? = nil, kind: Kind, model: String?, host: String? = nil, port: Int? = nil, path: String? = nil,
+        pathPrefix: String? = nil, formats: [String] = [], policies: BackendPolicies? = nil, location: SourceLocation
+    ) {
+        self.name = name
+        self.kind = kind
+        self.model = model
+        self.host = host
+        self.port = port
+        self.path = path
+        self.pathPrefix = pathPrefix
+        self.formats = formats
+        self.policies = policies
+        self.location = location
+    }
+
+    /// The request formats the provider speaks natively.
+    public var nativeFormats: Set<String> {
+        switch kind {
+        case .anthropic: return ["Messages", "AnthropicTokenCount"]
+        case .custom: return formats.isEmpty ? ["Completions"] : Set(formats)
+        default: return ["Completions", "Responses", "Embeddings"]
+        }
+    }
+}
+
+/// `spec.policies` of a backend and `spec.backend` of an AgentgatewayPolicy.
+public struct BackendPolicies: Sendable, Hashable {
+    public var auth: BackendAuth?
+    /// `policies.ai.routes`: path suffix to route type, in the order written.
+    public var aiRoutes: [AIRoute]
+    public var promptGuard: PromptGuard?
+    public var requestTimeout: String?
+
+    public init(auth: BackendAuth? = nil, aiRoutes: [AIRoute] = [], promptGuard: PromptGuard? = nil, requestTimeout: String? = nil) {
+        self.auth = auth
+        self.aiRoutes = aiRoutes
+        self.promptGuard = promptGuard
+        self.requestTimeout = requestTimeout
+    }
+}
+
+public struct AIRoute: Sendable, Hashable {
+    public var pathSuffix: String
+    public var routeType: String
+    public init(pathSuffix: String, routeType: String) {
+        self.pathSuffix = pathSuffix
+        self.routeType = routeType
+    }
+}
+
+public struct BackendAuth: Sendable, Hashable {
+    public enum Source: Sendable, Hashable {
+        /// A Secret key; `key` nil means the default `Authorization`.
+        case secretRef(name: String, key: String?)
+        case inline(SecretValue)
+        case passthrough
+        /// Cloud identities (`aws`, `azure`, `gcp`, ...) that gwc does not resolve.
+        case other(String)
+    }
+    public var source: Source
+    public var location: SourceLocation
+    public init(source: Source, location: SourceLocation) {
+        self.source = source
+        self.location = location
+    }
+
+    /// The Secret data key read for `secretRef` when none is named.
+    public static let defaultSecretKey = "Authorization"
+}
+
+public struct PromptGuard: Sendable, Hashable {
+    public struct RegexRule: Sendable, Hashable {
+        public var matches: [String]
+        public var builtins: [String]
+        /// `Mask` (the default) or `Reject`.
+        public var action: String
+        public var rejectStatus: Int?
+        public var rejectMessage: String?
+        public init(matches: [String], builtins: [String], action: String, rejectStatus: Int?, rejectMessage: String?) {
+            self.matches = matches
+            self.builtins = builtins
+            self.action = action
+            self.rejectStatus = rejectStatus
+            self.rejectMessage = rejectMessage
+        }
+    }
+    public var request: [RegexRule]
+    public var response: [RegexRule]
+    public init(request: [RegexRule], response: [RegexRule]) {
+        self.request = request
+        self.response = response
+    }
+}

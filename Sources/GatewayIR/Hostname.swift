@@ -1,0 +1,47 @@
+/// Gateway API hostname semantics: exact names and a single leading `*.` wildcard label, which
+/// matches one or more labels (`*.example.com` matches `a.b.example.com`, not `example.com`).
+public enum Hostname {
+    /// Whether a concrete host (no port, lower case) matches a pattern.
+    public static func matches(pattern: String, host: String) -> Bool {
+        if pattern.hasPrefix("*.") {
+            let suffix = pattern.dropFirst(1)  // ".example.com"
+            return host.count > suffix.count && host.hasSuffix(suffix)
+        }
+        return pattern == host
+    }
+
+    /// The hostnames both a listener and a route accept, or nil when they share none.
+    /// An empty result list means "no restriction" (neither side names a hostname).
+    public static func intersect(listener: String?, route: [String]) -> [String]? {
+        guard let listener else { return route }
+        if route.isEmpty { return [listener] }
+        let shared = route.compactMap { intersect(listener, $0) }
+        return shared.isEmpty ? nil : shared
+    }
+
+    /// The narrower of two patterns when one contains the other.
+    public static func intersect(_ a: String, _ b: String) -> String? {
+        if a == b { return a }
+        let aWild = a.hasPrefix("*."), bWild = b.hasPrefix("*.")
+        switch (aWild, bWild) {
+        case (false, false): return nil
+        case (true, false): return matches(pattern: a, host: b) ? b : nil
+        case (false, true): return matches(pattern: b, host: a) ? a : nil
+        case (true, true):
+            if matches(pattern: a, host: String(b.dropFirst(2))) || b.hasSuffix(String(a.dropFirst(1))) { return b }
+            if a.hasSuffix(String(b.dropFirst(1))) { return a }
+            return nil
+        }
+    }
+
+    /// Strips a `:port` suffix and lower-cases, as matching requires.
+    public static func normalize(hostHeader: String) -> String {
+        var host = Substring(hostHeader)
+        if host.hasPrefix("[") {
+            if let close = host.firstIndex(of: "]") { host = host[...close] }
+        } else if let colon = host.lastIndex(of: ":"), host[host.index(after: colon)...].allSatisfy(\.isNumber) {
+            host = host[..<colon]
+        }
+        return host.lowercased()
+    }
+}

@@ -1,0 +1,17 @@
+/// Every object gwc decoded from its inputs, in the order met. Lookups go through `ResourceIndex`.
+public struct ResourceSet: Sendable, Hashable {
+    public var gatewayClasses: [GatewayClass] = []
+    public var gateways: [Gateway] = []
+    public var httpRoutes: [HTTPRoute] = []
+    public var referenceGrants: [ReferenceGrant] = []
+    public var secrets: [Secret] = []
+    public var services: [Service] = []
+    public var namespaces: [Namespace] = []
+    public var backends: [AgentgatewayBackend] = []
+    public var policies: [AgentgatewayPolicy] = []
+    public var hermesConfigs: [HermesConfig] = []
+    /// Objects of kinds gwc does not model, by `apiVersion/kind`, with a count.
+    public var skippedKinds: [String: Int] = [:]
+
+    public init() {}
+}

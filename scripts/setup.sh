@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system libraries and tools gwc needs, when they are missing.
+set -euo pipefail
+missing=()
+pkg-config --exists yaml-0.1 2>/dev/null || missing+=(libyaml-dev)
+pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
