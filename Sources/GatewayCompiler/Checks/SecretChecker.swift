@@ -6,6 +6,13 @@ struct SecretChecker {
     var diagnostics: [Diagnostic] = []
 
     mutating func run() {
+        // Empty values that a backend reads are reported by the backend check, with the reference.
+        var referenced = Set<String>()
+        for backend in index.resources.backends {
+            if case .secretRef(let name, let key)? = backend.policies.auth?.source {
+                referenced.insert("\(backend.meta.namespace)/\(name)/\(key ?? BackendAuth.defaultSecretKey)")
+            }
+        }
         for secret in index.resources.secrets {
             let object = "Secret \(secret.meta.namespace)/\(secret.meta.name)"
             for key in secret.values.keys.sorted() {
@@ -21,7 +28,7 @@ struct SecretChecker {
                         fix: variable ? "the heredoc was quoted or the variable unset; create the Secret with `kubectl create secret generic \(secret.meta.name) --from-literal=\(key)=...`"
                             : "put the real value there, or create the Secret from your secret manager",
                         object: object))
-                } else if value.isBlank && !secret.meta.name.isEmpty && secret.type != "kubernetes.io/service-account-token" {
+                } else if value.isBlank && !referenced.contains("\(secret.meta.namespace)/\(secret.meta.name)/\(key)") && secret.type != "kubernetes.io/service-account-token" {
                     diagnostics.append(Diagnostic(.placeholderSecret, "Secret key \"\(key)\" is empty", at: location, fix: "fill in the value or remove the key", object: object))
                 }
             }

@@ -119,7 +119,8 @@ private struct TreeBuilder {
             root = nil
             documentMark = mark
         case YAML_DOCUMENT_END_EVENT:
-            if root == nil {
+            if root?.isNull ?? true {
+                root = nil
                 diagnostics.append(Diagnostic(
                     .emptyDocument, "document \(documentIndex + 1) of this file is empty", at: location(documentMark),
                     fix: "remove the empty document (an extra `---`), or ignore this warning"))
