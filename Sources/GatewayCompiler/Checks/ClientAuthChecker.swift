@@ -11,6 +11,13 @@ struct ClientAuthChecker {
     static let exposureAnnotation = "gwc.dev/exposure"
 
     mutating func run() {
+        // Routes and Gateways that some policy authenticates clients on, computed once.
+        var authenticated = Set<ObjectKey>()
+        for policy in index.resources.policies where policy.traffic?.authenticatesClients == true {
+            for target in policy.targetRefs where target.kind == "HTTPRoute" || target.kind == "Gateway" {
+                authenticated.insert(ObjectKey(group: APIGroup.gateway, kind: target.kind, namespace: policy.meta.namespace, name: target.name))
+            }
+        }
         var warned = Set<ObjectKey>()
         for attachment in report.attachments {
             guard !warned.contains(attachment.route), let route = index.routes[attachment.route], let gateway = index.gateways[attachment.gateway],
@@ -20,7 +27,7 @@ struct ClientAuthChecker {
                       let backend = index.backends[ref.target(defaultNamespace: route.meta.namespace)], case .ai = backend.kind else { return false }
                 return true
             }
-            guard !aiBackends.isEmpty, !isLANOnly(listener, gateway: gateway), !authenticated(route: route, gateway: gateway) else { continue }
+            guard !aiBackends.isEmpty, !isLANOnly(listener, gateway: gateway), !authenticated.contains(route.key), !authenticated.contains(gateway.key) else { continue }
             warned.insert(route.key)
             diagnostics.append(Diagnostic(
                 .openAIRouteWithoutAuth,
@@ -36,15 +43,5 @@ struct ClientAuthChecker {
         if gateway.meta.annotations[Self.exposureAnnotation] == "lan" { return true }
         guard let hostname = listener.hostname else { return false }
         return Self.lanSuffixes.contains { hostname.hasSuffix($0) }
-    }
-
-    private func authenticated(route: HTTPRoute, gateway: Gateway) -> Bool {
-        index.resources.policies.contains { policy in
-            guard policy.traffic?.authenticatesClients == true else { return false }
-            return policy.targetRefs.contains { target in
-                (target.kind == "HTTPRoute" && target.name == route.meta.name && policy.meta.namespace == route.meta.namespace)
-                    || (target.kind == "Gateway" && target.name == gateway.meta.name && policy.meta.namespace == gateway.meta.namespace)
-            }
-        }
     }
 }

@@ -82,16 +82,34 @@ extension GatewayAPIAnalyzer {
 
     /// Why an Exact or PathPrefix value is invalid, or nil. Rules from the HTTPRoute CRD's CEL.
     static func pathProblem(_ value: String) -> String? {
-        if !value.hasPrefix("/") { return "it must start with /" }
-        if value.contains("//") { return "it must not contain //" }
-        if value.contains("/./") || value.contains("/../") || value.hasSuffix("/.") || value.hasSuffix("/..") { return "it must not contain /./ or /../ segments" }
-        if value.lowercased().contains("%2f") { return "it must not contain an encoded slash (%2F)" }
-        if value.contains("#") { return "it must not contain #" }
-        if value.utf8.count > 1024 { return "it is longer than 1024 characters" }
-        let allowed = Set("-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._~!$&'()*+,;=:@%")
-        if let bad = value.first(where: { !allowed.contains($0) }) { return "the character \"\(bad)\" is not allowed" }
+        let bytes = Array(value.utf8)
+        func has(_ pattern: String) -> Bool {
+            let needle = Array(pattern.utf8)
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                if bytes[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            }
+            return false
+        }
+        func ends(_ suffix: String) -> Bool { bytes.count >= suffix.utf8.count && bytes.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        if bytes.first != 0x2F { return "it must start with /" }
+        if has("//") { return "it must not contain //" }
+        if has("/./") || has("/../") || ends("/.") || ends("/..") { return "it must not contain /./ or /../ segments" }
+        if has("%2f") || has("%2F") { return "it must not contain an encoded slash (%2F)" }
+        if bytes.contains(0x23) { return "it must not contain #" }
+        if bytes.count > 1024 { return "it is longer than 1024 characters" }
+        if let bad = value.utf8.first(where: { !pathBytes[Int($0)] }) {
+            return "the character \"\(Character(Unicode.Scalar(bad)))\" is not allowed" + (bad >= 0x80 ? " (percent-encode non-ASCII text)" : "")
+        }
         return nil
     }
+
+    /// Bytes a path value may contain, from the CRD's pattern.
+    private static let pathBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._~!$&'()*+,;=:@%".utf8 { table[Int(byte)] = true }
+        return table
+    }()
 
     /// Resolves every backendRef (and mirror) of a route. All problems are reported; the
     /// condition carries the last one, as controllers do.

@@ -222,16 +222,28 @@ struct GatewayAPIAnalyzer {
         }
     }
 
+    /// RFC 1123 name in lower case, with an optional leading `*.`; IP addresses are not allowed.
     func checkHostnameSyntax(_ hostname: String) -> Bool {
-        let body = hostname.hasPrefix("*.") ? String(hostname.dropFirst(2)) : hostname
-        guard !body.isEmpty, hostname.count <= 253 else { return false }
-        let labels = body.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return false }  // IP addresses are not allowed
-        return labels.allSatisfy { label in
-            guard let first = label.first, let last = label.last, label.count <= 63 else { return false }
-            let allowed = label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-            return allowed && first != "-" && last != "-"
+        var bytes = Array(hostname.utf8)
+        if bytes.starts(with: [0x2A, 0x2E]) { bytes.removeFirst(2) }
+        guard !bytes.isEmpty, hostname.utf8.count <= 253 else { return false }
+        var labelLength = 0, allDigits = true, previous: UInt8 = 0x2E
+        for byte in bytes {
+            switch byte {
+            case 0x2E:
+                if labelLength == 0 || previous == 0x2D { return false }
+                labelLength = 0
+            case 0x61...0x7A, 0x30...0x39, 0x2D:
+                if labelLength == 0 && byte == 0x2D { return false }
+                if byte > 0x39 || byte == 0x2D { allDigits = false }
+                labelLength += 1
+                if labelLength > 63 { return false }
+            default:
+                return false
+            }
+            previous = byte
         }
+        return labelLength > 0 && previous != 0x2D && !allDigits
     }
 
     private mutating func checkHostname(_ hostname: String, at location: SourceLocation, object: String) {

@@ -15,6 +15,11 @@ public struct ResourceIndex: Sendable {
 
     public init(_ resources: ResourceSet) {
         self.resources = resources
+        gateways.reserveCapacity(resources.gateways.count)
+        routes.reserveCapacity(resources.httpRoutes.count)
+        secrets.reserveCapacity(resources.secrets.count)
+        services.reserveCapacity(resources.services.count)
+        backends.reserveCapacity(resources.backends.count)
         func insert<T>(_ items: [T], key: (T) -> ObjectKey, meta: (T) -> ObjectMeta, into table: inout [ObjectKey: T], duplicates: inout [Diagnostic]) {
             for item in items {
                 let itemKey = key(item)

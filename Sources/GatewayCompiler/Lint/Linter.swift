@@ -11,14 +11,7 @@ public struct Linter {
         var diagnostics: [Diagnostic] = readFailures.map {
             Diagnostic(.unreadableInput, "\($0.path): \($0.reason)", at: SourceLocation(file: $0.path, line: 0, column: 0))
         }
-        var documents: [Document] = []
-        let loader = SourceLoader()
-        for file in files {
-            let loaded = loader.load(file)
-            documents.append(contentsOf: loaded.documents)
-            diagnostics.append(contentsOf: loaded.diagnostics)
-        }
-        let decoded = ManifestDecoder.decode(documents, defaultNamespace: options.defaultNamespace)
+        let decoded = ParallelLoader.decode(files, defaultNamespace: options.defaultNamespace)
         diagnostics.append(contentsOf: decoded.diagnostics)
         let index = ResourceIndex(decoded.resources)
         diagnostics.append(contentsOf: index.duplicates)
@@ -41,7 +34,7 @@ public struct Linter {
         diagnostics.append(contentsOf: hermes.diagnostics)
 
         return LintResult(
-            files: files, resources: decoded.resources, index: index, status: report, diagnostics: Array(Set(diagnostics)).sorted(),
+            files: files, resources: decoded.resources, index: index, status: report, diagnostics: diagnostics.sorted(),
             documentCount: decoded.documentCount, objectCount: decoded.objectCount)
     }
 

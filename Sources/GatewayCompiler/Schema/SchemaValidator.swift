@@ -15,7 +15,7 @@ public struct SchemaValidator {
 
     public mutating func validate(_ node: Node, against schema: StructuralSchema, path: String) {
         if node.isNull { return }
-        if !schema.types.isEmpty, let problem = typeProblem(node, schema.types) {
+        if !schema.types.isEmpty, !quickTypeMatch(node, schema.typeMask), let problem = typeProblem(node, schema.types) {
             report(.wrongType, "\(displayPath(path)) must be \(problem.expected), found \(problem.found)", at: node.mark, fix: problem.fix)
             return
         }
@@ -50,6 +50,24 @@ public struct SchemaValidator {
                         .unknownField, message, at: entry.key.mark,
                         fix: suggestion.map { "rename it to `\($0)`" } ?? "known fields here: \(known.joined(separator: ", "))")
                 }
+            }
+        }
+    }
+
+    /// The common case (the type fits) decided without allocating; `typeProblem` explains the rest.
+    private func quickTypeMatch(_ node: Node, _ mask: StructuralSchema.TypeMask) -> Bool {
+        switch node {
+        case .mapping: return mask.contains(.object)
+        case .sequence: return mask.contains(.array)
+        case .scalar(let scalar):
+            if mask.contains(.intOrString) { return true }
+            if !scalar.isPlain { return mask.contains(.string) }
+            switch ScalarKind.of(scalar) {
+            case .string: return mask.contains(.string)
+            case .integer: return mask.contains(.integer) || mask.contains(.number)
+            case .number: return mask.contains(.number)
+            case .boolean: return mask.contains(.boolean)
+            case .null: return true
             }
         }
     }
@@ -117,6 +135,16 @@ enum ScalarKind: String {
     static func of(_ scalar: Scalar) -> ScalarKind {
         guard scalar.isPlain else { return .string }
         if scalar.isNull { return .null }
+        // Most plain scalars are words: decide those from the first byte without parsing.
+        if let first = scalar.text.utf8.first {
+            switch first {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
+                break
+            default:
+                return .string
+            }
+        }
         switch scalar.text {
         case "true", "True", "TRUE", "false", "False", "FALSE": return .boolean
         default: break

@@ -4,7 +4,38 @@ import CJansson
 /// fields. Keys in the embedded JSON: `t` type(s) joined by `|` (`is` = int-or-string), `p`
 /// properties, `a` additionalProperties, `i` items, `e` enum, `r` required, `k` preserve unknown.
 public final class StructuralSchema: Sendable {
+    /// Allowed JSON types as bits, so the per-node check does not hash strings.
+    public struct TypeMask: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let object = TypeMask(rawValue: 1)
+        public static let array = TypeMask(rawValue: 2)
+        public static let string = TypeMask(rawValue: 4)
+        public static let integer = TypeMask(rawValue: 8)
+        public static let number = TypeMask(rawValue: 16)
+        public static let boolean = TypeMask(rawValue: 32)
+        public static let intOrString = TypeMask(rawValue: 64)
+
+        init(names: Set<String>) {
+            var mask: TypeMask = []
+            for name in names {
+                switch name {
+                case "object": mask.insert(.object)
+                case "array": mask.insert(.array)
+                case "string": mask.insert(.string)
+                case "integer": mask.insert(.integer)
+                case "number": mask.insert(.number)
+                case "boolean": mask.insert(.boolean)
+                case "is": mask.insert(.intOrString)
+                default: break
+                }
+            }
+            self = mask
+        }
+    }
+
     public let types: Set<String>
+    public let typeMask: TypeMask
     public let properties: [String: StructuralSchema]
     public let additional: StructuralSchema?
     public let items: StructuralSchema?
@@ -14,6 +45,7 @@ public final class StructuralSchema: Sendable {
 
     init(types: Set<String>, properties: [String: StructuralSchema], additional: StructuralSchema?, items: StructuralSchema?, enumValues: [String]?, required: [String], preservesUnknownFields: Bool) {
         self.types = types
+        self.typeMask = TypeMask(names: types)
         self.properties = properties
         self.additional = additional
         self.items = items

@@ -79,6 +79,8 @@ private struct TreeBuilder {
         var entries: [MappingEntry] = []
         var items: [Node] = []
         var pendingKey: Scalar?
+        /// Index of the earlier entry with the pending key's name, when it is a duplicate.
+        var pendingDuplicate: Int?
         var keySet: Set<String>?
         var size = 1
     }
@@ -95,6 +97,7 @@ private struct TreeBuilder {
     private var documentMark = Mark(line: 1, column: 1)
     private var documentIndex = 0
     private var expanded = 0
+    private var pendingEmptyDocument: Diagnostic?
 
     init(file: SourceFile, limits: LoadLimits) {
         self.file = file
@@ -113,17 +116,22 @@ private struct TreeBuilder {
     mutating func handle(_ event: inout yaml_event_t) {
         let mark = Mark(line: Int32(clamping: event.start_mark.line + 1), column: Int32(clamping: event.start_mark.column + 1))
         switch event.type {
+        case YAML_STREAM_END_EVENT:
+            // A file that ends with `---` has an empty last document; that is common and harmless.
+            pendingEmptyDocument = nil
         case YAML_DOCUMENT_START_EVENT:
-            stack.removeAll()
-            anchors.removeAll()
+            if let pending = pendingEmptyDocument { diagnostics.append(pending) }
+            pendingEmptyDocument = nil
+            stack.removeAll(keepingCapacity: true)
+            anchors.removeAll(keepingCapacity: true)
             root = nil
             documentMark = mark
         case YAML_DOCUMENT_END_EVENT:
             if root?.isNull ?? true {
                 root = nil
-                diagnostics.append(Diagnostic(
+                pendingEmptyDocument = Diagnostic(
                     .emptyDocument, "document \(documentIndex + 1) of this file is empty", at: location(documentMark),
-                    fix: "remove the empty document (an extra `---`), or ignore this warning"))
+                    fix: "remove the empty document (an extra `---`), or ignore this warning")
             }
             documents.append(Document(file: file, index: documentIndex, root: root, mark: documentMark))
             documentIndex += 1
@@ -197,8 +205,11 @@ private struct TreeBuilder {
                     stack[top].pendingKey = Scalar(text: "", isPlain: false, mark: mark)
                     return
                 }
+                stack[top].pendingDuplicate = nil
                 if isDuplicate(scalar, in: &stack[top]) {
-                    let first = stack[top].entries.first { $0.key.text == scalar.text }
+                    let firstIndex = stack[top].entries.firstIndex { $0.key.text == scalar.text }
+                    stack[top].pendingDuplicate = firstIndex
+                    let first = firstIndex.map { stack[top].entries[$0] }
                     diagnostics.append(Diagnostic(
                         .duplicateKey, "duplicate key \"\(scalar.text)\"", at: location(mark),
                         notes: first.map { [DiagnosticNote("first defined here", at: location($0.key.mark))] } ?? [],
@@ -208,7 +219,7 @@ private struct TreeBuilder {
                 return
             }
             stack[top].pendingKey = nil
-            if let existing = stack[top].entries.firstIndex(where: { $0.key.text == key.text }), key.text != "<<" {
+            if let existing = stack[top].pendingDuplicate {
                 // Keep the last value, as the Kubernetes API server does.
                 stack[top].entries[existing] = MappingEntry(key: key, value: node)
             } else {

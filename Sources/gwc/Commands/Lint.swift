@@ -58,6 +58,8 @@ struct Lint: ParsableCommand {
             case .github: print(MachineRenderers.github(result), terminator: "")
             }
         }
+        // Freeing a large syntax tree just before the process exits is wasted time: keep it.
+        ExitKeeper.keep(result)
         if result.diagnostics.contains(where: { $0.code == .unreadableInput }) { throw ExitCode(2) }
         if result.hasErrors || (strict && result.count(.warning) > 0) { throw ExitCode(1) }
     }

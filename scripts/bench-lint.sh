@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmark of `gwc lint` against the floor for any YAML front end: a C program that pulls every
+# libyaml event and discards it. Prints median wall time of 5 runs, the ratio and peak memory,
+# for generated corpora of 10,000 and 100,000 HTTPRoutes (with Gateways, backends, Secrets).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build -c release --product gwc >/dev/null
+mkdir -p .build/bench
+cc -O2 -o .build/bench/yaml-scan Benchmarks/yaml-scan.c $(pkg-config --cflags --libs yaml-0.1)
+GWC=.build/release/gwc
+runs=5
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() {  # prints "seconds peak_kb" medians
+  local times=() mems=()
+  for _ in $(seq $runs); do
+    /usr/bin/time -f "%e %M" -o .build/bench/t "$@" >/dev/null
+    read -r t m < .build/bench/t; times+=("$t"); mems+=("$m")
+  done
+  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${mems[@]}" | median)"
+}
+
+printf '%-8s %-10s %-14s %-14s %-7s %-12s\n' routes yaml-MB libyaml-scan-s "gwc lint -s" ratio gwc-peak-MB
+for n in 10000 100000; do
+  dir=.build/bench/corpus-$n
+  [ -d "$dir" ] || python3 scripts/gen-corpus.py "$n" "$dir"
+  size=$(du -sm "$dir" | cut -f1)
+  read -r scan _ < <(measure .build/bench/yaml-scan "$dir"/*.yaml)
+  read -r lint mem < <(measure "$GWC" lint --format json "$dir")
+  ratio=$(awk -v a="$lint" -v b="$scan" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-8s %-10s %-14s %-14s %-7s %-12s\n' "$n" "$size" "$scan" "$lint" "$ratio" "$((mem / 1024))"
+done
