@@ -32,7 +32,7 @@ public struct MappingEntry: Sendable, Hashable {
 }
 
 /// The syntax tree every decoder reads: YAML and JSON both end up here, each node with its mark.
-public indirect enum Node: Sendable, Hashable {
+public enum Node: Sendable, Hashable {
     case scalar(Scalar)
     case mapping([MappingEntry], Mark)
     case sequence([Node], Mark)

@@ -69,17 +69,19 @@ public struct YAMLLoader {
     }
 }
 
-/// Builds nodes from events. A value type driven by `YAMLLoader`.
+/// Builds nodes from events. Children of open collections wait on two shared stacks (keys and
+/// values); a collection's array is made once, at its end, with its exact size.
 private struct TreeBuilder {
     enum FrameKind { case mapping, sequence }
     struct Frame {
         var kind: FrameKind
         var mark: Mark
         var anchor: String?
-        var entries: [MappingEntry] = []
-        var items: [Node] = []
-        var pendingKey: Scalar?
-        /// Index of the earlier entry with the pending key's name, when it is a duplicate.
+        /// Where this collection's children start on the shared stacks.
+        var valueStart: Int
+        var keyStart: Int
+        var expectingKey = true
+        /// Index (relative to `keyStart`) of the earlier entry with the pending key, for duplicates.
         var pendingDuplicate: Int?
         var keySet: Set<String>?
         var size = 1
@@ -92,6 +94,8 @@ private struct TreeBuilder {
     var stopped = false
 
     private var stack: [Frame] = []
+    private var keys: [Scalar] = []
+    private var values: [Node] = []
     private var anchors: [String: (node: Node, size: Int)] = [:]
     private var root: Node?
     private var documentMark = Mark(line: 1, column: 1)
@@ -123,6 +127,8 @@ private struct TreeBuilder {
             if let pending = pendingEmptyDocument { diagnostics.append(pending) }
             pendingEmptyDocument = nil
             stack.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
             anchors.removeAll(keepingCapacity: true)
             root = nil
             documentMark = mark
@@ -140,9 +146,13 @@ private struct TreeBuilder {
             let text = data.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self) } ?? ""
             var plain = data.style == YAML_PLAIN_SCALAR_STYLE || data.style == YAML_ANY_SCALAR_STYLE
             if let tag = data.tag, String(cString: tag) == "tag:yaml.org,2002:str" { plain = false }
-            let node = Node.scalar(Scalar(text: text, isPlain: plain, mark: mark))
-            if let anchor = data.anchor { anchors[String(cString: anchor)] = (node, 1) }
-            add(node, size: 1, at: mark)
+            let scalar = Scalar(text: text, isPlain: plain, mark: mark)
+            if let anchor = data.anchor { anchors[String(cString: anchor)] = (.scalar(scalar), 1) }
+            if let top = stack.indices.last, stack[top].kind == .mapping, stack[top].expectingKey {
+                addKey(scalar, frame: top)
+            } else {
+                add(.scalar(scalar), size: 1, at: mark)
+            }
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let target = anchors[name] else {
@@ -159,16 +169,25 @@ private struct TreeBuilder {
             }
             add(target.node, size: target.size, at: mark)
         case YAML_SEQUENCE_START_EVENT:
-            push(Frame(kind: .sequence, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+            push(.sequence, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) })
         case YAML_MAPPING_START_EVENT:
-            push(Frame(kind: .mapping, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+            push(.mapping, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) })
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
             let node: Node
             switch frame.kind {
-            case .sequence: node = .sequence(frame.items, frame.mark)
-            case .mapping: node = .mapping(Self.applyMergeKeys(frame.entries), frame.mark)
+            case .sequence:
+                node = .sequence(Array(values[frame.valueStart...]), frame.mark)
+            case .mapping:
+                var entries: [MappingEntry] = []
+                entries.reserveCapacity(values.count - frame.valueStart)
+                for offset in 0..<(values.count - frame.valueStart) {
+                    entries.append(MappingEntry(key: keys[frame.keyStart + offset], value: values[frame.valueStart + offset]))
+                }
+                keys.removeSubrange(frame.keyStart...)
+                node = .mapping(Self.applyMergeKeys(entries), frame.mark)
             }
+            values.removeSubrange(frame.valueStart...)
             if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
             add(node, size: frame.size, at: frame.mark)
         default:
@@ -176,65 +195,68 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func push(_ frame: Frame) {
+    private mutating func push(_ kind: FrameKind, mark: Mark, anchor: String?) {
+        if let top = stack.indices.last, stack[top].kind == .mapping, stack[top].expectingKey {
+            diagnostics.append(Diagnostic(.unsupportedYAML, "a mapping key must be a plain value, not a collection", at: location(mark), fix: "use a string key"))
+            addKey(Scalar(text: "", isPlain: false, mark: mark), frame: top)
+        }
         guard stack.count < limits.maxDepth else {
             fail(with: Diagnostic(
-                .nestingTooDeep, "nesting deeper than \(limits.maxDepth) levels", at: location(frame.mark),
+                .nestingTooDeep, "nesting deeper than \(limits.maxDepth) levels", at: location(mark),
                 fix: "flatten the structure; no Kubernetes object or Hermes config nests this deep"))
             return
         }
-        stack.append(frame)
+        stack.append(Frame(kind: kind, mark: mark, anchor: anchor, valueStart: values.count, keyStart: keys.count))
+    }
+
+    private mutating func addKey(_ key: Scalar, frame top: Int) {
+        stack[top].expectingKey = false
+        stack[top].pendingDuplicate = nil
+        if let earlier = duplicateIndex(of: key, in: &stack[top]) {
+            stack[top].pendingDuplicate = earlier
+            diagnostics.append(Diagnostic(
+                .duplicateKey, "duplicate key \"\(key.text)\"", at: location(key.mark),
+                notes: [DiagnosticNote("first defined here", at: location(keys[stack[top].keyStart + earlier].mark))],
+                fix: "keep one of the two; Kubernetes keeps the last one, other tools the first"))
+            return
+        }
+        keys.append(key)
     }
 
     private mutating func add(_ node: Node, size: Int, at mark: Mark) {
-        guard !stack.isEmpty else {
+        guard let top = stack.indices.last else {
             root = node
             return
         }
-        let top = stack.count - 1
         stack[top].size += size
-        switch stack[top].kind {
-        case .sequence:
-            stack[top].items.append(node)
-        case .mapping:
-            guard let key = stack[top].pendingKey else {
-                guard case .scalar(let scalar) = node else {
-                    diagnostics.append(Diagnostic(
-                        .unsupportedYAML, "a mapping key must be a plain value, not \(node.shapeName)", at: location(mark),
-                        fix: "use a string key"))
-                    stack[top].pendingKey = Scalar(text: "", isPlain: false, mark: mark)
-                    return
-                }
-                stack[top].pendingDuplicate = nil
-                if isDuplicate(scalar, in: &stack[top]) {
-                    let firstIndex = stack[top].entries.firstIndex { $0.key.text == scalar.text }
-                    stack[top].pendingDuplicate = firstIndex
-                    let first = firstIndex.map { stack[top].entries[$0] }
-                    diagnostics.append(Diagnostic(
-                        .duplicateKey, "duplicate key \"\(scalar.text)\"", at: location(mark),
-                        notes: first.map { [DiagnosticNote("first defined here", at: location($0.key.mark))] } ?? [],
-                        fix: "keep one of the two; Kubernetes keeps the last one, other tools the first"))
-                }
-                stack[top].pendingKey = scalar
+        if stack[top].kind == .mapping {
+            if stack[top].expectingKey {
+                // An alias or collection in key position.
+                diagnostics.append(Diagnostic(.unsupportedYAML, "a mapping key must be a plain value, not \(node.shapeName)", at: location(mark), fix: "use a string key"))
+                addKey(Scalar(text: "", isPlain: false, mark: mark), frame: top)
                 return
             }
-            stack[top].pendingKey = nil
-            if let existing = stack[top].pendingDuplicate {
+            stack[top].expectingKey = true
+            if let earlier = stack[top].pendingDuplicate {
                 // Keep the last value, as the Kubernetes API server does.
-                stack[top].entries[existing] = MappingEntry(key: key, value: node)
-            } else {
-                stack[top].entries.append(MappingEntry(key: key, value: node))
+                values[stack[top].valueStart + earlier] = node
+                return
             }
         }
+        values.append(node)
     }
 
-    private func isDuplicate(_ key: Scalar, in frame: inout Frame) -> Bool {
-        if key.text == "<<" && key.isPlain { return false }
-        if frame.keySet == nil && frame.entries.count < 12 {
-            return frame.entries.contains { $0.key.text == key.text }
+    /// Position of an earlier key with the same name in this mapping, if any.
+    private func duplicateIndex(of key: Scalar, in frame: inout Frame) -> Int? {
+        if key.text == "<<" && key.isPlain { return nil }
+        let count = keys.count - frame.keyStart
+        if frame.keySet == nil && count < 12 {
+            for offset in 0..<count where keys[frame.keyStart + offset].text == key.text { return offset }
+            return nil
         }
-        if frame.keySet == nil { frame.keySet = Set(frame.entries.map(\.key.text)) }
-        return !(frame.keySet?.insert(key.text).inserted ?? true)
+        if frame.keySet == nil { frame.keySet = Set(keys[frame.keyStart...].map(\.text)) }
+        if frame.keySet?.insert(key.text).inserted ?? true { return nil }
+        return keys[frame.keyStart...].firstIndex { $0.text == key.text }.map { $0 - frame.keyStart }
     }
 
     /// YAML 1.1 merge keys (`<<: *defaults`), which Kubernetes' YAML reader also honours.
