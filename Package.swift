@@ -6,6 +6,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// scripts/fuzz.sh sets GWC_FUZZ: the fuzz target then leaves `main` to libFuzzer.
+let fuzzing = Context.environment["GWC_FUZZ"] != nil
+let fuzzSettings: [SwiftSetting] = fuzzing ? [.define("FUZZING")] : []
+
 let package = Package(
     name: "gwc",
     platforms: [.macOS(.v13)],
@@ -37,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
+        // Fuzz target over the YAML-to-IR path; scripts/fuzz.sh builds it with -sanitize=fuzzer.
+        .executableTarget(name: "gwc-fuzz", dependencies: ["GatewayCompiler"], swiftSettings: strictSettings + fuzzSettings),
         .testTarget(
             name: "GatewayCompilerTests",
             dependencies: ["GatewayCompiler", "GatewayIR"],

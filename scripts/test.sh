@@ -1,7 +1,22 @@
 #!/usr/bin/env bash
-# The whole test suite (the same as .ci/run after setup): unit, CLI and corpus tests.
+# The whole test suite (what .ci/run runs after scripts/setup.sh):
+#   1. the sample documents against schemas/ with check-jsonschema (PyPI),
+#   2. a bounded fuzz run of the YAML-to-IR path (FUZZ_SECONDS, default 30; 0 skips it),
+#   3. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests || exit 1
+
+venv=.build/venv
+if [ ! -x "$venv/bin/check-jsonschema" ]; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q check-jsonschema pyyaml || exit 1
+fi
+"$venv/bin/python" scripts/check-schemas.py "$venv/bin/check-jsonschema" || exit 1
+
+if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
+  scripts/fuzz.sh "${FUZZ_SECONDS:-30}" | grep -E '^(Done|stat::number_of_executed_units)' || exit 1
+  if ls .build-fuzz/crashes/crash-* >/dev/null 2>&1; then echo "fuzz: crash found in .build-fuzz/crashes" >&2; exit 1; fi
+fi
+
 swift test --skip-build 2>&1 | tee .build/test.log
 exit "${PIPESTATUS[0]}"
