@@ -133,7 +133,9 @@ public struct PromptGuard: Sendable, Hashable {
         public var action: String
         public var rejectStatus: Int?
         public var rejectMessage: String?
-        public init(matches: [String], builtins: [String], action: String, rejectStatus: Int?, rejectMessage: String?) {
+        public var location: SourceLocation
+        public init(matches: [String], builtins: [String], action: String, rejectStatus: Int?, rejectMessage: String?, location: SourceLocation = .unknown) {
+            self.location = location
             self.matches = matches
             self.builtins = builtins
             self.action = action

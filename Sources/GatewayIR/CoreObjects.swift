@@ -6,8 +6,11 @@ public struct Secret: Sendable, Hashable {
     public var values: [String: SecretValue]
     /// Where each key is written, for diagnostics.
     public var keyLocations: [String: SourceLocation]
+    /// `data` keys whose value is not base64 (reported once, when decoding).
+    public var undecodableKeys: Set<String>
 
-    public init(meta: ObjectMeta, type: String, values: [String: SecretValue], keyLocations: [String: SourceLocation]) {
+    public init(meta: ObjectMeta, type: String, values: [String: SecretValue], keyLocations: [String: SourceLocation], undecodableKeys: Set<String> = []) {
+        self.undecodableKeys = undecodableKeys
         self.meta = meta
         self.type = type
         self.values = values

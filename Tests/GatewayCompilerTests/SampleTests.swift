@@ -17,19 +17,50 @@ struct SampleTests {
         #expect(result.status.backends.first?.conditions.first?.summary == "Accepted=True/Accepted")
     }
 
-    /// Each file in samples/broken starts with `# expect: CODE line N`.
-    @Test(arguments: try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples/broken")).filter { $0.hasSuffix(".yaml") }.sorted())
-    func brokenSampleReportsItsCodeAtItsLine(_ name: String) throws {
+    /// Each file in samples/broken states what it must produce: `# expect: CODE line N` and, where
+    /// a controller would write one, `condition Type=Status/Reason` (JSON files: in `<name>.expect`).
+    static var brokenSamples: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: Repo.path("samples/broken"))) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+    }
+
+    @Test(arguments: brokenSamples)
+    func brokenSampleReportsItsCodeLineAndCondition(_ name: String) throws {
         let path = Repo.path("samples/broken/\(name)")
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let header = try #require(text.split(separator: "\n").first)
-        let parts = header.split(separator: " ")
-        try #require(parts.count == 5 && parts[1] == "expect:", "bad header in \(name)")
-        let code = String(parts[2]), line = Int(parts[4])
+        let header: String
+        if name.hasSuffix(".json") {
+            header = try String(contentsOfFile: path + ".expect", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let first = try #require(text.split(separator: "\n").first)
+            try #require(first.hasPrefix("# expect: "), "\(name) has no expectation header")
+            header = String(first.dropFirst("# expect: ".count))
+        }
+        let parts = header.split(separator: " ").map(String.init)
+        try #require(parts.count >= 3 && parts[1] == "line", "bad header in \(name)")
+        let code = parts[0], line = Int(parts[2])
+        let condition = parts.count >= 5 && parts[3] == "condition" ? parts[4] : nil
         let result = lint(paths: [path])
         let found = result.diagnostics.filter { $0.code.rawValue == code }
         #expect(!found.isEmpty, "\(name): expected \(code), got \(result.diagnostics.map(\.code.rawValue))")
         #expect(found.contains { $0.location.line == line && $0.location.file == path }, "\(name): \(found.map(\.location))")
+        if let condition {
+            #expect(found.contains { $0.condition == condition }, "\(name): conditions \(found.map { $0.condition ?? "-" })")
+        }
+    }
+
+    @Test func everyCheckHasABrokenSample() throws {
+        var covered = Set<String>()
+        for name in Self.brokenSamples {
+            let path = Repo.path("samples/broken/\(name)")
+            let text = name.hasSuffix(".json") ? try String(contentsOfFile: path + ".expect", encoding: .utf8) : try String(contentsOfFile: path, encoding: .utf8)
+            if let start = text.range(of: "GW") { covered.insert(String(text[start.lowerBound...].prefix(5))) }
+        }
+        // Codes exercised elsewhere: unreadable input, alias bombs, deep nesting, encoding and
+        // notes (InputParsingTests, CLITests); the rest must each have a sample.
+        let elsewhere: Set<String> = ["GW100", "GW105", "GW106", "GW107", "GW109", "GW111", "GW609", "GW611", "GW603"]
+        let missing = DiagnosticCode.all.map(\.rawValue).filter { !covered.contains($0) && !elsewhere.contains($0) }
+        #expect(missing.isEmpty, "no sample in samples/broken for \(missing)")
     }
 
     @Test func secretValuesNeverAppearInAnyOutput() {

@@ -22,6 +22,7 @@ struct AgentgatewayAnalyzer {
         if case .ai(let ai) = backend.kind {
             for provider in ai.allProviders { checkOverrides(provider, object: object) }
         }
+        checkPromptGuard(backend.policies.promptGuard, object: object)
         var authSources = [backend.policies.auth]
         if case .ai(let ai) = backend.kind { authSources += ai.allProviders.map { $0.policies?.auth } }
         for auth in authSources.compactMap({ $0 }) {
@@ -93,6 +94,22 @@ struct AgentgatewayAnalyzer {
         }
     }
 
+    /// Prompt-guard patterns must compile, or the guard rejects nothing (or everything).
+    private mutating func checkPromptGuard(_ promptGuard: PromptGuard?, object: String) {
+        guard let promptGuard else { return }
+        for rule in promptGuard.request + promptGuard.response {
+            for pattern in rule.matches {
+                do {
+                    _ = try NSRegularExpression(pattern: pattern)
+                } catch {
+                    diagnostics.append(Diagnostic(
+                        .invalidRegex, "prompt-guard pattern \"\(pattern)\" is not a valid regular expression", at: rule.location,
+                        fix: "escape special characters such as ( [ { + * ? with a backslash", condition: "Accepted=False/Invalid", object: object))
+                }
+            }
+        }
+    }
+
     private mutating func analyzePolicy(_ policy: AgentgatewayPolicy) {
         let object = policy.key.description
         var ancestors: [PolicyAncestorStatus] = []
@@ -145,6 +162,7 @@ struct AgentgatewayAnalyzer {
                 fix: "add spec.targetRefs", object: object))
         }
         if let auth = policy.backend?.auth { _ = checkAuth(auth, namespace: policy.meta.namespace, object: object) }
+        checkPromptGuard(policy.backend?.promptGuard, object: object)
         report.policies.append(PolicyStatus(key: policy.key, ancestors: ancestors))
     }
 }

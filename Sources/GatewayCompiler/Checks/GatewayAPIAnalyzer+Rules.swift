@@ -63,6 +63,7 @@ extension GatewayAPIAnalyzer {
                 fail("UnsupportedValue", "ReplacePrefixMatch needs exactly one PathPrefix match")
             }
         }
+        if let timeouts = rule.timeouts { checkTimeouts(timeouts, rule: rule, index: ruleIndex, object: object) }
         if rule.backendRefs.isEmpty && rule.filters.isEmpty {
             diagnostics.append(Diagnostic(
                 .ruleWithoutBackends, "rule \(ruleIndex) has no backendRefs and no filters; matching requests get 500", at: rule.location,
@@ -78,6 +79,46 @@ extension GatewayAPIAnalyzer {
                 at: rule.location, severity: .note, condition: "PartiallyInvalid=True/\(problem.reason)", object: object))
         }
         return problem
+    }
+
+    /// GEP-2257 durations (`1h30m`, `500ms`); `backendRequest` may not exceed `request`.
+    private mutating func checkTimeouts(_ timeouts: HTTPRouteTimeouts, rule: HTTPRouteRule, index: Int, object: String) {
+        var parsed: [String: Int] = [:]
+        for (field, value) in [("request", timeouts.request), ("backendRequest", timeouts.backendRequest)] {
+            guard let value else { continue }
+            if let milliseconds = Self.durationMilliseconds(value) {
+                parsed[field] = milliseconds
+            } else {
+                diagnostics.append(Diagnostic(
+                    .invalidValue, "timeouts.\(field) \"\(value)\" is not a Gateway API duration", at: rule.location,
+                    fix: "write it like 30s, 500ms or 1h30m (no decimals, units h, m, s, ms)", object: object))
+            }
+        }
+        if let request = parsed["request"], let backend = parsed["backendRequest"], request != 0, backend > request {
+            diagnostics.append(Diagnostic(
+                .invalidValue, "rule \(index): timeouts.backendRequest (\(timeouts.backendRequest ?? "")) is longer than timeouts.request (\(timeouts.request ?? ""))",
+                at: rule.location, fix: "make backendRequest at most request", object: object))
+        }
+    }
+
+    /// Milliseconds of a GEP-2257 duration: 1 to 4 groups of up to 5 digits with h, m, s or ms.
+    static func durationMilliseconds(_ text: String) -> Int? {
+        var total = 0, groups = 0
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 5, let number = Int(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            let unit: Int
+            if rest.hasPrefix("ms") { unit = 1; rest = rest.dropFirst(2) }
+            else if rest.hasPrefix("h") { unit = 3_600_000; rest = rest.dropFirst() }
+            else if rest.hasPrefix("m") { unit = 60_000; rest = rest.dropFirst() }
+            else if rest.hasPrefix("s") { unit = 1000; rest = rest.dropFirst() }
+            else { return nil }
+            total += number * unit
+            groups += 1
+        }
+        return groups >= 1 && groups <= 4 ? total : nil
     }
 
     /// Why an Exact or PathPrefix value is invalid, or nil. Rules from the HTTPRoute CRD's CEL.
@@ -121,7 +162,10 @@ extension GatewayAPIAnalyzer {
             var refs = rule.backendRefs.enumerated().map { (index: $0.offset, ref: $0.element, mirror: false) }
             for filter in rule.filters { if let mirror = filter.requestMirror { refs.append((index: -1, ref: mirror, mirror: true)) } }
             for (refIndex, ref, isMirror) in refs {
-                guard let problem = resolve(ref, route: route) else { continue }
+                var portWarnings: [Diagnostic] = []
+                let problem = resolve(ref, route: route, portWarnings: &portWarnings)
+                diagnostics.append(contentsOf: portWarnings)
+                guard let problem else { continue }
                 if !isMirror { report.invalidBackendRefs.insert(BackendRefID(route: route.key, rule: ruleIndex, ref: refIndex)) }
                 problems.append(problem.message)
                 last = Condition("ResolvedRefs", false, problem.reason, problem.message)
@@ -143,7 +187,7 @@ extension GatewayAPIAnalyzer {
         var notes: [DiagnosticNote] = []
     }
 
-    private func resolve(_ ref: HTTPBackendRef, route: HTTPRoute) -> RefProblem? {
+    private func resolve(_ ref: HTTPBackendRef, route: HTTPRoute, portWarnings: inout [Diagnostic]) -> RefProblem? {
         let target = ref.target(defaultNamespace: route.meta.namespace)
         let isService = ref.group == "" && ref.kind == "Service"
         let isBackend = ref.group == APIGroup.agentgateway && ref.kind == "AgentgatewayBackend"
@@ -169,7 +213,12 @@ extension GatewayAPIAnalyzer {
                     message: "backend(\(target.name).\(target.namespace).svc.cluster.local) not found",
                     fix: NameSuggester.nearest(to: target.name, in: names).map { "did you mean \"\($0)\"?" } ?? "create the Service or fix the name")
             }
-            _ = service
+            if let port = ref.port, !service.ports.isEmpty, !service.ports.contains(where: { $0.port == port }) {
+                portWarnings.append(Diagnostic(
+                    .servicePortNotFound, "Service \(target.namespacedName) has no port \(port) (it has \(service.ports.map { String($0.port) }.joined(separator: ", ")))",
+                    at: ref.location, notes: [DiagnosticNote("Service defined here", at: service.meta.location)],
+                    fix: "use one of the Service's ports", object: route.key.description))
+            }
             if ref.port == nil {
                 return RefProblem(code: .servicePortMissing, reason: "UnsupportedValue", message: "port is required in Service backendRef \(target.namespacedName)", fix: "add `port:` with one of the Service's ports")
             }

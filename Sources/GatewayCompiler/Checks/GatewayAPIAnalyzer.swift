@@ -68,6 +68,7 @@ struct GatewayAPIAnalyzer {
             statuses.append(analyzeListener(listener, gateway: gateway))
         }
         applyConflicts(gateway, &statuses)
+        applyOverlappingTLS(gateway, &statuses)
         let validCount = statuses.filter { status in status.conditions.first { $0.type == "Accepted" }?.isTrue == true && !status.conditions.contains { $0.type == "Conflicted" && $0.isTrue } }.count
         let conditions: [Condition]
         if validCount == statuses.count {
@@ -218,6 +219,30 @@ struct GatewayAPIAnalyzer {
                     notes: [DiagnosticNote("\"\(a.name)\" is defined here", at: a.location)],
                     fix: "change the port or give the listeners different hostnames; neither is served while they conflict",
                     condition: "Conflicted=True/\(reason)", object: gateway.key.description))
+            }
+        }
+    }
+
+    /// Terminating listeners on one port whose hostnames overlap (one wildcard covers the other,
+    /// or both are unset) make certificate selection ambiguous; controllers must flag them.
+    private mutating func applyOverlappingTLS(_ gateway: Gateway, _ statuses: inout [ListenerStatus]) {
+        let listeners = gateway.listeners
+        for i in listeners.indices {
+            for j in listeners.indices where j > i && listeners[i].port == listeners[j].port {
+                let a = listeners[i], b = listeners[j]
+                guard a.tls?.mode == "Terminate", b.tls?.mode == "Terminate", a.hostname != b.hostname else { continue }
+                let overlap: Bool
+                switch (a.hostname, b.hostname) {
+                case (nil, _), (_, nil): overlap = true
+                case (let x?, let y?): overlap = Hostname.intersect(x, y) != nil
+                }
+                guard overlap else { continue }
+                for k in [i, j] { statuses[k].conditions.append(Condition("OverlappingTLSConfig", true, "OverlappingHostnames")) }
+                diagnostics.append(Diagnostic(
+                    .overlappingTLS, "TLS listeners \"\(a.name)\" (\(a.hostname ?? "any host")) and \"\(b.name)\" (\(b.hostname ?? "any host")) on port \(a.port) have overlapping hostnames",
+                    at: b.location, notes: [DiagnosticNote("\"\(a.name)\" is defined here", at: a.location)],
+                    fix: "make sure each certificate covers only its listener's hostnames; a client may get either one",
+                    condition: "OverlappingTLSConfig=True/OverlappingHostnames", object: gateway.key.description))
             }
         }
     }

@@ -16,7 +16,7 @@ struct SecretChecker {
         for secret in index.resources.secrets {
             let object = "Secret \(secret.meta.namespace)/\(secret.meta.name)"
             for key in secret.values.keys.sorted() {
-                guard let value = secret.values[key] else { continue }
+                guard let value = secret.values[key], !secret.undecodableKeys.contains(key) else { continue }
                 let location = secret.keyLocations[key] ?? secret.meta.location
                 if SecretHeuristics.isPlaceholder(value) {
                     let variable = value.revealString().hasPrefix("$")

@@ -91,7 +91,7 @@ extension ManifestDecoder {
                     return PromptGuard.RegexRule(
                         matches: reader.strings(regex, "matches"), builtins: reader.strings(regex, "builtins"),
                         action: reader.string(regex, "action") ?? "Mask", rejectStatus: reader.int(item["response"], "statusCode"),
-                        rejectMessage: reader.string(item["response"], "message"))
+                        rejectMessage: reader.string(item["response"], "message"), location: reader.location(regex))
                 }
             }
             policies.promptGuard = PromptGuard(request: rules("request"), response: rules("response"))

@@ -5,6 +5,7 @@ extension ManifestDecoder {
     mutating func decodeSecret(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> Secret {
         var values: [String: SecretValue] = [:]
         var locations: [String: SourceLocation] = [:]
+        var undecodable = Set<String>()
         for entry in reader.entries(root["data"]) {
             let encoded = entry.value.scalarText ?? ""
             locations[entry.key.text] = reader.location(entry.value)
@@ -17,13 +18,15 @@ extension ManifestDecoder {
                     at: reader.location(entry.value),
                     fix: "base64-encode the value, or move it to `stringData`, which takes plain text", object: "Secret \(meta.namespace)/\(meta.name)"))
                 values[entry.key.text] = SecretValue(bytes: [])
+                undecodable.insert(entry.key.text)
             }
         }
         for entry in reader.entries(root["stringData"]) {
             values[entry.key.text] = SecretValue(entry.value.scalarText ?? "")
+            undecodable.remove(entry.key.text)
             locations[entry.key.text] = reader.location(entry.value)
         }
-        return Secret(meta: meta, type: reader.string(root, "type") ?? "Opaque", values: values, keyLocations: locations)
+        return Secret(meta: meta, type: reader.string(root, "type") ?? "Opaque", values: values, keyLocations: locations, undecodableKeys: undecodable)
     }
 
     func decodeService(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> Service {

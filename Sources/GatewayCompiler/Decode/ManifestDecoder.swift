@@ -78,7 +78,12 @@ public struct ManifestDecoder {
         }
         var validator = SchemaValidator(document: document, object: objectName)
         validator.validate(root, against: schema, path: "")
-        report(validator.diagnostics)
+        // An unknown enum value in a route makes a controller reject it (spec: UnsupportedValue).
+        report(validator.diagnostics.map { diagnostic in
+            var diagnostic = diagnostic
+            if kind == "HTTPRoute", diagnostic.code == .unsupportedValue { diagnostic.condition = "Accepted=False/UnsupportedValue" }
+            return diagnostic
+        })
         if meta.name.isEmpty {
             report(Diagnostic(.missingField, "\(kind) has no `metadata.name`", at: reader.location(root), fix: "add metadata.name", object: objectName))
             return

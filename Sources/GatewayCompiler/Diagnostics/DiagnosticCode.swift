@@ -64,7 +64,6 @@ extension DiagnosticCode {
     public static let incompatibleFilters = DiagnosticCode("GW315", "incompatible-filters", .error, "Filters that cannot be combined")
     public static let servicePortNotFound = DiagnosticCode("GW316", "service-port-not-found", .warning, "Service has no such port")
     public static let ruleWithoutBackends = DiagnosticCode("GW317", "rule-without-backends", .warning, "Rule with no backendRefs and no filters answers 500")
-    public static let gatewayClassNotFound = DiagnosticCode("GW318", "gateway-class-not-found", .warning, "GatewayClass not found")
     public static let zeroWeights = DiagnosticCode("GW319", "zero-weights", .warning, "Every backendRef of a rule has weight 0")
     public static let parentRefsNotDistinct = DiagnosticCode("GW320", "parent-refs-not-distinct", .error, "Several parentRefs to one parent without distinct sectionNames")
     public static let overlappingTLS = DiagnosticCode("GW321", "overlapping-tls", .warning, "Listeners on one port have overlapping TLS hostnames")
@@ -111,7 +110,7 @@ extension DiagnosticCode {
         parentNotFound, noMatchingListener, namespaceNotAllowed, kindNotAllowed, noHostnameIntersection, backendNotFound,
         invalidBackendKind, backendRefNotPermitted, servicePortMissing, listenerConflict, invalidCertificateRef,
         certificateRefNotPermitted, invalidRouteKinds, unsupportedProtocol, incompatibleFilters, servicePortNotFound,
-        ruleWithoutBackends, gatewayClassNotFound, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
+        ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
         policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex,

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Writes docs/diagnostics.md: every code of the catalogue (Sources/GatewayCompiler/Diagnostics/
+DiagnosticCode.swift) with its meaning and fix (below), and, where samples/broken has a case for
+it, the case and what gwc prints for it. usage: gen-diagnostics-doc.py path/to/gwc
+"""
+import glob, os, re, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GWC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "gwc")
+
+EXPLAIN = {
+"GW100": ("A file or directory named on the command line does not exist or cannot be read. gwc exits 2.", "Check the path and permissions."),
+"GW101": ("libyaml cannot parse the text: bad indentation, an unclosed quote or bracket, a stray character. Nothing after the error in that file is read.", "Fix the line shown; siblings in a mapping must start in the same column."),
+"GW102": ("The JSON text is not valid (jansson's message says why).", "Fix the syntax at the position shown."),
+"GW103": ("A mapping names the same key twice. Kubernetes keeps the last value, other tools the first, so the two disagree about the object.", "Keep one of the two keys."),
+"GW104": ("A tab character where YAML expects indentation. YAML forbids tabs there.", "Indent with spaces."),
+"GW105": ("The bytes are not valid UTF-8 (Kubernetes and Hermes read only UTF-8).", "Save the file as UTF-8."),
+"GW106": ("Aliases expand to more than 100,000 nodes: a \"billion laughs\" document. gwc stops reading the file instead of hanging.", "Write repeated values out, or use fewer nested aliases."),
+"GW107": ("Mappings and lists nest deeper than 256 levels. No Kubernetes object or Hermes config needs that; the limit keeps hostile input from exhausting gwc.", "Flatten the structure."),
+"GW108": ("A document between two `---` separators is empty. A trailing `---` at the end of a file is not reported.", "Remove the extra `---`."),
+"GW109": ("A YAML construct gwc does not accept: a mapping key that is itself a mapping or list, or an alias to an anchor not defined before it.", "Use plain string keys; define anchors before their aliases."),
+"GW110": ("A document has neither `apiVersion`/`kind` nor any Hermes key (`model`, `providers`, ...), so gwc cannot tell what it is; it is skipped.", "Add `apiVersion` and `kind`, or remove the file from the inputs."),
+"GW111": ("A Kubernetes kind gwc does not model (Deployment, ConfigMap, ...). It is skipped and counted in the summary.", "Nothing to do; shown as a note."),
+"GW200": ("A field the kind's schema (its CRD) requires is missing.", "Add the field."),
+"GW201": ("A value has the wrong type for its field: text where a number is expected (often a quoted port), a number where text is expected, a list where a mapping is expected.", "Follow the help line: remove or add quotes, or change the shape."),
+"GW202": ("A field that the kind's schema does not define; Kubernetes drops it silently, so whatever it was meant to do does not happen. gwc names the nearest known field.", "Rename it to the suggested field, or remove it."),
+"GW203": ("A value outside what the field accepts, such as a duration that is not GEP-2257 (`1.5s`), or a backend request timeout longer than the request timeout.", "Use the form shown in the help line."),
+"GW204": ("An enum field has a value its CRD does not list. In an HTTPRoute a controller rejects the route (Accepted=False/UnsupportedValue).", "Use one of the allowed values listed in the message."),
+"GW205": ("Two documents define the same kind, namespace and name; `kubectl apply` keeps the last one. gwc checks the first.", "Remove one of them."),
+"GW206": ("A known kind with an apiVersion that is not served (for example `gateway.networking.k8s.io/v1alpha2` HTTPRoute).", "Use the apiVersion the message names."),
+"GW207": ("An Exact or PathPrefix path value that Gateway API forbids: no leading `/`, `//`, `/./`, `%2F`, `#` or characters outside the allowed set. The rule is rejected.", "Write an absolute, normalised path."),
+"GW208": ("A hostname that is not a lower-case RFC 1123 name with an optional leading `*.`; IP addresses and ports are not allowed.", "Write the name in lower case, without scheme or port."),
+"GW209": ("Two listeners of one Gateway share a name; parentRefs by sectionName become ambiguous.", "Give each listener a unique name."),
+"GW300": ("A parentRef names a Gateway that is not among the inputs. The route is served by nothing (Accepted=False/NoMatchingParent).", "Fix the Gateway name or namespace (gwc suggests the nearest)."),
+"GW301": ("The Gateway exists, but no listener has the parentRef's sectionName and/or port (Accepted=False/NoMatchingParent).", "Name an existing listener."),
+"GW302": ("The listeners the parentRef selects do not allow routes from the route's namespace (`allowedRoutes.namespaces.from` is Same, or a Selector that does not match) (Accepted=False/NotAllowedByListeners).", "Allow the namespace on the listener, or move the route."),
+"GW303": ("The listeners the parentRef selects do not allow HTTPRoute (a TCP or TLS listener, or `allowedRoutes.kinds` without HTTPRoute) (Accepted=False/NotAllowedByListeners).", "Attach to an HTTP/HTTPS listener or allow the kind."),
+"GW304": ("Both the route and the listeners name hostnames, and none intersect (Accepted=False/NoMatchingListenerHostname).", "Add a hostname the listener accepts, or drop the route's hostnames."),
+"GW305": ("A backendRef names a Service or AgentgatewayBackend that does not exist; its share of the traffic gets HTTP 500 (ResolvedRefs=False/BackendNotFound). Controllers report only the last bad reference of a rule; gwc reports each.", "Fix the name (gwc suggests the nearest) or create the backend."),
+"GW306": ("A backendRef's group/kind is neither a core Service nor an agentgateway.dev AgentgatewayBackend (ResolvedRefs=False/InvalidKind).", "Reference a Service or an AgentgatewayBackend."),
+"GW307": ("A backendRef to another namespace without a ReferenceGrant there that matches exactly (from group, kind and namespace; to group, kind and name) (ResolvedRefs=False/RefNotPermitted).", "Add the ReferenceGrant in the target namespace, as the help line spells it."),
+"GW308": ("A Service backendRef without `port` (the CRD's CEL rejects it; agentgateway reports UnsupportedValue).", "Add `port:` with one of the Service's ports."),
+"GW309": ("Two listeners share a port and cannot be told apart: same protocol and hostname, or incompatible protocols. Neither is served (Conflicted=True).", "Change a port or hostname."),
+"GW310": ("A listener's certificateRef names something other than a core Secret, a Secret that does not exist, or one without PEM `tls.crt` and `tls.key` (ResolvedRefs=False/InvalidCertificateRef).", "Reference a kubernetes.io/tls Secret."),
+"GW311": ("A certificateRef to a Secret in another namespace without a ReferenceGrant from Gateway (ResolvedRefs=False/RefNotPermitted).", "Add the ReferenceGrant in the Secret's namespace."),
+"GW312": ("`allowedRoutes.kinds` names a kind the listener's protocol cannot serve; supportedKinds lists only the valid ones (ResolvedRefs=False/InvalidRouteKinds).", "Allow only kinds of the listener's protocol."),
+"GW313": ("A listener protocol agentgateway does not serve (UDP, custom protocols) (Accepted=False/UnsupportedProtocol).", "Use HTTP or HTTPS (or TLS, TCP)."),
+"GW315": ("Filters that cannot be combined: RequestRedirect with URLRewrite, a filter type twice, a redirect with backendRefs, or ReplacePrefixMatch without exactly one PathPrefix match (Accepted=False/IncompatibleFilters).", "Keep one filter, or split the rule."),
+"GW316": ("A Service backendRef's port is not one of the Service's ports; connections will fail.", "Use one of the ports the message lists."),
+"GW317": ("A rule with neither backendRefs nor filters: every request it matches gets HTTP 500.", "Add a backendRef."),
+"GW319": ("Every backendRef of a rule has weight 0, so the rule sends nothing anywhere: requests get HTTP 500.", "Give a backendRef a positive weight."),
+"GW320": ("Several parentRefs to one Gateway without distinct sectionNames; the CRD rejects this.", "Set a different sectionName on each, or merge them."),
+"GW321": ("TLS listeners on one port whose hostnames overlap (one wildcard covers the other): a client may be served either certificate (OverlappingTLSConfig=True/OverlappingHostnames).", "Make certificates and hostnames line up one to one."),
+"GW322": ("An HTTPRoute with no parentRefs attaches to no Gateway and serves nothing.", "Add spec.parentRefs."),
+"GW323": ("One rule of a route is invalid and dropped; the route's other rules are still served (PartiallyInvalid=True). Shown as a note beside the rule's own error.", "Fix the rule the note points to."),
+"GW400": ("An AgentgatewayBackend's `policies.auth.secretRef` names a Secret that does not exist. agentgateway fails the whole backend (Accepted=False/TranslationError) and every route to it answers 500.", "Create the Secret or fix the name (gwc suggests the nearest)."),
+"GW401": ("The auth Secret exists but lacks the key agentgateway reads: `Authorization` by default, `secretRef.key` when set (Accepted=False/TranslationError).", "Store the credential under that key, or name the key in `secretRef.key`."),
+"GW402": ("The auth Secret's value is empty (or only `Bearer `) (Accepted=False/TranslationError).", "Put the provider's key there."),
+"GW403": ("A spec sets none or several of fields that exclude each other: backend kinds (`ai`, `static`, `mcp`, ...), `ai.provider`/`ai.groups`, provider kinds, auth forms, `rateLimit.local` requests/tokens (Accepted=False/TranslationError).", "Keep exactly one, as the message says."),
+"GW404": ("A Gateway whose GatewayClass is not agentgateway's (or a GatewayClass whose controller is another), so agentgateway does not program it.", "Set `gatewayClassName: agentgateway`, or check the Gateway with its own controller's tools; `--gateway-class NAME` adds a class name."),
+"GW405": ("An AgentgatewayPolicy targetRef names an object (or listener section) that does not exist, so the policy enforces nothing. agentgateway reports such policies as attached; gwc does not (Attached=False/Pending).", "Fix the target's group, kind and name; targets are looked up in the policy's namespace."),
+"GW406": ("An AgentgatewayPolicy setting agentgateway rejects, such as a policy with none of `frontend`, `traffic` and `backend`.", "Add the settings the policy is meant to apply."),
+"GW407": ("An AI provider endpoint override that agentgateway rejects: `host` without `port` (or the reverse), `path` with `pathPrefix`, `pathPrefix` without `host` or on a provider other than openai/anthropic (Accepted=False/TranslationError).", "Follow the message."),
+"GW408": ("A prompt-guard regular expression that does not compile, so the guard cannot match.", "Escape special characters with a backslash."),
+"GW500": ("A credential written into a manifest or Hermes config (`policies.auth.key`, or an `api_key` that looks like a real key). It ends up in Git, logs and diffs.", "Use a Secret with `secretRef`, or Hermes' `key_env` / `${VAR}`."),
+"GW501": ("A Secret value that is a placeholder, not a credential: an unexpanded shell variable (`$ANTHROPIC_API_KEY` from a quoted heredoc or an unset variable), a template, a filler word, or empty. The provider rejects the first call.", "Create the Secret with the real value (`kubectl create secret generic ... --from-literal=...`)."),
+"GW502": ("A Secret `data` value that is not base64. The value is never printed.", "Base64-encode it, or move it to `stringData`."),
+"GW600": ("A Hermes endpoint's URL uses a port on which no Gateway listens.", "Use a listener port in base_url."),
+"GW601": ("The request Hermes sends (its base_url plus the suffix of its api_mode) matches no attached route: the gateway answers 404.", "Add a route match for the path, or change base_url/api_mode."),
+"GW602": ("The route reaches a backend that treats the path as another request format than Hermes sends (agentgateway's route types: every path is Completions unless `policies.ai.routes` says otherwise), so the gateway answers 400.", "Change api_mode, or add the path to the backend's policies.ai.routes."),
+"GW603": ("A `providers:` entry that no `model.provider` selects. Without a `model:` block Hermes does not start (\"isn't configured yet\") — the seed how-to's snippet alone hits this; with one that names another provider this is a note.", "Add a model block naming the provider, as the help line shows."),
+"GW604": ("The backend pins a model (`model:` on its provider), so the model Hermes asks for is replaced.", "Ask for the pinned model, or remove the override."),
+"GW605": ("No api_mode is set, and Hermes guesses one from the URL (a path ending in /anthropic means Anthropic Messages) that the route does not serve.", "Set api_mode explicitly (usually chat_completions)."),
+"GW606": ("A route sends traffic to an AI provider with the gateway's own key, and no policy authenticates clients on a listener that is not LAN-only: anyone who reaches the port spends the key.", "Add an AgentgatewayPolicy with traffic.apiKeyAuthentication (or JWT/basic auth) on the route or Gateway, or annotate the Gateway `gwc.dev/exposure: lan`."),
+"GW607": ("A Hermes base_url without scheme and host (after ${VAR} expansion); Hermes drops it.", "Write a full URL."),
+"GW608": ("An api_mode (or transport) value Hermes does not know; Hermes ignores it silently and guesses from the URL.", "Use chat_completions, codex_responses or anthropic_messages."),
+"GW609": ("Where a Hermes endpoint's requests go: method, URL, api_mode, route and rule, backend, provider and model.", "Information; `--quiet` hides notes."),
+"GW610": ("model.provider names neither a `providers:` entry nor a built-in provider.", "Fix the name (gwc suggests the nearest)."),
+"GW611": ("A Hermes endpoint outside the gateway: a public provider host, or no Gateway among the inputs to check it against.", "Information."),
+"GW612": ("A `${VAR}` in a Hermes URL is not set in gwc's environment; Hermes would keep it verbatim.", "Export the variable (or put it in $HERMES_HOME/.env) before running gwc and Hermes."),
+}
+
+def main():
+    src = open(os.path.join(ROOT, "Sources/GatewayCompiler/Diagnostics/DiagnosticCode.swift")).read()
+    codes = re.findall(r'DiagnosticCode\("(GW\d+)", "([a-z0-9-]+)", \.(\w+), "([^"]+)"\)', src)
+    examples = {}
+    for path in sorted(glob.glob(os.path.join(ROOT, "samples/broken/*"))):
+        if path.endswith(".expect"):
+            continue
+        header = open(path + ".expect").read() if os.path.exists(path + ".expect") else open(path).readline()
+        m = re.search(r"(GW\d+)", header)
+        if m:
+            examples.setdefault(m.group(1), path)
+    groups = {"1": "Reading and parsing input", "2": "Structure of known kinds", "3": "Gateway API references and attachment",
+              "4": "agentgateway", "5": "Secrets", "6": "Hermes clients against the gateway"}
+    out = [
+        "# gwc diagnostics", "",
+        "<!-- Generated by scripts/gen-diagnostics-doc.py; edit the script, not this file. -->", "",
+        "Every diagnostic has a stable code (`GW` and three digits), a severity, a message, a primary",
+        "location (`file:line:column`, the column counted in characters), notes with their own locations,",
+        "an optional fix (`help:`), the object it is about and, where a controller would write one, the",
+        "status condition (`Accepted=False/NoMatchingParent`). Match on codes, not on wording.", "",
+        "Severities: `error` (exit 1), `warning` (exit 1 only with `--strict`), `note` (information; `--quiet` hides notes).",
+        "No message ever contains a secret's value.", "",
+        "## Output formats", "",
+        "- `text` (default): `file:line:col: severity[CODE]: message`, the source line with a caret under the column, then `= object:`, `= condition:`, `= note:` and `= help:` lines, and a summary line. Colour only on a terminal, never with `NO_COLOR` set.",
+        "- `json`: `{\"diagnostics\": [...], \"summary\": {\"files\", \"documents\", \"objects\", \"skipped\", \"errors\", \"warnings\", \"notes\"}}`. Each diagnostic has `code`, `name`, `severity` (`error`, `warning`, `note`), `message`, `file`, `line`, `column`, `notes` (each `message` and, when known, `file`, `line`, `column`), and when known `object`, `condition` and `fix`. Sorted by file, line, column, code.",
+        "- `sarif`: SARIF 2.1.0, one run, a rule for each code that occurs (`id`, `name`, `shortDescription`, `helpUri`, default level), results with `ruleId`, `level`, `message` (with the fix), `locations` and `relatedLocations` for notes.",
+        "- `github`: GitHub Actions workflow commands, `::error file=F,line=L,col=C,title=gwc CODE name::message`.", "",
+        "Exit status of `gwc lint`: 0 no errors, 1 errors (or warnings with `--strict`), 2 usage error or unreadable input.", "",
+        "`gwc lint --conditions` prints, instead of diagnostics, every Gateway, HTTPRoute, AgentgatewayBackend and AgentgatewayPolicy with the `status` a controller would write (a `kind: List`, YAML or with `--format json` JSON); errors still go to standard error.", "",
+    ]
+    current = None
+    for code, name, severity, title in codes:
+        if code[2] != current:
+            current = code[2]
+            out += [f"# {current}xx: {groups[current]}", ""]
+        meaning, fix = EXPLAIN.get(code, ("", ""))
+        out += [f"## {code}", "", f"**{name}** ({severity}): {title}.", "", meaning, "", f"**Fix:** {fix}", ""]
+        if code in examples:
+            path = examples[code]
+            rel = os.path.relpath(path, ROOT)
+            text = open(path).read().rstrip("\n").split("\n")
+            if text and text[0].startswith("# expect:"):
+                text = text[1:]
+            lang = "json" if path.endswith(".json") else "yaml"
+            run = subprocess.run([GWC, "lint", "--quiet", rel], cwd=ROOT, capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": os.environ.get("PATH", "")})
+            printed = [block for block in run.stdout.split("\n\n") if f"[{code}]" in block]
+            out += [f"Example, `{rel}`:", "", f"```{lang}"] + text + ["```", ""]
+            if printed:
+                out += ["gwc prints:", "", "```"] + printed[0].rstrip("\n").split("\n") + ["```", ""]
+    open(os.path.join(ROOT, "docs", "diagnostics.md"), "w").write("\n".join(out).rstrip("\n") + "\n")
+    missing = [c for c, *_ in codes if c not in EXPLAIN]
+    if missing:
+        sys.exit(f"no explanation for {missing}")
+
+if __name__ == "__main__":
+    main()
