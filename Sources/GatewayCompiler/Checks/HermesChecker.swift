@@ -8,6 +8,8 @@ struct HermesChecker {
     let report: StatusReport
     let environment: [String: String]
     var diagnostics: [Diagnostic] = []
+    /// Every endpoint followed to a request, for the route table and `gwc diff`.
+    var endpoints: [HermesEndpointResolution] = []
 
     static let validModes: Set<String> = ["chat_completions", "codex_responses", "anthropic_messages", "bedrock_converse", "codex_app_server"]
     static let builtInProviders: Set<String> = [
@@ -123,6 +125,10 @@ struct HermesChecker {
         let path = (url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path) + suffix
         let resolver = IRRouteResolver(index: index, report: report)
         let wire = "POST \(url.scheme)://\(url.host):\(url.port)\(path)"
+        let matched = resolver.resolve(IRRouteResolver.Request(port: url.port, host: url.host, method: "POST", path: path, headers: ["content-type": "application/json"]))
+        endpoints.append(HermesEndpointResolution(
+            configFile: object.replacingOccurrences(of: "Hermes config ", with: ""), role: role, url: expanded, mode: mode, model: model,
+            gateway: matched?.gateway ?? resolver.gateways(onPort: url.port).first, port: url.port, host: url.host, path: path))
         if Self.publicAIHosts.contains(url.host) || index.resources.gateways.isEmpty {
             diagnostics.append(Diagnostic(
                 .hermesExternalEndpoint, "\(role) sends \(mode) requests to \(wire), \(index.resources.gateways.isEmpty ? "not checked: no Gateway among the inputs" : "directly to the provider, bypassing the gateway")",
@@ -136,8 +142,7 @@ struct HermesChecker {
                 fix: "use one of the listener ports in base_url", object: object))
             return
         }
-        let request = IRRouteResolver.Request(port: url.port, host: url.host, method: "POST", path: path, headers: ["content-type": "application/json"])
-        guard let match = resolver.resolve(request) else {
+        guard let match = matched else {
             diagnostics.append(Diagnostic(
                 .hermesNoRoute, "\(role) sends \(wire) (\(mode)), and no attached HTTPRoute matches it: the gateway answers 404", at: baseURL.location,
                 fix: autodetected && mode == "anthropic_messages" ? "set `api_mode: chat_completions` or route \(path)" : "add a route match for \(path), or change base_url",
@@ -229,4 +234,17 @@ struct ParsedURL {
         }
         guard !host.isEmpty else { return nil }
     }
+}
+
+/// A Hermes endpoint followed to the request it sends.
+public struct HermesEndpointResolution: Sendable, Hashable {
+    public var configFile: String
+    public var role: String
+    public var url: String
+    public var mode: String
+    public var model: String?
+    public var gateway: ObjectKey?
+    public var port: Int
+    public var host: String
+    public var path: String
 }

@@ -34,7 +34,7 @@ public struct Linter {
         diagnostics.append(contentsOf: hermes.diagnostics)
 
         return LintResult(
-            files: files, resources: decoded.resources, index: index, status: report, diagnostics: diagnostics.sorted(),
+            files: files, resources: decoded.resources, index: index, status: report, hermesEndpoints: hermes.endpoints, diagnostics: diagnostics.sorted(),
             documentCount: decoded.documentCount, objectCount: decoded.objectCount)
     }
 
@@ -50,6 +50,7 @@ public struct LintResult: Sendable {
     public var resources: ResourceSet
     public var index: ResourceIndex
     public var status: StatusReport
+    public var hermesEndpoints: [HermesEndpointResolution]
     public var diagnostics: [Diagnostic]
     public var documentCount: Int
     public var objectCount: Int

@@ -1,0 +1,185 @@
+import GatewayIR
+
+/// Lowers an analysed configuration to a route table: what a controller would program. Routes
+/// that attach nowhere and dropped rules are left out; a backendRef that resolves nowhere keeps
+/// its weight and answers 500. Everything is ordered by identity, never by input order, so the
+/// same objects give the same bytes.
+public struct TableCompiler {
+    let result: LintResult
+    var model = TableModel()
+    var backendIndex: [ObjectKey: UInt32] = [:]
+    var policyIndex: [ObjectKey: [UInt32]] = [:]
+    var ruleRecords: [RuleID: UInt32] = [:]
+    var valueMatchCache: [String: UInt32] = [:]
+
+    public init(result: LintResult) { self.result = result }
+
+    public static func compile(_ result: LintResult) -> TableModel {
+        var compiler = TableCompiler(result: result)
+        compiler.run()
+        return compiler.model
+    }
+
+    mutating func run() {
+        compileBackends()
+        compilePolicies()
+        compileRoutes()
+        compileGateways()
+        compileHermes()
+    }
+
+    // MARK: Backends
+
+    private mutating func compileBackends() {
+        var services = Set<ObjectKey>()
+        for route in result.index.routes.values {
+            for rule in route.rules {
+                for ref in rule.backendRefs + rule.filters.compactMap(\.requestMirror) where ref.group == "" && ref.kind == "Service" {
+                    let key = ObjectKey(group: "", kind: "Service", namespace: ref.namespace ?? route.meta.namespace, name: ref.name)
+                    if result.index.services[key] != nil { services.insert(key) }
+                }
+            }
+        }
+        for key in services.sorted() {
+            backendIndex[key] = model.append(.backends, [
+                BackendKind.service.rawValue, model.intern(key.namespace), model.intern(key.name), TableFormat.none, TableFormat.none, 0, 0, 0, 0, TableFormat.none,
+            ])
+        }
+        for key in result.index.backends.keys.sorted() {
+            guard let backend = result.index.backends[key] else { continue }
+            var kind = BackendKind.other
+            var host = TableFormat.none, port = TableFormat.none
+            let firstProvider = UInt32(model.count(.providers))
+            switch backend.kind {
+            case .ai(let ai):
+                kind = .ai
+                let groups = ai.provider.map { [[$0]] } ?? ai.groups
+                for (group, providers) in groups.enumerated() {
+                    for provider in providers { appendProvider(provider, group: group, backend: backend) }
+                }
+            case .static(let staticHost, let staticPort, _):
+                kind = .static
+                host = model.intern(staticHost)
+                port = staticPort.map(UInt32.init) ?? TableFormat.none
+            case .other, .invalid:
+                break
+            }
+            let providerCount = UInt32(model.count(.providers)) - firstProvider
+            let firstRouteType = UInt32(model.count(.routeTypes))
+            for route in backend.policies.aiRoutes {
+                model.append(.routeTypes, [model.intern(route.pathSuffix), model.intern(route.routeType)])
+            }
+            let timeout = backend.policies.requestTimeout.flatMap(Self.milliseconds) ?? TableFormat.none
+            backendIndex[key] = model.append(.backends, [
+                kind.rawValue, model.intern(key.namespace), model.intern(key.name), host, port, firstProvider, providerCount,
+                firstRouteType, UInt32(model.count(.routeTypes)) - firstRouteType, timeout,
+            ])
+        }
+    }
+
+    private mutating func appendProvider(_ provider: LLMProvider, group: Int, backend: AgentgatewayBackend) {
+        let auth = provider.policies?.auth ?? backend.policies.auth
+        var authRef = TableFormat.none
+        var mode = AuthMode.none
+        switch auth?.source {
+        case .secretRef(let name, let key)?:
+            mode = .secretRef
+            authRef = model.append(.secretRefs, [model.intern(backend.meta.namespace), model.intern(name), model.intern(key ?? BackendAuth.defaultSecretKey)])
+        case .inline?: mode = .inline  // the value itself never enters the table
+        case .passthrough?: mode = .passthrough
+        case .other?: mode = .other
+        case nil: break
+        }
+        model.append(.providers, [
+            model.intern(provider.kind.rawValue), model.intern(provider.model), model.intern(provider.host), provider.port.map(UInt32.init) ?? TableFormat.none,
+            model.intern(provider.path), model.intern(provider.pathPrefix), authRef, mode.rawValue, UInt32(group), model.intern(provider.name),
+        ])
+    }
+
+    // MARK: Policies
+
+    private mutating func compilePolicies() {
+        for policy in result.resources.policies.sorted(by: { $0.key < $1.key }) {
+            let name = model.intern("\(policy.meta.namespace)/\(policy.meta.name)")
+            var records: [UInt32] = []
+            if let traffic = policy.traffic {
+                for limit in traffic.localRateLimits {
+                    let unit: UInt32 = limit.unit == "Hours" ? 3600 : limit.unit == "Minutes" ? 60 : 1
+                    records.append(model.append(.policies, [
+                        PolicyKind.localRateLimit.rawValue, name, limit.requests.map(UInt32.init) ?? TableFormat.none,
+                        limit.tokens.map(UInt32.init) ?? TableFormat.none, unit, limit.burst.map(UInt32.init) ?? TableFormat.none, 0, 0, 0, 0,
+                    ]))
+                }
+                if let apiKey = traffic.apiKeyAuthentication {
+                    let secret = apiKey.secretName.map { model.append(.secretRefs, [model.intern(policy.meta.namespace), model.intern($0), model.intern("")]) } ?? TableFormat.none
+                    records.append(model.append(.policies, [PolicyKind.apiKeyAuthentication.rawValue, name, model.intern(apiKey.mode), secret, 0, 0, 0, 0, 0, 0]))
+                }
+                if traffic.jwtAuthentication { records.append(model.append(.policies, [PolicyKind.jwtAuthentication.rawValue, name, 0, 0, 0, 0, 0, 0, 0, 0])) }
+                if traffic.basicAuthentication { records.append(model.append(.policies, [PolicyKind.basicAuthentication.rawValue, name, 0, 0, 0, 0, 0, 0, 0, 0])) }
+                if let timeout = traffic.requestTimeout.flatMap(Self.milliseconds) {
+                    records.append(model.append(.policies, [PolicyKind.timeout.rawValue, name, timeout, 0, 0, 0, 0, 0, 0, 0]))
+                }
+                if let retry = traffic.retry {
+                    let codes = appendList(retry.codes.map(String.init))
+                    records.append(model.append(.policies, [
+                        PolicyKind.retry.rawValue, name, retry.attempts.map(UInt32.init) ?? 1, retry.backoff.flatMap(Self.milliseconds) ?? TableFormat.none,
+                        codes.first, codes.count, 0, 0, 0, 0,
+                    ]))
+                }
+                if let cors = traffic.cors {
+                    let origins = appendList(cors.allowOrigins), methods = appendList(cors.allowMethods)
+                    records.append(model.append(.policies, [
+                        PolicyKind.cors.rawValue, name, origins.first, origins.count, methods.first, methods.count,
+                        cors.maxAge.map(UInt32.init) ?? 5, cors.allowCredentials == true ? 1 : 0, 0, 0,
+                    ]))
+                }
+            }
+            if let promptGuard = policy.backend?.promptGuard { records += appendPromptGuard(promptGuard, name: name) }
+            policyIndex[policy.key] = records
+        }
+    }
+
+    private mutating func appendPromptGuard(_ promptGuard: PromptGuard, name: UInt32) -> [UInt32] {
+        var records: [UInt32] = []
+        for (direction, rules) in [(UInt32(0), promptGuard.request), (1, promptGuard.response)] {
+            for rule in rules {
+                let patterns = appendList(rule.matches), builtins = appendList(rule.builtins)
+                records.append(model.append(.policies, [
+                    PolicyKind.promptGuard.rawValue, name, direction, model.intern(rule.action), patterns.first, patterns.count, builtins.first, builtins.count,
+                    rule.rejectStatus.map(UInt32.init) ?? 403, model.intern(rule.rejectMessage),
+                ]))
+            }
+        }
+        return records
+    }
+
+    private mutating func appendList(_ strings: [String]) -> (first: UInt32, count: UInt32) {
+        let first = UInt32(model.count(.stringLists))
+        for string in strings { model.append(.stringLists, [model.intern(string)]) }
+        return (first, UInt32(strings.count))
+    }
+
+    /// Policies that apply to a route: those targeting it, the Gateways it attaches to, and the
+    /// backends its rules reach (prompt guards).
+    func policies(for route: HTTPRoute, rule: HTTPRouteRule) -> [UInt32] {
+        let gateways = Set(result.status.attachments.filter { $0.route == route.key }.map(\.gateway))
+        var refs: [UInt32] = []
+        for policy in result.resources.policies.sorted(by: { $0.key < $1.key })  {
+            let applies = policy.targetRefs.contains { target in
+                switch (target.group, target.kind) {
+                case (APIGroup.gateway, "HTTPRoute"): return target.name == route.meta.name && policy.meta.namespace == route.meta.namespace
+                case (APIGroup.gateway, "Gateway"): return gateways.contains(ObjectKey(group: APIGroup.gateway, kind: "Gateway", namespace: policy.meta.namespace, name: target.name))
+                case (APIGroup.agentgateway, "AgentgatewayBackend"):
+                    return rule.backendRefs.contains { $0.group == APIGroup.agentgateway && $0.name == target.name && ($0.namespace ?? route.meta.namespace) == policy.meta.namespace }
+                default: return false
+                }
+            }
+            if applies { refs += policyIndex[policy.key] ?? [] }
+        }
+        return refs
+    }
+
+    static func milliseconds(_ duration: String) -> UInt32? {
+        GatewayAPIAnalyzer.durationMilliseconds(duration).map { UInt32(clamping: $0) }
+    }
+}

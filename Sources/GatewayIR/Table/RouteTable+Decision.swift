@@ -1,0 +1,104 @@
+extension RouteTable {
+    /// The full decision for a request. `random` picks among weighted backendRefs (any value in
+    /// 0..<UInt64.max); the share of an invalid ref gets 500, as Gateway API requires.
+    public func decide(_ request: RouteRequest, gateway: Int? = nil, scheme: String = "http", random: UInt64) -> RouteDecision {
+        guard let match = lookup(request, gateway: gateway), let rule = match.rule, let matchRecord = match.match else {
+            return RouteDecision(match: nil, action: .notFound)
+        }
+        return RouteDecision(match: match, action: action(rule: rule, match: matchRecord, listener: match.listener, request: request, scheme: scheme, random: random))
+    }
+
+    private func action(rule: Int, match: Int, listener: Int, request: RouteRequest, scheme: String, random: UInt64) -> RouteDecision.Action {
+        if word(.rules, rule, Field.Rule.flags) & RuleFlags.invalid != 0 { return .invalidBackend(reason: "the rule is invalid") }
+        let firstFilter = Int(word(.rules, rule, Field.Rule.firstFilter)), filterCount = Int(word(.rules, rule, Field.Rule.filterCount))
+        for filter in firstFilter..<(firstFilter + filterCount) where FilterKind(rawValue: word(.filters, filter, Field.Filter.type)) == .requestRedirect {
+            return .redirect(status: Int(word(.filters, filter, Field.Filter.f)), location: redirectLocation(filter: filter, match: match, listener: listener, request: request, scheme: scheme))
+        }
+        let first = Int(word(.rules, rule, Field.Rule.firstBackendRef)), refCount = Int(word(.rules, rule, Field.Rule.backendRefCount))
+        var total: UInt64 = 0
+        for ref in first..<(first + refCount) { total += UInt64(word(.backendRefs, ref, Field.BackendRef.weight)) }
+        guard total > 0 else {
+            return .invalidBackend(reason: refCount == 0 ? "the rule has no backendRefs" : "every backendRef has weight 0")
+        }
+        var pick = random % total
+        for ref in first..<(first + refCount) {
+            let weight = UInt64(word(.backendRefs, ref, Field.BackendRef.weight))
+            if pick < weight {
+                if word(.backendRefs, ref, Field.BackendRef.backend) == TableFormat.none {
+                    return .invalidBackend(reason: optionalString(word(.backendRefs, ref, Field.BackendRef.problem)) ?? "invalid backendRef")
+                }
+                return .forward(backendRef: ref)
+            }
+            pick -= weight
+        }
+        return .invalidBackend(reason: "no backendRef chosen")
+    }
+
+    /// Location of a RequestRedirect: scheme, host, port and path each from the filter or the
+    /// request; the port is left out when it is the scheme's default.
+    func redirectLocation(filter: Int, match: Int, listener: Int, request: RouteRequest, scheme requestScheme: String) -> String {
+        let schemeID = word(.filters, filter, Field.Filter.a), hostID = word(.filters, filter, Field.Filter.b)
+        let portValue = word(.filters, filter, Field.Filter.c)
+        let scheme = optionalString(schemeID) ?? requestScheme
+        let host = optionalString(hostID) ?? Hostname.normalize(hostHeader: request.host)
+        var port: Int
+        if portValue != TableFormat.none {
+            port = Int(portValue)
+        } else if schemeID != TableFormat.none {
+            port = scheme == "https" ? 443 : 80
+        } else {
+            port = Int(word(.listeners, listener, Field.Listener.port))
+        }
+        let path: String
+        switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.d)) {
+        case .replaceFullPath?: path = string(word(.filters, filter, Field.Filter.e))
+        case .replacePrefixMatch?:
+            path = Self.replacePrefix(request.path, prefix: string(word(.matches, match, Field.Match.path)), with: string(word(.filters, filter, Field.Filter.e)))
+        default: path = request.path
+        }
+        let defaultPort = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
+        if defaultPort { port = 0 }
+        return "\(scheme)://\(host)\(port == 0 ? "" : ":\(port)")\(path)"
+    }
+
+    /// ReplacePrefixMatch as the Gateway API table defines it (`/foo/bar`, `/foo`, `/xyz` → `/xyz/bar`).
+    public static func replacePrefix(_ path: String, prefix: String, with replacement: String) -> String {
+        var trimmedPrefix = Substring(prefix)
+        while trimmedPrefix.count > 1 && trimmedPrefix.hasSuffix("/") { trimmedPrefix = trimmedPrefix.dropLast() }
+        var base = Substring(replacement)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        let rest = trimmedPrefix == "/" ? Substring(path) : path.dropFirst(trimmedPrefix.count)
+        let joined = String(base) + rest
+        return joined.isEmpty ? "/" : joined
+    }
+
+    /// Applies the header operations of a filter (set, add, remove) to a header list. `add`
+    /// joins to an existing value with a comma, as the conformance suite expects.
+    public func applyHeaderModifier(filter: Int, to headers: inout [(name: String, value: String)]) {
+        let first = Int(word(.filters, filter, Field.Filter.a)), count = Int(word(.filters, filter, Field.Filter.b))
+        for op in first..<(first + count) {
+            let name = string(word(.headerOps, op, Field.HeaderOp.name)), value = string(word(.headerOps, op, Field.HeaderOp.value))
+            switch HeaderOpKind(rawValue: word(.headerOps, op, Field.HeaderOp.op)) {
+            case .set?:
+                headers.removeAll { $0.name.caseInsensitiveEquals(name) }
+                headers.append((name, value))
+            case .add?:
+                if let index = headers.firstIndex(where: { $0.name.caseInsensitiveEquals(name) }) {
+                    headers[index].value += ",\(value)"
+                } else {
+                    headers.append((name, value))
+                }
+            case .remove?:
+                headers.removeAll { $0.name.caseInsensitiveEquals(name) }
+            case nil:
+                break
+            }
+        }
+    }
+
+    /// Filters of a rule of one kind, as record indices.
+    public func filters(ofRule rule: Int, kind: FilterKind) -> [Int] {
+        let first = Int(word(.rules, rule, Field.Rule.firstFilter)), count = Int(word(.rules, rule, Field.Rule.filterCount))
+        return (first..<(first + count)).filter { FilterKind(rawValue: word(.filters, $0, Field.Filter.type)) == kind }
+    }
+}

@@ -1,0 +1,55 @@
+/// Word positions inside each section's records. docs/table-format.md is the reference.
+public enum Field {
+    public enum Gateway { public static let namespace = 0, name = 1, firstListener = 2, listenerCount = 3 }
+    public enum Listener {
+        public static let gateway = 0, name = 1, `protocol` = 2, port = 3, hostname = 4, firstHost = 5
+        public static let exactHostCount = 6, wildcardHostCount = 7, anyHostCount = 8
+    }
+    public enum Host {
+        public static let hostname = 0, firstExactPath = 1, exactPathCount = 2, firstPrefixPath = 3, prefixPathCount = 4
+        public static let firstOtherMatch = 5, otherMatchCount = 6, reserved = 7
+    }
+    public enum PathEntry { public static let path = 0, firstMatch = 1, matchCount = 2 }
+    public enum Match {
+        public static let rule = 0, matchIndex = 1, pathType = 2, path = 3, method = 4, firstValueMatch = 5
+        public static let headerCount = 6, queryCount = 7, sourceLine = 8
+    }
+    public enum ValueMatch { public static let type = 0, name = 1, value = 2 }
+    public enum Rule {
+        public static let route = 0, ruleIndex = 1, firstBackendRef = 2, backendRefCount = 3, firstFilter = 4, filterCount = 5
+        public static let requestTimeoutMs = 6, backendTimeoutMs = 7, firstPolicyRef = 8, policyRefCount = 9, sourceLine = 10, flags = 11
+    }
+    public enum Route { public static let namespace = 0, name = 1, sourceFile = 2, sourceLine = 3, firstRule = 4, ruleCount = 5 }
+    public enum BackendRef { public static let backend = 0, weight = 1, port = 2, problem = 3, group = 4, kind = 5, namespace = 6, name = 7 }
+    public enum Backend {
+        public static let kind = 0, namespace = 1, name = 2, host = 3, port = 4, firstProvider = 5, providerCount = 6
+        public static let firstRouteType = 7, routeTypeCount = 8, requestTimeoutMs = 9
+    }
+    public enum Provider {
+        public static let kind = 0, model = 1, host = 2, port = 3, path = 4, pathPrefix = 5, auth = 6, authMode = 7, group = 8, name = 9
+    }
+    public enum RouteType { public static let suffix = 0, type = 1 }
+    public enum Filter { public static let type = 0, a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7 }
+    public enum HeaderOp { public static let op = 0, name = 1, value = 2 }
+    public enum Policy { public static let kind = 0, name = 1, a = 2, b = 3, c = 4, d = 5, e = 6, f = 7, g = 8, h = 9 }
+    public enum HermesClient {
+        public static let configFile = 0, role = 1, url = 2, mode = 3, model = 4, gateway = 5, port = 6, host = 7, path = 8, status = 9
+    }
+    public enum SecretRef { public static let namespace = 0, name = 1, key = 2 }
+}
+
+/// Enumerations stored as numbers in records.
+public enum PathMatchKind: UInt32, Sendable { case exact = 0, prefix = 1, regex = 2 }
+public enum ValueMatchKind: UInt32, Sendable { case exact = 0, regex = 1 }
+public enum BackendKind: UInt32, Sendable { case service = 1, `static` = 2, ai = 3, other = 4 }
+public enum AuthMode: UInt32, Sendable { case none = 0, secretRef = 1, passthrough = 2, inline = 3, other = 4 }
+public enum FilterKind: UInt32, Sendable {
+    case requestHeaderModifier = 0, responseHeaderModifier = 1, requestRedirect = 2, urlRewrite = 3, requestMirror = 4, cors = 5, extensionRef = 6
+}
+public enum HeaderOpKind: UInt32, Sendable { case set = 0, add = 1, remove = 2 }
+public enum PathModifierKind: UInt32, Sendable { case none = 0, replaceFullPath = 1, replacePrefixMatch = 2 }
+public enum PolicyKind: UInt32, Sendable {
+    case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8
+}
+/// Rule flag bits.
+public enum RuleFlags { public static let invalid: UInt32 = 1 }

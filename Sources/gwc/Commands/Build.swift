@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GatewayCompiler
+import GatewayIR
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile manifests and Hermes configs into a route table; refuse when lint finds errors.",
+        discussion: "The table format is described in docs/table-format.md. The file is written atomically.")
+
+    @Argument(help: "Files, directories or - (standard input).")
+    var inputs: [String]
+
+    @Option(name: .shortAndLong, help: "Where to write the table.")
+    var output: String
+
+    @Flag(help: "Build even when lint reports errors: what a controller would program (unattached routes left out, invalid backends answer 500).")
+    var allowErrors = false
+
+    @OptionGroup var options: InputOptions
+
+    func run() throws {
+        let result = Linter(options: options.lintOptions).lint(paths: inputs)
+        ExitKeeper.keep(result)
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        if result.diagnostics.contains(where: { $0.code == .unreadableInput }) {
+            StandardError.write(TextRenderer(colorize: Terminal.stderrSupportsColor).render(errors, files: result.file(named:)))
+            throw ExitCode(2)
+        }
+        if !errors.isEmpty {
+            StandardError.write(TextRenderer(colorize: Terminal.stderrSupportsColor).render(errors, files: result.file(named:)))
+            guard allowErrors else {
+                StandardError.write("gwc build: \(errors.count) error\(errors.count == 1 ? "" : "s"); no table written (--allow-errors builds what a controller would program)\n")
+                throw ExitCode(1)
+            }
+        }
+        let bytes = TableWriter.bytes(of: TableCompiler.compile(result))
+        do {
+            try TableFile.write(bytes, to: output)
+        } catch {
+            StandardError.write("gwc build: \(error)\n")
+            throw ExitCode(2)
+        }
+        let table = try RouteTable(bytes: bytes)
+        print("wrote \(output): \(bytes.count) bytes, \(table.count(.gateways)) gateways, \(table.count(.routes)) routes, \(table.count(.rules)) rules, \(table.count(.backends)) backends, crc32c \(String(format: "%08x", table.checksum))")
+    }
+}
