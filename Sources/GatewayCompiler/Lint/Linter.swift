@@ -13,6 +13,13 @@ public struct Linter {
         }
         let decoded = ParallelLoader.decode(files, defaultNamespace: options.defaultNamespace)
         diagnostics.append(contentsOf: decoded.diagnostics)
+        return analyze(decoded, files: files, diagnostics: diagnostics)
+    }
+
+    /// The checks, on objects already decoded (tests use it to remove objects first, as the
+    /// conformance suite's `afterDeleting` cases do).
+    public func analyze(_ decoded: DecodeResult, files: [SourceFile], diagnostics initial: [Diagnostic] = []) -> LintResult {
+        var diagnostics = initial
         let index = ResourceIndex(decoded.resources)
         diagnostics.append(contentsOf: index.duplicates)
 
@@ -36,6 +43,11 @@ public struct Linter {
         return LintResult(
             files: files, resources: decoded.resources, index: index, status: report, hermesEndpoints: hermes.endpoints, diagnostics: diagnostics.sorted(),
             documentCount: decoded.documentCount, objectCount: decoded.objectCount)
+    }
+
+    /// Decodes files without checking them.
+    public func decode(_ files: [SourceFile]) -> DecodeResult {
+        ParallelLoader.decode(files, defaultNamespace: options.defaultNamespace)
     }
 
     /// Reads the operands (files, directories, `-`) and lints them.
