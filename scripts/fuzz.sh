@@ -8,6 +8,8 @@ scripts/setup.sh
 GWC_FUZZ=1 swift build --scratch-path .build-fuzz -c release --product gwc-fuzz -Xswiftc -sanitize=fuzzer,address >/dev/null
 corpus=.build-fuzz/corpus
 mkdir -p "$corpus" .build-fuzz/crashes
+# A real table seeds the verifier's half of the target.
+GWC_FUZZ= swift build --product gwc >/dev/null && .build/debug/gwc build samples/hermes-anthropic -o "$corpus/seed-table.gwt" >/dev/null
 find samples Tests/GatewayCompilerTests/Fixtures -name '*.yaml' -o -name '*.json' | while read -r f; do
   cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
 done

@@ -120,7 +120,7 @@ struct ConformanceRequestTests {
 }
 
 /// A small deterministic generator for the weight test.
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -107,7 +107,7 @@ extension TableCompiler {
         model.append(.matches, [
             entry.rule, UInt32(entry.matchIndex), kind.rawValue, model.intern(entry.match.path.value), model.intern(entry.match.method), firstValue,
             UInt32(Self.firstByName(entry.match.headers, caseInsensitive: true).count), UInt32(Self.firstByName(entry.match.queryParams, caseInsensitive: false).count),
-            UInt32(clamping: entry.match.location.line),
+            sourceLine(entry.match.location),
         ])
     }
 

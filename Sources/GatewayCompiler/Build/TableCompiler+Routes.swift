@@ -7,8 +7,8 @@ extension TableCompiler {
         for key in attachedRoutes.sorted() {
             guard let route = result.index.routes[key] else { continue }
             let routeRecord = model.append(.routes, [
-                model.intern(route.meta.namespace), model.intern(route.meta.name), model.intern(route.meta.location.file),
-                UInt32(clamping: route.meta.location.line), UInt32(model.count(.rules)), UInt32(route.rules.count),
+                model.intern(route.meta.namespace), model.intern(route.meta.name), model.intern(sourceFile(route.meta.location)),
+                sourceLine(route.meta.location), UInt32(model.count(.rules)), UInt32(route.rules.count),
             ])
             for (ruleIndex, rule) in route.rules.enumerated() {
                 let id = RuleID(route: key, rule: ruleIndex)
@@ -41,7 +41,7 @@ extension TableCompiler {
                     routeRecord, UInt32(ruleIndex), firstRef, UInt32(rule.backendRefs.count), firstFilter, UInt32(rule.filters.count),
                     rule.timeouts?.request.flatMap(Self.milliseconds) ?? TableFormat.none,
                     rule.timeouts?.backendRequest.flatMap(Self.milliseconds) ?? TableFormat.none,
-                    firstPolicyRef, UInt32(policyRefs.count), UInt32(clamping: rule.location.line), invalid ? RuleFlags.invalid : 0,
+                    firstPolicyRef, UInt32(policyRefs.count), sourceLine(rule.location), invalid ? RuleFlags.invalid : 0,
                 ])
                 ruleRecords[id] = record
             }

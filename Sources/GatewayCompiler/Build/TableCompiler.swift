@@ -12,10 +12,17 @@ public struct TableCompiler {
     var ruleRecords: [RuleID: UInt32] = [:]
     var valueMatchCache: [String: UInt32] = [:]
 
-    public init(result: LintResult) { self.result = result }
+    /// With false, file names and line numbers are left out (empty, 0), so that moving a
+    /// document to another file or place leaves the table byte-identical.
+    let includeSourceMap: Bool
 
-    public static func compile(_ result: LintResult) -> TableModel {
-        var compiler = TableCompiler(result: result)
+    public init(result: LintResult, includeSourceMap: Bool = true) {
+        self.result = result
+        self.includeSourceMap = includeSourceMap
+    }
+
+    public static func compile(_ result: LintResult, includeSourceMap: Bool = true) -> TableModel {
+        var compiler = TableCompiler(result: result, includeSourceMap: includeSourceMap)
         compiler.run()
         return compiler.model
     }
@@ -178,6 +185,9 @@ public struct TableCompiler {
         }
         return refs
     }
+
+    func sourceFile(_ location: SourceLocation) -> String { includeSourceMap ? location.file : "" }
+    func sourceLine(_ location: SourceLocation) -> UInt32 { includeSourceMap ? UInt32(clamping: location.line) : 0 }
 
     static func milliseconds(_ duration: String) -> UInt32? {
         GatewayAPIAnalyzer.durationMilliseconds(duration).map { UInt32(clamping: $0) }

@@ -52,12 +52,9 @@ public final class RouteTable: @unchecked Sendable {
         self.base = base
         self.size = size
         self.release = release
-        do {
-            try verify()
-        } catch {
-            release()
-            throw error
-        }
+        // When verify() throws, Swift still runs deinit (every stored property is set), which
+        // releases the memory; releasing here as well would free it twice.
+        try verify()
     }
 
     deinit { release() }

@@ -17,6 +17,9 @@ struct Build: ParsableCommand {
     @Flag(help: "Build even when lint reports errors: what a controller would program (unattached routes left out, invalid backends answer 500).")
     var allowErrors = false
 
+    @Flag(help: "Leave file names and line numbers out, so that moving documents between files does not change the table.")
+    var noSourceMap = false
+
     @OptionGroup var options: InputOptions
 
     func run() throws {
@@ -34,7 +37,7 @@ struct Build: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let bytes = TableWriter.bytes(of: TableCompiler.compile(result))
+        let bytes = TableWriter.bytes(of: TableCompiler.compile(result, includeSourceMap: !noSourceMap))
         do {
             try TableFile.write(bytes, to: output)
         } catch {
