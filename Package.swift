@@ -7,7 +7,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 // scripts/fuzz.sh sets GWC_FUZZ: the fuzz target then leaves `main` to libFuzzer.
-let fuzzing = Context.environment["GWC_FUZZ"] != nil
+let fuzzing = !(Context.environment["GWC_FUZZ"] ?? "").isEmpty
 let fuzzSettings: [SwiftSetting] = fuzzing ? [.define("FUZZING")] : []
 
 let package = Package(

@@ -9,7 +9,7 @@ GWC_FUZZ=1 swift build --scratch-path .build-fuzz -c release --product gwc-fuzz 
 corpus=.build-fuzz/corpus
 mkdir -p "$corpus" .build-fuzz/crashes
 # A real table seeds the verifier's half of the target.
-GWC_FUZZ= swift build --product gwc >/dev/null && .build/debug/gwc build samples/hermes-anthropic -o "$corpus/seed-table.gwt" >/dev/null
+swift build --product gwc >/dev/null && .build/debug/gwc build samples/hermes-anthropic -o "$corpus/seed-table.gwt" >/dev/null
 find samples Tests/GatewayCompilerTests/Fixtures -name '*.yaml' -o -name '*.json' | while read -r f; do
   cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
 done
