@@ -43,6 +43,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // Fuzz target over the YAML-to-IR path; scripts/fuzz.sh builds it with -sanitize=fuzzer.
         .executableTarget(name: "gwc-fuzz", dependencies: ["GatewayCompiler"], swiftSettings: strictSettings + fuzzSettings),
+        // Lookup benchmark (scripts/bench-table.sh).
+        .executableTarget(name: "gwc-bench", dependencies: ["GatewayCompiler", "GatewayIR"], swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayCompilerTests",
             dependencies: ["GatewayCompiler", "GatewayIR"],

@@ -11,6 +11,10 @@ public struct TableCompiler {
     var policyIndex: [ObjectKey: [UInt32]] = [:]
     var ruleRecords: [RuleID: UInt32] = [:]
     var valueMatchCache: [String: UInt32] = [:]
+    /// Gateways each route attaches to, computed once.
+    var gatewaysByRoute: [ObjectKey: Set<ObjectKey>] = [:]
+    /// Policies by what they target, computed once: `kind/namespace/name`.
+    var policiesByTarget: [String: [ObjectKey]] = [:]
 
     /// With false, file names and line numbers are left out (empty, 0), so that moving a
     /// document to another file or place leaves the table byte-identical.
@@ -28,6 +32,10 @@ public struct TableCompiler {
     }
 
     mutating func run() {
+        for attachment in result.status.attachments { gatewaysByRoute[attachment.route, default: []].insert(attachment.gateway) }
+        for policy in result.resources.policies {
+            for target in policy.targetRefs { policiesByTarget["\(target.kind)/\(policy.meta.namespace)/\(target.name)", default: []].append(policy.key) }
+        }
         compileBackends()
         compilePolicies()
         compileRoutes()
@@ -167,23 +175,14 @@ public struct TableCompiler {
     }
 
     /// Policies that apply to a route: those targeting it, the Gateways it attaches to, and the
-    /// backends its rules reach (prompt guards).
+    /// backends its rules reach (prompt guards), in policy order.
     func policies(for route: HTTPRoute, rule: HTTPRouteRule) -> [UInt32] {
-        let gateways = Set(result.status.attachments.filter { $0.route == route.key }.map(\.gateway))
-        var refs: [UInt32] = []
-        for policy in result.resources.policies.sorted(by: { $0.key < $1.key })  {
-            let applies = policy.targetRefs.contains { target in
-                switch (target.group, target.kind) {
-                case (APIGroup.gateway, "HTTPRoute"): return target.name == route.meta.name && policy.meta.namespace == route.meta.namespace
-                case (APIGroup.gateway, "Gateway"): return gateways.contains(ObjectKey(group: APIGroup.gateway, kind: "Gateway", namespace: policy.meta.namespace, name: target.name))
-                case (APIGroup.agentgateway, "AgentgatewayBackend"):
-                    return rule.backendRefs.contains { $0.group == APIGroup.agentgateway && $0.name == target.name && ($0.namespace ?? route.meta.namespace) == policy.meta.namespace }
-                default: return false
-                }
-            }
-            if applies { refs += policyIndex[policy.key] ?? [] }
+        var keys = Set(policiesByTarget["HTTPRoute/\(route.meta.namespace)/\(route.meta.name)"] ?? [])
+        for gateway in gatewaysByRoute[route.key] ?? [] { keys.formUnion(policiesByTarget["Gateway/\(gateway.namespace)/\(gateway.name)"] ?? []) }
+        for ref in rule.backendRefs where ref.group == APIGroup.agentgateway {
+            keys.formUnion(policiesByTarget["AgentgatewayBackend/\(ref.namespace ?? route.meta.namespace)/\(ref.name)"] ?? [])
         }
-        return refs
+        return keys.sorted().flatMap { policyIndex[$0] ?? [] }
     }
 
     func sourceFile(_ location: SourceLocation) -> String { includeSourceMap ? location.file : "" }

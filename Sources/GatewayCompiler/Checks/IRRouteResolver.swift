@@ -1,36 +1,53 @@
 import GatewayIR
 
 /// Resolves a request against the analysed manifests by scanning every attached rule in
-/// Gateway API precedence order. Used by lint's Hermes checks; the compiled table has its own,
-/// faster lookup.
-struct IRRouteResolver {
-    struct Request {
-        var port: Int
-        var host: String
-        var method: String
-        var path: String
-        var headers: [String: String] = [:]
+/// Gateway API precedence order. Used by lint's Hermes checks, and as the straightforward
+/// baseline the compiled table's lookup is benchmarked against.
+public struct IRRouteResolver: Sendable {
+    public struct Request: Sendable {
+        public var port: Int
+        public var host: String
+        public var method: String
+        public var path: String
+        public var headers: [String: String] = [:]
+        public init(port: Int, host: String, method: String, path: String, headers: [String: String] = [:]) {
+            self.port = port
+            self.host = host
+            self.method = method
+            self.path = path
+            self.headers = headers
+        }
     }
 
-    struct Match {
-        var gateway: ObjectKey
-        var listener: String
-        var route: HTTPRoute
-        var ruleIndex: Int
-        var rule: HTTPRouteRule
+    public struct Match: Sendable {
+        public var gateway: ObjectKey
+        public var listener: String
+        public var route: HTTPRoute
+        public var ruleIndex: Int
+        public var rule: HTTPRouteRule
     }
 
     let index: ResourceIndex
     let report: StatusReport
+
+    init(index: ResourceIndex, report: StatusReport) {
+        self.index = index
+        self.report = report
+    }
+
+    public init(result: LintResult) {
+        index = result.index
+        report = result.status
+    }
 
     /// Gateways with a listener on the port.
     func gateways(onPort port: Int) -> [ObjectKey] {
         index.resources.gateways.filter { $0.listeners.contains { $0.port == port } }.map(\.key)
     }
 
-    func resolve(_ request: Request) -> Match? {
+    public func resolve(_ request: Request, gateway: ObjectKey? = nil) -> Match? {
         let host = Hostname.normalize(hostHeader: request.host)
-        for gatewayKey in gateways(onPort: request.port) {
+        for gatewayKey in gateway.map({ [$0] }) ?? gateways(onPort: request.port) {
             guard let gateway = index.gateways[gatewayKey] else { continue }
             // The most specific listener hostname wins: exact, then longer wildcards, then none.
             let listeners = gateway.listeners.filter { $0.port == request.port && ($0.hostname.map { Hostname.matches(pattern: $0, host: host) } ?? true) }
