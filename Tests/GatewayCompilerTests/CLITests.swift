@@ -123,3 +123,82 @@ struct CLITests {
         #expect(yaml.stdout.contains("attachedRoutes: 1"))
     }
 }
+
+@Suite("gwc build, inspect and route")
+struct TableCommandTests {
+    let cli = CLITests()
+
+    func temporaryTable() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gwc-\(getpid())-\(UUID().uuidString).gwt").path
+    }
+
+    @Test func buildRefusesOnErrorsUnlessAllowed() throws {
+        let path = temporaryTable()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let refused = try cli.gwc(["build", "samples/broken/backend-not-found.yaml", "-o", path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("error[GW305]"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let allowed = try cli.gwc(["build", "--allow-errors", "samples/broken/backend-not-found.yaml", "-o", path])
+        #expect(allowed.status == 0)
+        let route = try cli.gwc(["route", path, "--port", "8080", "--path", "/", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(route.stdout.utf8)) as? [String: Any])
+        #expect(object["status"] as? Int == 500, "the invalid backend's share answers 500")
+        let backends = try #require(object["backends"] as? [[String: Any]])
+        #expect(backends.first?["valid"] as? Bool == false)
+        #expect(backends.first?["name"] as? String == "antropic")
+    }
+
+    @Test func routeJSONHasTheDocumentedFields() throws {
+        let path = temporaryTable()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try cli.gwc(["build", "samples/hermes-anthropic", "-o", path]).status == 0)
+        let run = try cli.gwc(["route", path, "--port", "8080", "--method", "POST", "--path", "/anthropic/chat/completions", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["status"] as? Int == 200)
+        #expect(object["gateway"] as? String == "agentgateway-system/agentgateway-hermes-route")
+        #expect(object["listener"] as? String == "http")
+        let route = try #require(object["route"] as? [String: Any])
+        #expect(route["namespace"] as? String == "agentgateway-system" && route["name"] as? String == "claude" && route["rule"] as? Int == 0)
+        let backend = try #require((object["backends"] as? [[String: Any]])?.first)
+        #expect(backend["group"] as? String == "agentgateway.dev" && backend["kind"] as? String == "AgentgatewayBackend")
+        #expect(backend["namespace"] as? String == "agentgateway-system" && backend["name"] as? String == "anthropic")
+        #expect(backend["weight"] as? Int == 1 && backend["valid"] as? Bool == true)
+        #expect(object["location"] is NSNull)
+        let miss = try cli.gwc(["route", path, "--port", "8080", "--path", "/other", "--format", "json"])
+        let missObject = try #require(try JSONSerialization.jsonObject(with: Data(miss.stdout.utf8)) as? [String: Any])
+        #expect(missObject["status"] as? Int == 404 && missObject["route"] is NSNull)
+    }
+
+    @Test func routeCompilesManifestsInMemoryAndGivesRedirects() throws {
+        let root = "Tests/GatewayCompilerTests/Fixtures/conformance/httproute-redirect-path"
+        let run = try cli.gwc([
+            "route", "\(root)/base.yaml", "\(root)/httproute-redirect-path.yaml", "--gateway-class", "{GATEWAY_CLASS_NAME}",
+            "--port", "80", "--path", "/original-prefix/lemon", "--format", "json",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["status"] as? Int == 302)
+        #expect(object["location"] as? String == "http://192.0.2.1/replacement-prefix/lemon")
+    }
+
+    @Test func inspectShowsAndVerifies() throws {
+        let path = temporaryTable()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try cli.gwc(["build", "samples/hermes-anthropic", "-o", path]).status == 0)
+        let text = try cli.gwc(["inspect", path])
+        #expect(text.stdout.contains("gwc route table, write version 1, read version 1"))
+        #expect(text.stdout.contains("key from Secret agentgateway-system/anthropic-secret[Authorization]"))
+        #expect(!text.stdout.contains("fake-anthropic-key"))
+        let json = try cli.gwc(["inspect", "--format", "json", path])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["header"] as? [String: Any])?["checksumAlgorithm"] as? String == "crc32c")
+        #expect(try cli.gwc(["inspect", "--verify", path]).status == 0)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let corrupt = try cli.gwc(["inspect", "--verify", path])
+        #expect(corrupt.status == 2)
+        #expect(corrupt.stderr.contains("checksum mismatch"))
+    }
+}
