@@ -7,7 +7,7 @@ struct GWC: ParsableCommand {
         commandName: "gwc",
         abstract: "Check Gateway API, agentgateway and Hermes configuration before rollout.",
         version: "0.1.0",
-        subcommands: [Lint.self, Build.self, Inspect.self, Route.self])
+        subcommands: [Lint.self, Build.self, Inspect.self, Route.self, Diff.self])
 
     /// Like ArgumentParser's `main`, except that usage errors exit with 2, as gwc documents
     /// (ArgumentParser uses 64).

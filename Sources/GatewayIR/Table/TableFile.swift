@@ -27,4 +27,17 @@ public enum TableFile {
             throw TableError(offset: written, "cannot write \(path): \(reason)")
         }
     }
+
+    /// Whether a path is a regular file that starts with the table magic. Directories, missing
+    /// files and short files are not tables.
+    public static func looksLikeTable(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var head = [UInt8](repeating: 0, count: TableFormat.magic.count)
+        let count = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        return count == head.count && head == TableFormat.magic
+    }
 }

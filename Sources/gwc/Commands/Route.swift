@@ -82,16 +82,12 @@ struct Route: ParsableCommand {
     }
 
     private func loadTable() throws -> RouteTable {
-        if sources.count == 1, let handle = FileHandle(forReadingAtPath: sources[0]) {
-            let head = handle.readData(ofLength: 16)
-            try? handle.close()
-            if [UInt8](head) == TableFormat.magic {
-                do {
-                    return try RouteTable.open(path: sources[0])
-                } catch {
-                    StandardError.write("gwc route: \(sources[0]): \(error)\n")
-                    throw ExitCode(2)
-                }
+        if sources.count == 1, TableFile.looksLikeTable(sources[0]) {
+            do {
+                return try RouteTable.open(path: sources[0])
+            } catch {
+                StandardError.write("gwc route: \(sources[0]): \(error)\n")
+                throw ExitCode(2)
             }
         }
         let result = Linter(options: options.lintOptions).lint(paths: sources)
