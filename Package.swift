@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "gwc", targets: ["gwc"]),
         .library(name: "GatewayIR", targets: ["GatewayIR"]),
         .library(name: "GatewayCompiler", targets: ["GatewayCompiler"]),
+        .library(name: "GatewayRuntime", targets: ["GatewayRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,8 @@ let package = Package(
             name: "GatewayCompiler",
             dependencies: ["GatewayIR", "CYAML", "CJansson"],
             swiftSettings: strictSettings),
+        // gwrun's library: AI format translation now; serving, upstreams, secrets and metrics next.
+        .target(name: "GatewayRuntime", dependencies: ["GatewayIR", "CJansson"], swiftSettings: strictSettings),
         .executableTarget(
             name: "gwc",
             dependencies: [
@@ -48,6 +51,11 @@ let package = Package(
         .testTarget(
             name: "GatewayCompilerTests",
             dependencies: ["GatewayCompiler", "GatewayIR"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayRuntimeTests",
+            dependencies: ["GatewayRuntime"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ]
