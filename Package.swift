@@ -15,12 +15,16 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "gwc", targets: ["gwc"]),
+        .executable(name: "gwrun", targets: ["gwrun"]),
         .library(name: "GatewayIR", targets: ["GatewayIR"]),
         .library(name: "GatewayCompiler", targets: ["GatewayCompiler"]),
         .library(name: "GatewayRuntime", targets: ["GatewayRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libyaml and jansson come from the system (Debian libyaml-dev, libjansson-dev).
@@ -36,7 +40,26 @@ let package = Package(
             dependencies: ["GatewayIR", "CYAML", "CJansson"],
             swiftSettings: strictSettings),
         // gwrun's library: AI format translation now; serving, upstreams, secrets and metrics next.
-        .target(name: "GatewayRuntime", dependencies: ["GatewayIR", "CJansson"], swiftSettings: strictSettings),
+        .target(
+            name: "GatewayRuntime",
+            dependencies: [
+                "GatewayIR", "CJansson",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "gwrun",
+            dependencies: [
+                "GatewayRuntime", "GatewayIR",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "gwc",
             dependencies: [

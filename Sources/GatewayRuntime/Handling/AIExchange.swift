@@ -1,0 +1,134 @@
+import Foundation
+import GatewayIR
+
+/// One request on an AI route, as agentgateway treats an AgentgatewayBackend: the route type
+/// (Completions for every path unless the backend's routes say otherwise), models listing for
+/// model discovery, OpenAI-to-Anthropic translation, auth headers where the provider wants them.
+struct AIExchange {
+    let processor: RequestProcessor
+    let request: IncomingRequest
+    let backend: Int
+    let headers: [(name: String, value: String)]
+
+    var table: RouteTable { processor.table }
+
+    func run(record: inout AccessRecord) async -> GatewayResponse {
+        let providerCount = Int(table.word(.backends, backend, Field.Backend.providerCount))
+        guard providerCount > 0 else { return .openAIError(500, "backend has no provider") }
+        let provider = Int(table.word(.backends, backend, Field.Backend.firstProvider))
+        let kind = table.string(table.word(.providers, provider, Field.Provider.kind))
+        let pinned = table.optionalString(table.word(.providers, provider, Field.Provider.model))
+        if let listing = modelDiscovery(kind: kind, model: pinned) { return listing }
+        guard request.method == "POST" else { return .openAIError(404, "no such endpoint on an AI route: \(request.method) \(request.path)", type: "not_found_error") }
+        let routeType = self.routeType()
+        let body: JSONNode
+        do {
+            body = try JSONNode.parse(request.body)
+        } catch {
+            return .openAIError(400, "failed to process LLM request: \(error)")
+        }
+        record.model = pinned ?? body["model"]?.string
+        switch (kind, routeType) {
+        case ("anthropic", "Completions"):
+            return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
+        case ("anthropic", "Messages"), ("anthropic", "Passthrough"):
+            if let pinned { body.set("model", pinned) }
+            return await send(body.serialized(), provider: provider, suffix: "/messages", anthropic: true, record: &record)
+        case ("openai", _):
+            if let pinned { body.set("model", pinned) }
+            return await send(body.serialized(), provider: provider, suffix: "/chat/completions", anthropic: false, record: &record)
+        default:
+            return .openAIError(400, "failed to process LLM request: unsupported conversion from \(routeType) to \(kind)")
+        }
+    }
+
+    /// agentgateway's resolution: longest matching path suffix, `*` last, Completions by default.
+    func routeType() -> String {
+        let first = Int(table.word(.backends, backend, Field.Backend.firstRouteType)), count = Int(table.word(.backends, backend, Field.Backend.routeTypeCount))
+        var best: (length: Int, type: String)?
+        var wildcard: String?
+        for index in first..<(first + count) {
+            let suffix = table.string(table.word(.routeTypes, index, Field.RouteType.suffix)), type = table.string(table.word(.routeTypes, index, Field.RouteType.type))
+            if suffix == "*" { wildcard = type } else if request.path.hasSuffix(suffix), suffix.count > (best?.length ?? -1) { best = (suffix.count, type) }
+        }
+        return best?.type ?? wildcard ?? "Completions"
+    }
+
+    /// `GET …/models` answers with the model this route reaches, so agents can discover it; the
+    /// other probes Hermes sends (`…/models/<id>`, `…/api/show`) get a fast answer, never a hang.
+    func modelDiscovery(kind: String, model: String?) -> GatewayResponse? {
+        let path = request.path
+        guard request.method == "GET" || path.hasSuffix("/api/show") else { return nil }
+        func entry(_ id: String) -> JSONNode {
+            let node = JSONNode.object()
+            node.set("id", id)
+            node.set("object", "model")
+            node.set("created", 0)
+            node.set("owned_by", kind)
+            return node
+        }
+        if path.hasSuffix("/models") {
+            let list = JSONNode.object()
+            list.set("object", "list")
+            let data = JSONNode.array()
+            if let model { data.append(entry(model)) }
+            list.set("data", data)
+            return .json(200, list)
+        }
+        if let range = path.range(of: "/models/"), let model, String(path[range.upperBound...]) == model { return .json(200, entry(model)) }
+        return .openAIError(404, "no such endpoint on an AI route: \(request.method) \(path)", type: "not_found_error")
+    }
+
+    private func completionsToAnthropic(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
+        let translated: JSONNode
+        do {
+            translated = try CompletionsToMessages.request(body, modelOverride: pinned)
+        } catch let error as TranslationError {
+            return .openAIError(400, error.description)
+        } catch {
+            return .openAIError(400, "failed to process LLM request")
+        }
+        let streaming = body["stream"]?.bool == true
+        // Upstream answers are buffered and translated whole; a streaming client gets them as
+        // chunks (see docs/runtime.md).
+        translated.remove("stream")
+        let upstream = await send(translated.serialized(), provider: provider, suffix: "/messages", anthropic: true, record: &record, translateErrors: true)
+        guard upstream.status / 100 == 2 else { return upstream }
+        guard let parsed = try? JSONNode.parse(upstream.body) else { return .openAIError(502, "the provider's answer is not JSON", type: "api_error") }
+        let response = MessagesToCompletions.response(parsed)
+        record.inputTokens = response["usage"]?["prompt_tokens"]?.int
+        record.outputTokens = response["usage"]?["completion_tokens"]?.int
+        if streaming { return CompletionStream.events(from: response) }
+        return .json(200, response)
+    }
+
+    /// Calls the provider with the backend's credential where the provider expects it.
+    private func send(_ body: [UInt8], provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false) async -> GatewayResponse {
+        guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else {
+            return .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
+        }
+        var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", "application/json")]
+        let auth = table.word(.providers, provider, Field.Provider.auth)
+        var credential: String?
+        if auth != TableFormat.none {
+            let reference = SecretStore.Reference(
+                namespace: table.string(table.word(.secretRefs, Int(auth), Field.SecretRef.namespace)),
+                name: table.string(table.word(.secretRefs, Int(auth), Field.SecretRef.name)),
+                key: table.string(table.word(.secretRefs, Int(auth), Field.SecretRef.key)))
+            credential = processor.secrets.credential(for: reference)
+        } else if AuthMode(rawValue: table.word(.providers, provider, Field.Provider.authMode)) == .passthrough {
+            credential = request.header("authorization").map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 } ?? request.header("x-api-key")
+        }
+        if anthropic {
+            if let credential { upstreamHeaders.append(("x-api-key", credential)) }
+            upstreamHeaders.append(("anthropic-version", RequestProcessor.anthropicVersion))
+        } else if let credential {
+            upstreamHeaders.append(("authorization", "Bearer \(credential)"))
+        }
+        let response = await processor.proxy(method: "POST", url: endpoint.url, headers: upstreamHeaders, body: body, record: &record)
+        if translateErrors, response.status / 100 != 2, response.status != 502, response.status != 504 {
+            return .json(response.status, MessagesToCompletions.error(body: response.body))
+        }
+        return response
+    }
+}

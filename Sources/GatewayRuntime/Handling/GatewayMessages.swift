@@ -1,0 +1,68 @@
+/// A request as gwrun received it, body complete.
+public struct IncomingRequest: Sendable {
+    public var method: String
+    /// Path and query as sent (`/v1/chat/completions?x=1`).
+    public var target: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The table port of the listener that accepted it (before any --port-offset).
+    public var listenerPort: Int
+
+    public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8], listenerPort: Int) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.listenerPort = listenerPort
+    }
+
+    public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    public var path: String { String(target.prefix { $0 != "?" }) }
+    public var query: String { target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? "" }
+}
+
+/// gwrun's answer.
+public struct GatewayResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static func json(_ status: Int, _ node: JSONNode) -> GatewayResponse {
+        GatewayResponse(status: status, headers: [("content-type", "application/json")], body: node.serialized())
+    }
+
+    static func text(_ status: Int, _ text: String) -> GatewayResponse {
+        GatewayResponse(status: status, headers: [("content-type", "text/plain; charset=utf-8")], body: Array((text + "\n").utf8))
+    }
+
+    /// OpenAI's error shape, which AI clients parse.
+    static func openAIError(_ status: Int, _ message: String, type: String = "invalid_request_error") -> GatewayResponse {
+        let error = JSONNode.object()
+        error.set("type", type)
+        error.set("message", message)
+        let body = JSONNode.object()
+        body.set("error", error)
+        return json(status, body)
+    }
+}
+
+/// One access-log line's facts.
+public struct AccessRecord: Sendable {
+    public var listener = ""
+    public var route: String?
+    public var rule: Int?
+    public var backend: String?
+    public var status = 0
+    public var model: String?
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var upstreamMilliseconds: Double?
+    public var error: String?
+    public init() {}
+}

@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayIR
+import NIOCore
+import NIOHTTP1
+
+/// Turns one request into one response: the table lookup `gwc route` uses, then a redirect, an
+/// error, or a call to the chosen backend (translated between OpenAI and Anthropic formats where
+/// the route and provider call for it). Stateless apart from the table, secrets and client.
+public struct RequestProcessor: Sendable {
+    public let table: RouteTable
+    public let secrets: SecretStore
+    public let client: HTTPClient
+    public let gateway: Int?
+    public var upstreamTimeout: TimeAmount = .seconds(300)
+
+    /// The upstream timeout in whole seconds (callers need not import NIO).
+    public mutating func setUpstreamTimeout(seconds: Int) { upstreamTimeout = .seconds(Int64(seconds)) }
+    public var maxResponseBytes = 64 << 20
+
+    static let anthropicVersion = "2023-06-01"
+    /// Headers that belong to one connection, never forwarded.
+    static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"]
+
+    public init(table: RouteTable, secrets: SecretStore, client: HTTPClient, gateway: Int?) {
+        self.table = table
+        self.secrets = secrets
+        self.client = client
+        self.gateway = gateway
+    }
+
+    public func handle(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
+        let routeRequest = RouteRequest(
+            port: request.listenerPort, host: request.header("host") ?? "", method: request.method, path: request.path,
+            headers: request.headers, query: RouteRequest.parseQuery(request.query))
+        let decision = table.decide(routeRequest, gateway: gateway, random: UInt64.random(in: 0..<UInt64.max))
+        if let match = decision.match {
+            record.listener = table.string(table.word(.listeners, match.listener, Field.Listener.name))
+            if let rule = match.rule {
+                let route = Int(table.word(.rules, rule, Field.Rule.route))
+                record.route = "\(table.string(table.word(.routes, route, Field.Route.namespace)))/\(table.string(table.word(.routes, route, Field.Route.name)))"
+                record.rule = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
+            }
+        }
+        var response: GatewayResponse
+        switch decision.action {
+        case .notFound:
+            response = .text(404, "no route for \(request.method) \(request.path)")
+        case .invalidBackend(let reason):
+            response = .text(500, "invalid backend: \(reason)")
+        case .redirect(let status, let location):
+            response = GatewayResponse(status: status, headers: [("location", location)])
+        case .forward(let ref):
+            response = await forward(request, ref: ref, rule: decision.match?.rule, record: &record)
+        }
+        if let rule = decision.match?.rule {
+            for filter in table.filters(ofRule: rule, kind: .responseHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &response.headers) }
+        }
+        record.status = response.status
+        return response
+    }
+
+    private func forward(_ request: IncomingRequest, ref: Int, rule: Int?, record: inout AccessRecord) async -> GatewayResponse {
+        let backend = Int(table.word(.backendRefs, ref, Field.BackendRef.backend))
+        let namespace = table.string(table.word(.backends, backend, Field.Backend.namespace)), name = table.string(table.word(.backends, backend, Field.Backend.name))
+        record.backend = "\(namespace)/\(name)"
+        var headers = request.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }
+        if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
+        switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
+        case .ai?:
+            return await AIExchange(processor: self, request: request, backend: backend, headers: headers).run(record: &record)
+        case .service?:
+            let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
+            let url = "http://\(name).\(namespace).svc.cluster.local:\(portValue == TableFormat.none ? 80 : Int(portValue))\(request.target)"
+            return await proxy(method: request.method, url: url, headers: headers, body: request.body, record: &record)
+        case .static?:
+            let host = table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? ""
+            let url = "http://\(host):\(table.word(.backends, backend, Field.Backend.port))\(request.target)"
+            return await proxy(method: request.method, url: url, headers: headers, body: request.body, record: &record)
+        default:
+            return .text(501, "backend \(namespace)/\(name) is of a kind gwrun does not serve yet")
+        }
+    }
+
+    /// Sends a request upstream and returns its answer, mapping failures to 502 and 504.
+    func proxy(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8], record: inout AccessRecord) async -> GatewayResponse {
+        var upstream = HTTPClientRequest(url: url)
+        upstream.method = HTTPMethod(rawValue: method)
+        for header in headers { upstream.headers.add(name: header.name, value: header.value) }
+        if !body.isEmpty { upstream.body = .bytes(ByteBuffer(bytes: body)) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        do {
+            let response = try await client.execute(upstream, timeout: upstreamTimeout)
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            let responseHeaders = response.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }.map { (name: $0.name, value: $0.value) }
+            return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, body: Array(buffer.readableBytesView))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            record.error = "upstream timeout"
+            return .text(504, "upstream did not answer in time")
+        } catch {
+            record.error = "upstream failure: \(error)"
+            return .text(502, "upstream failure")
+        }
+    }
+}

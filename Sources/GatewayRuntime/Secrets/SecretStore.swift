@@ -1,0 +1,70 @@
+import Foundation
+import GatewayIR
+
+/// Resolves the table's secret references, once at load: from a directory laid out as Kubernetes
+/// mounts a Secret (`DIR/<namespace>/<name>/<key>`), or from an environment variable
+/// `GWRUN_SECRET_<NAMESPACE>_<NAME>_<KEY>` (upper case, other characters as `_`). No other code
+/// sees a value, and no value is ever logged.
+public struct SecretStore: Sendable {
+    public struct Reference: Hashable, Sendable, CustomStringConvertible {
+        public var namespace: String
+        public var name: String
+        public var key: String
+        public var description: String { "Secret \(namespace)/\(name) key \(key)" }
+
+        public var environmentName: String {
+            "GWRUN_SECRET_" + [namespace, name, key].map { part in
+                String(part.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+            }.joined(separator: "_")
+        }
+    }
+
+    public struct MissingSecret: Error, CustomStringConvertible, Sendable {
+        public var references: [Reference]
+        public var description: String {
+            "missing secret\(references.count == 1 ? "" : "s"): " + references.map { "\($0) (file <secrets-dir>/\($0.namespace)/\($0.name)/\($0.key) or $\($0.environmentName))" }.joined(separator: "; ")
+        }
+    }
+
+    private var values: [Reference: SecretValue] = [:]
+
+    public init() {}
+
+    /// Resolves every reference a table makes; throws one error naming all that are missing.
+    public static func load(for table: RouteTable, directory: String?, environment: [String: String]) throws -> SecretStore {
+        var store = SecretStore()
+        var missing: [Reference] = []
+        for index in 0..<table.count(.secretRefs) {
+            let reference = Reference(
+                namespace: table.string(table.word(.secretRefs, index, Field.SecretRef.namespace)),
+                name: table.string(table.word(.secretRefs, index, Field.SecretRef.name)),
+                key: table.string(table.word(.secretRefs, index, Field.SecretRef.key)))
+            guard !reference.key.isEmpty else { continue }  // client API-key sets: every key counts, resolved elsewhere
+            if let value = read(reference, directory: directory, environment: environment) {
+                store.values[reference] = value
+            } else {
+                missing.append(reference)
+            }
+        }
+        if !missing.isEmpty { throw MissingSecret(references: missing) }
+        return store
+    }
+
+    private static func read(_ reference: Reference, directory: String?, environment: [String: String]) -> SecretValue? {
+        if let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(reference.namespace)/\(reference.name)/\(reference.key)") {
+            return SecretValue(bytes: [UInt8](data))
+        }
+        return environment[reference.environmentName].map { SecretValue($0) }
+    }
+
+    /// The credential to send upstream: trimmed, and for the default `Authorization` key without
+    /// a leading `Bearer `, as agentgateway does.
+    public func credential(for reference: Reference) -> String? {
+        guard let value = values[reference] else { return nil }
+        var text = value.revealString().trimmingCharacters(in: .whitespacesAndNewlines)
+        if reference.key == BackendAuth.defaultSecretKey, text.hasPrefix("Bearer ") { text = String(text.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        return text
+    }
+
+    public var count: Int { values.count }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GatewayIR
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Serves a route table: one HTTP/1.1 listener (keep-alive, bounded bodies) per table port,
+/// plus an optional admin listener with /healthz and /readyz.
+public struct GatewayServer: Sendable {
+    public struct Listener: Sendable {
+        /// The port in the table, which routing uses.
+        public var tablePort: Int
+        /// The port bound (tablePort + --port-offset).
+        public var bindPort: Int
+        public init(tablePort: Int, bindPort: Int) {
+            self.tablePort = tablePort
+            self.bindPort = bindPort
+        }
+    }
+
+    public var processor: RequestProcessor
+    public var listeners: [Listener]
+    public var address: String
+    public var adminPort: Int?
+    public var maxBodyBytes: Int
+    public var logger: Logger
+
+    public init(processor: RequestProcessor, listeners: [Listener], address: String, adminPort: Int?, maxBodyBytes: Int, logger: Logger) {
+        self.processor = processor
+        self.listeners = listeners
+        self.address = address
+        self.adminPort = adminPort
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    /// Binds every listener, then serves until cancelled. `onReady` runs once all are bound.
+    public func run(onReady: @Sendable () -> Void = {}) async throws {
+        var servers: [(NIOAsyncChannel<Connection, Never>, Int?)] = []
+        for listener in listeners { servers.append((try await bind(port: listener.bindPort), listener.tablePort)) }
+        if let adminPort { servers.append((try await bind(port: adminPort), nil)) }
+        onReady()
+        try await withThrowingDiscardingTaskGroup { group in
+            for (server, tablePort) in servers {
+                group.addTask {
+                    try await server.executeThenClose { inbound in
+                        try await withThrowingDiscardingTaskGroup { connections in
+                            for try await connection in inbound {
+                                connections.addTask { await serve(connection, tablePort: tablePort) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func bind(port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: address, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    /// One connection: requests in order, each answered before the next is read. A connection's
+    /// failure ends only that connection.
+    private func serve(_ connection: Connection, tablePort: Int?) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body = ByteBuffer()
+                var tooLarge = false
+                for try await part in inbound {
+                    switch part {
+                    case .head(let requestHead):
+                        head = requestHead
+                        body.clear()
+                        tooLarge = false
+                    case .body(var chunk):
+                        if body.readableBytes + chunk.readableBytes > maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
+                    case .end:
+                        guard let requestHead = head else { continue }
+                        let started = DispatchTime.now().uptimeNanoseconds
+                        let request = IncomingRequest(
+                            method: requestHead.method.rawValue, target: requestHead.uri,
+                            headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: Array(body.readableBytesView),
+                            listenerPort: tablePort ?? 0)
+                        var record = AccessRecord()
+                        let response: GatewayResponse
+                        if tablePort != nil {
+                            response = tooLarge ? .text(413, "request body larger than \(maxBodyBytes) bytes") : await processor.handle(request, record: &record)
+                        } else {
+                            response = admin(request)
+                        }
+                        try await write(response, to: outbound, version: requestHead.version, keepAlive: requestHead.isKeepAlive)
+                        if tablePort != nil { log(request, response, record, started: started) }
+                        if !requestHead.isKeepAlive { return }
+                        head = nil
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func write(_ response: GatewayResponse, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, version: HTTPVersion, keepAlive: Bool) async throws {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
+        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)))
+        if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+        try await outbound.write(.end(nil))
+    }
+
+    private func admin(_ request: IncomingRequest) -> GatewayResponse {
+        switch request.path {
+        case "/healthz": .text(200, "ok")
+        case "/readyz": .text(200, "ready: table loaded (crc32c \(String(format: "%08x", processor.table.checksum))), \(processor.secrets.count) secrets resolved")
+        default: .text(404, "admin endpoints: /healthz /readyz")
+        }
+    }
+
+    /// One JSON line per request on standard output.
+    private func log(_ request: IncomingRequest, _ response: GatewayResponse, _ record: AccessRecord, started: UInt64) {
+        let line = JSONNode.object()
+        line.set("time", ISO8601DateFormatter().string(from: Date()))
+        line.set("method", request.method)
+        line.set("path", request.path)
+        line.set("listener", record.listener)
+        if let route = record.route { line.set("route", route) }
+        if let rule = record.rule { line.set("rule", rule) }
+        if let backend = record.backend { line.set("backend", backend) }
+        line.set("status", response.status)
+        line.set("duration_ms", .real((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 * 1000).rounded() / 1000))
+        if let upstream = record.upstreamMilliseconds { line.set("upstream_ms", .real((upstream * 1000).rounded() / 1000)) }
+        if let model = record.model { line.set("model", model) }
+        if let tokens = record.inputTokens { line.set("input_tokens", tokens) }
+        if let tokens = record.outputTokens { line.set("output_tokens", tokens) }
+        line.set("bytes_in", request.body.count)
+        line.set("bytes_out", response.body.count)
+        if let error = record.error { line.set("error", error) }
+        // One write(2) per line, so lines from concurrent requests never interleave.
+        let bytes = line.serialized() + [0x0A]
+        _ = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""TEST TOOLING, not a provider: a local stand-in for the Anthropic Messages API.
+
+No provider is reachable from CI, so gwrun's end-to-end tests and the README's first command send
+their requests here. It speaks the real wire format (POST /v1/messages, JSON or server-sent events
+when "stream": true, Anthropic's error shape) and checks what it receives: the key in x-api-key,
+anthropic-version, the model the backend pins, and that the system prompt arrived in `system`
+(not as a message). A failed check is answered with Anthropic's 400 error, naming the check.
+
+usage: standin-anthropic.py --port 18090 --expect-key KEY [--expect-model M] [--expect-system TEXT] [--log FILE]
+"""
+import argparse, json, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ARGS = None
+ANSWER = "Think of Istio Ambient Mesh as a service mesh you opt into per namespace: a shared per-node ztunnel gives every pod mTLS and L4 policy, and a waypoint proxy adds L7 only where you ask for it."
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send_json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def error(self, status, kind, message):
+        self.send_json(status, {"type": "error", "error": {"type": kind, "message": message}})
+
+    def do_GET(self):
+        self.send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": "stand-in serves POST /v1/messages only"}})
+
+    def do_POST(self):
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length)
+        checks = []
+        if self.path != "/v1/messages":
+            return self.error(404, "not_found_error", f"no such endpoint {self.path}")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return self.error(400, "invalid_request_error", "body is not JSON")
+        if self.headers.get("x-api-key") != ARGS.expect_key:
+            checks.append("x-api-key is not the key from the Secret")
+        if not self.headers.get("anthropic-version"):
+            checks.append("anthropic-version header missing")
+        if ARGS.expect_model and body.get("model") != ARGS.expect_model:
+            checks.append(f"model is {body.get('model')!r}, expected the backend's {ARGS.expect_model!r}")
+        if any(m.get("role") == "system" for m in body.get("messages", [])):
+            checks.append("a system message was left in messages")
+        if ARGS.expect_system and body.get("system") != ARGS.expect_system:
+            checks.append("system prompt not moved to `system`")
+        if "max_tokens" not in body:
+            checks.append("max_tokens missing")
+        if ARGS.log:
+            with open(ARGS.log, "a") as f:
+                f.write(json.dumps({"path": self.path, "model": body.get("model"), "system": body.get("system"),
+                                    "stream": body.get("stream", False), "checks_failed": checks}) + "\n")
+        if checks:
+            return self.error(400, "invalid_request_error", "stand-in check failed: " + "; ".join(checks))
+        usage = {"input_tokens": 42, "output_tokens": len(ANSWER.split())}
+        if body.get("stream"):
+            return self.stream(body, usage)
+        self.send_json(200, {
+            "id": "msg_standin_0001", "type": "message", "role": "assistant", "model": body["model"],
+            "content": [{"type": "text", "text": ANSWER}], "stop_reason": "end_turn", "stop_sequence": None, "usage": usage})
+
+    def stream(self, body, usage):
+        events = [
+            ("message_start", {"type": "message_start", "message": {"id": "msg_standin_0001", "type": "message", "role": "assistant",
+                "model": body["model"], "content": [], "stop_reason": None, "stop_sequence": None,
+                "usage": {"input_tokens": usage["input_tokens"], "output_tokens": 1}}}),
+            ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        ]
+        for word in ANSWER.split(" "):
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": word + " "}}))
+        events += [
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": usage["output_tokens"]}}),
+            ("message_stop", {"type": "message_stop"}),
+        ]
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for name, data in events:
+            chunk = f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=18090)
+    parser.add_argument("--expect-key", required=True)
+    parser.add_argument("--expect-model")
+    parser.add_argument("--expect-system")
+    parser.add_argument("--log")
+    ARGS = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    print(f"stand-in Anthropic provider (test tooling) on 127.0.0.1:{ARGS.port}", file=sys.stderr, flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
