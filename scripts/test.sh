@@ -2,7 +2,8 @@
 # The whole test suite (what .ci/run runs after scripts/setup.sh):
 #   1. the sample documents against schemas/ with check-jsonschema (PyPI),
 #   2. a bounded fuzz run of the YAML-to-IR path (FUZZ_SECONDS, default 30; 0 skips it),
-#   3. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.
+#   3. end to end: gwrun with the stand-in provider, the seed's curl and the openai/anthropic SDKs,
+#   4. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests || exit 1
@@ -17,6 +18,8 @@ if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
   scripts/fuzz.sh "${FUZZ_SECONDS:-30}" | grep -E '^(Done|stat::number_of_executed_units)' || exit 1
   if ls .build-fuzz/crashes/crash-* >/dev/null 2>&1; then echo "fuzz: crash found in .build-fuzz/crashes" >&2; exit 1; fi
 fi
+
+scripts/e2e.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 
 swift test --skip-build 2>&1 | tee .build/test.log
 exit "${PIPESTATUS[0]}"

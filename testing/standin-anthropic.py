@@ -65,11 +65,21 @@ class Handler(BaseHTTPRequestHandler):
         if checks:
             return self.error(400, "invalid_request_error", "stand-in check failed: " + "; ".join(checks))
         usage = {"input_tokens": 42, "output_tokens": len(ANSWER.split())}
+        # With tools offered and a question about the weather, answer with a tool call, as a model would.
+        last = body.get("messages", [{}])[-1]
+        asks_weather = "weather" in json.dumps(last.get("content", "")).lower() and last.get("role") == "user"
+        if body.get("tools") and asks_weather:
+            tool = body["tools"][0]["name"]
+            content = [{"type": "tool_use", "id": "toolu_standin_1", "name": tool, "input": {"location": "Columbus, OH"}}]
+            stop = "tool_use"
+        else:
+            content = [{"type": "text", "text": ANSWER}]
+            stop = "end_turn"
         if body.get("stream"):
             return self.stream(body, usage)
         self.send_json(200, {
             "id": "msg_standin_0001", "type": "message", "role": "assistant", "model": body["model"],
-            "content": [{"type": "text", "text": ANSWER}], "stop_reason": "end_turn", "stop_sequence": None, "usage": usage})
+            "content": content, "stop_reason": stop, "stop_sequence": None, "usage": usage})
 
     def stream(self, body, usage):
         events = [
