@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayRuntimeTests",
-            dependencies: ["GatewayRuntime"],
+            dependencies: ["GatewayRuntime", "GatewayCompiler", "GatewayIR"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ]

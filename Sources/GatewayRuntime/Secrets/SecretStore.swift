@@ -10,6 +10,11 @@ public struct SecretStore: Sendable {
         public var namespace: String
         public var name: String
         public var key: String
+        public init(namespace: String, name: String, key: String) {
+            self.namespace = namespace
+            self.name = name
+            self.key = key
+        }
         public var description: String { "Secret \(namespace)/\(name) key \(key)" }
 
         public var environmentName: String {
