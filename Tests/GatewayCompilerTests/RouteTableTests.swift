@@ -131,7 +131,7 @@ struct RouteTableTests {
     }
 
     @Test func secretValuesNeverEnterTheTable() throws {
-        let secret = "sk-ant-fake-secret-value-0123456789abcdef"
+        let secret = "sk-ant-fake.secret.value.for.tests"
         var files = try Self.sampleFiles()
         files[0] = SourceFile(path: files[0].path, text: String(decoding: files[0].bytes, as: UTF8.self).replacingOccurrences(of: "fake-anthropic-key-for-local-stand-in", with: secret))
         let bytes = Self.build(files)

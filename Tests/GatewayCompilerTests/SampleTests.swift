@@ -64,7 +64,7 @@ struct SampleTests {
     }
 
     @Test func secretValuesNeverAppearInAnyOutput() {
-        let secretText = "sk-ant-fake-value-that-must-stay-hidden-0123456789"
+        let secretText = "sk-ant-fake.value.that.must.stay.hidden"
         let text = """
             apiVersion: v1
             kind: Secret
