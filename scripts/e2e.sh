@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: compile samples/hermes-anthropic-local, start the stand-in Anthropic provider
-# (testing/, test tooling) and gwrun, then run the seed's curl request and the official openai
-# and anthropic SDKs through the gateway. Both processes are stopped on exit.
+# (testing/, test tooling) and gwrun, then run the seed's curl request, the official openai and
+# anthropic SDKs, and the real hermes-agent CLI (PyPI, isolated HERMES_HOME, lazy installs and
+# outbound scanners off) through the gateway. Both processes are stopped on exit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
@@ -12,17 +13,45 @@ venv=.build/venv-e2e
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic || exit 1
 fi
+hermes_venv=.build/venv-hermes
+if [ ! -x "$hermes_venv/bin/hermes" ]; then
+  python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
+fi
 mkdir -p "$work/secrets/agentgateway-system/anthropic-secret"
 printf 'fake-anthropic-key-for-local-stand-in' > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
 python3 testing/standin-anthropic.py --port 18090 --expect-key fake-anthropic-key-for-local-stand-in \
-  --expect-model claude-opus-4-7 --expect-system "You are a skilled cloud-native network engineer." --log "$work/standin.jsonl" 2>/dev/null &
+  --expect-model claude-opus-4-7 --require-system --log "$work/standin.jsonl" 2>/dev/null &
 standin_pid=$!
 .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 10000 \
   --admin-port 19901 > "$work/access.log" 2> "$work/gwrun.err" &
 gw_pid=$!
 for _ in $(seq 50); do curl -sf 127.0.0.1:19901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
-"$venv/bin/python" testing/e2e_clients.py http://127.0.0.1:18080
-status=$?
+"$venv/bin/python" testing/e2e_clients.py http://127.0.0.1:18080 | tee "$work/clients.out"
+status=${PIPESTATUS[0]}
+
+# The real Hermes CLI with the sample's provider block, pointed at this gwrun.
+mkdir -p "$work/hermes"
+sed 's|http://127.0.0.1:8080/anthropic|http://127.0.0.1:18080/anthropic|' samples/hermes-anthropic-local/hermes-config.yaml > "$work/hermes/config.yaml"
+cat >> "$work/hermes/config.yaml" <<'YAML'
+security:
+  allow_lazy_installs: false
+  tirith_enabled: false
+model_catalog:
+  enabled: false
+YAML
+hermes_bin="$(pwd)/$hermes_venv/bin/hermes"
+(cd "$work" && HERMES_HOME="$work/hermes" timeout 180 "$hermes_bin" -z "Say hello in five words." </dev/null > "$work/hermes.out" 2> "$work/hermes.err")
+hermes_ok=0
+if grep -q "Ambient Mesh" "$work/hermes.out"; then
+  hermes_ok=1
+  echo "ok   hermes-agent CLI: $(head -c 60 "$work/hermes.out")"
+else
+  echo "FAIL hermes-agent CLI: $(tail -3 "$work/hermes.out") $(tail -3 "$work/hermes.err")"
+  status=1
+fi
+passed=$(grep -c '^ok ' "$work/clients.out"); failed=$(grep -c '^FAIL ' "$work/clients.out")
+if [ $hermes_ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+echo "e2e: $passed passed, $failed failed"
 if [ $status -ne 0 ]; then echo "--- gwrun"; cat "$work/gwrun.err" "$work/access.log"; echo "--- stand-in"; cat "$work/standin.jsonl"; fi
 exit $status

@@ -106,5 +106,5 @@ check("anthropic SDK, Messages route, streaming", anthropic_streaming)
 for name, ok, detail in results:
     print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
 passed = sum(1 for _, ok, _ in results if ok)
-print(f"e2e: {passed} passed, {len(results) - passed} failed")
+print(f"clients: {passed} passed, {len(results) - passed} failed")
 sys.exit(0 if passed == len(results) else 1)

@@ -7,7 +7,7 @@ when "stream": true, Anthropic's error shape) and checks what it receives: the k
 anthropic-version, the model the backend pins, and that the system prompt arrived in `system`
 (not as a message). A failed check is answered with Anthropic's 400 error, naming the check.
 
-usage: standin-anthropic.py --port 18090 --expect-key KEY [--expect-model M] [--expect-system TEXT] [--log FILE]
+usage: standin-anthropic.py --port 18090 --expect-key KEY [--expect-model M] [--expect-system TEXT | --require-system] [--log FILE]
 """
 import argparse, json, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +56,8 @@ class Handler(BaseHTTPRequestHandler):
             checks.append("a system message was left in messages")
         if ARGS.expect_system and body.get("system") != ARGS.expect_system:
             checks.append("system prompt not moved to `system`")
+        if ARGS.require_system and not body.get("system"):
+            checks.append("no system prompt in `system`")
         if "max_tokens" not in body:
             checks.append("max_tokens missing")
         if ARGS.log:
@@ -111,7 +113,8 @@ def main():
     parser.add_argument("--port", type=int, default=18090)
     parser.add_argument("--expect-key", required=True)
     parser.add_argument("--expect-model")
-    parser.add_argument("--expect-system")
+    parser.add_argument("--expect-system", help="exact text the `system` field must have")
+    parser.add_argument("--require-system", action="store_true", help="every request must carry a system prompt in `system`")
     parser.add_argument("--log")
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
