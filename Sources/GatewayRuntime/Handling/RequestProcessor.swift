@@ -82,6 +82,23 @@ public struct RequestProcessor: Sendable {
         }
     }
 
+    struct DeadlinePassed: Error {}
+
+    /// Runs `work`, or throws `DeadlinePassed` when the deadline comes first.
+    static func withDeadline<T: Sendable>(_ deadline: NIODeadline, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                let remaining = deadline - NIODeadline.now()
+                if remaining.nanoseconds > 0 { try await Task.sleep(nanoseconds: UInt64(remaining.nanoseconds)) }
+                throw DeadlinePassed()
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw DeadlinePassed() }
+            return first
+        }
+    }
+
     /// Sends a request upstream and returns its answer, mapping failures to 502 and 504.
     func proxy(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8], record: inout AccessRecord) async -> GatewayResponse {
         var upstream = HTTPClientRequest(url: url)
@@ -90,11 +107,18 @@ public struct RequestProcessor: Sendable {
         if !body.isEmpty { upstream.body = .bytes(ByteBuffer(bytes: body)) }
         let started = DispatchTime.now().uptimeNanoseconds
         defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        let deadline = NIODeadline.now() + upstreamTimeout
         do {
-            let response = try await client.execute(upstream, timeout: upstreamTimeout)
-            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            let response = try await client.execute(upstream, deadline: deadline)
+            // The client's deadline covers the response head only; a body that stalls must not
+            // hold the request past it either.
+            let limit = maxResponseBytes
+            let buffer = try await Self.withDeadline(deadline) { try await response.body.collect(upTo: limit) }
             let responseHeaders = response.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }.map { (name: $0.name, value: $0.value) }
             return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, body: Array(buffer.readableBytesView))
+        } catch is DeadlinePassed {
+            record.error = "upstream timeout"
+            return .text(504, "upstream did not answer in time")
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             record.error = "upstream timeout"
             return .text(504, "upstream did not answer in time")

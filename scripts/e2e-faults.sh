@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Upstream faults through gwrun: connection refused (502), reset in the middle of the answer
+# (502), slower than --upstream-timeout (504), an answer that stalls half-way (504), garbage
+# instead of JSON (502); after each, the
+# seed's request still succeeds.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
+work=$(mktemp -d)
+cleanup() { kill "${gw_pid:-}" "${standin_pid:-}" "${faulty_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/secrets/agentgateway-system/anthropic-secret"
+printf 'fake-anthropic-key-for-local-stand-in' > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
+.build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
+python3 testing/standin-anthropic.py --port 18090 --expect-key fake-anthropic-key-for-local-stand-in 2>/dev/null & standin_pid=$!
+python3 testing/faulty-upstream.py --port 18095 --delay 4 & faulty_pid=$!
+.build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 20000 \
+  --admin-port 29901 --upstream-timeout 2 > "$work/access.log" 2> "$work/gwrun.err" & gw_pid=$!
+for _ in $(seq 50); do curl -sf 127.0.0.1:29901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+body='{"model":"claude-opus-4-7","messages":[{"role":"system","content":"s"},{"role":"user","content":"hi"}]}'
+passed=0; failed=0
+expect() {  # expect NAME PATH STATUS
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "127.0.0.1:28080$2" -H content-type:application/json -d "$body")
+  local after
+  after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "127.0.0.1:28080/anthropic" -H content-type:application/json -d "$body")
+  if [ "$status" = "$3" ] && [ "$after" = 200 ]; then
+    passed=$((passed + 1)); echo "ok   $1: $status, then the seed request: $after"
+  else
+    failed=$((failed + 1)); echo "FAIL $1: $status (expected $3), then the seed request: $after"
+  fi
+}
+expect "connection refused" /fault/refused 502
+expect "reset in the middle of the answer" /fault/reset 502
+expect "slower than the upstream timeout" /fault/slow 504
+expect "answer stalls half-way past the timeout" /fault/stall 504
+expect "garbage instead of JSON" /fault/garbage 502
+echo "faults: $passed passed, $failed failed"
+[ $failed -eq 0 ] || { cat "$work/gwrun.err" "$work/access.log"; exit 1; }

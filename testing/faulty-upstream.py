@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""TEST TOOLING: an upstream that misbehaves on purpose, by path.
+
+  /garbage   200 with a body that is not JSON
+  /slow      answers after --delay seconds
+  /reset     sends headers and half a body, then drops the connection
+  /stall     sends headers and half a body, then waits --delay seconds
+
+usage: faulty-upstream.py --port 18095 [--delay 4]
+"""
+import argparse, socket, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DELAY = 4.0
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self.path == "/slow":
+            time.sleep(DELAY)
+        if self.path == "/stall":
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"id": "msg_partial", "content": [')
+            self.wfile.flush()
+            time.sleep(DELAY)
+            return
+        if self.path == "/reset":
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"id": "msg_partial", "content": [')
+            self.wfile.flush()
+            # SO_LINGER 0 then shutdown: the peer sees a reset, not a clean end.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        body = b"<html>502 from a confused proxy</html>" if self.path == "/garbage" else b'{"type":"message","content":[]}'
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def main():
+    global DELAY
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=18095)
+    parser.add_argument("--delay", type=float, default=4.0)
+    args = parser.parse_args()
+    DELAY = args.delay
+    ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
