@@ -43,38 +43,39 @@ struct GWRun: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "gwrun")
         logger.logLevel = .info
-        let loaded: RouteTable
+        let environment = ProcessInfo.processInfo.environment
+        let state: TableState
         do {
-            loaded = try RouteTable.open(path: table)
+            state = TableState(try TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1))
         } catch {
             FileHandle.standardError.write(Data("gwrun: \(table): \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let plan: ServePlan
-        let secrets: SecretStore
-        do {
-            plan = try ServePlan.make(table: loaded, gatewayName: gateway)
-            secrets = try SecretStore.load(for: loaded, directory: secretsDir, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("gwrun: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let snapshot = state.snapshot
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        var processor = RequestProcessor(table: loaded, secrets: secrets, client: client, gateway: plan.gateway)
+        var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
+        let (path, gatewayName, directory) = (table, gateway, secretsDir)
+        let watcher = TableWatcher(path: table) {
+            let message = state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)
+            FileHandle.standardError.write(Data("gwrun: \(message)\n".utf8))
+        }
+        watcher.start()
+        let plan = (ports: snapshot.ports, checksum: snapshot.table.checksum)
         let server = GatewayServer(
             processor: processor, listeners: plan.ports.map { GatewayServer.Listener(tablePort: $0, bindPort: $0 + portOffset) },
             address: listenAddress, adminPort: adminPort, maxBodyBytes: maxBodyBytes, logger: logger)
         let ports = plan.ports.map { String($0 + portOffset) }.joined(separator: ", ")
         do {
             try await server.run {
-                FileHandle.standardError.write(Data("gwrun: serving \(table) (crc32c \(String(format: "%08x", loaded.checksum))) on \(listenAddress) port \(ports)\n".utf8))
+                FileHandle.standardError.write(Data("gwrun: serving \(table) (crc32c \(String(format: "%08x", plan.checksum))) on \(listenAddress) port \(ports)\n".utf8))
             }
         } catch {
             FileHandle.standardError.write(Data("gwrun: \(error)\n".utf8))
             try? await client.shutdown()
             throw ExitCode(1)
         }
+        watcher.stop()
         try await client.shutdown()
     }
 }

@@ -8,10 +8,12 @@ import NIOHTTP1
 /// error, or a call to the chosen backend (translated between OpenAI and Anthropic formats where
 /// the route and provider call for it). Stateless apart from the table, secrets and client.
 public struct RequestProcessor: Sendable {
-    public let table: RouteTable
-    public let secrets: SecretStore
+    /// Where each request takes its table from (reloads swap it); nil for a fixed table.
+    public let state: TableState?
+    public private(set) var table: RouteTable
+    public private(set) var secrets: SecretStore
     public let client: HTTPClient
-    public let gateway: Int?
+    public private(set) var gateway: Int?
     public var upstreamTimeout: TimeAmount = .seconds(300)
 
     /// The upstream timeout in whole seconds (callers need not import NIO).
@@ -23,13 +25,35 @@ public struct RequestProcessor: Sendable {
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"]
 
     public init(table: RouteTable, secrets: SecretStore, client: HTTPClient, gateway: Int?) {
+        self.state = nil
         self.table = table
         self.secrets = secrets
         self.client = client
         self.gateway = gateway
     }
 
+    public init(state: TableState, client: HTTPClient) {
+        let snapshot = state.snapshot
+        self.state = state
+        self.table = snapshot.table
+        self.secrets = snapshot.secrets
+        self.client = client
+        self.gateway = snapshot.gateway
+    }
+
+    /// Answers a request with the table current when it arrived, to the end, whatever reloads happen meanwhile.
     public func handle(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
+        var bound = self
+        if let state {
+            let snapshot = state.snapshot
+            bound.table = snapshot.table
+            bound.secrets = snapshot.secrets
+            bound.gateway = snapshot.gateway
+        }
+        return await bound.process(request, record: &record)
+    }
+
+    private func process(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
         let routeRequest = RouteRequest(
             port: request.listenerPort, host: request.header("host") ?? "", method: request.method, path: request.path,
             headers: request.headers, query: RouteRequest.parseQuery(request.query))

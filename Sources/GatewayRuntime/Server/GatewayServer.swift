@@ -125,9 +125,17 @@ public struct GatewayServer: Sendable {
     private func admin(_ request: IncomingRequest) -> GatewayResponse {
         switch request.path {
         case "/healthz": .text(200, "ok")
-        case "/readyz": .text(200, "ready: table loaded (crc32c \(String(format: "%08x", processor.table.checksum))), \(processor.secrets.count) secrets resolved")
+        case "/readyz": readiness()
         default: .text(404, "admin endpoints: /healthz /readyz")
         }
+    }
+
+    private func readiness() -> GatewayResponse {
+        guard let state = processor.state else {
+            return .text(200, "ready: table loaded (crc32c \(String(format: "%08x", processor.table.checksum))), \(processor.secrets.count) secrets resolved")
+        }
+        let snapshot = state.snapshot
+        return .text(200, "ready: table generation \(snapshot.generation) (crc32c \(String(format: "%08x", snapshot.table.checksum))), \(snapshot.secrets.count) secrets resolved, \(state.reloadFailures) reloads refused")
     }
 
     /// One JSON line per request on standard output.

@@ -1,0 +1,51 @@
+import Foundation
+import GatewayIR
+import NIOConcurrencyHelpers
+
+/// The table gwrun serves now. A request takes one snapshot when it starts and keeps it, so a
+/// reload never changes a request half-way; the old table stays mapped until its last request
+/// ends (RouteTable unmaps in deinit).
+public final class TableState: Sendable {
+    public struct Snapshot: Sendable {
+        public var table: RouteTable
+        public var secrets: SecretStore
+        public var gateway: Int?
+        public var ports: [Int]
+        public var generation: Int
+    }
+
+    private let current: NIOLockedValueBox<Snapshot>
+    private let failures = NIOLockedValueBox(0)
+
+    public init(_ snapshot: Snapshot) { current = NIOLockedValueBox(snapshot) }
+
+    public var snapshot: Snapshot { current.withLockedValue { $0 } }
+    public var reloadFailures: Int { failures.withLockedValue { $0 } }
+
+    /// Opens, verifies and prepares a table; throws without touching what is served.
+    public static func load(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int) throws -> Snapshot {
+        let table = try RouteTable.open(path: path)
+        let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
+        let secrets = try SecretStore.load(for: table, directory: secretsDirectory, environment: environment)
+        return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation)
+    }
+
+    /// Swaps in a new table when it verifies and serves the same ports (listeners are bound once).
+    /// Returns a message for the log; the old table keeps serving on any failure.
+    @discardableResult
+    public func reload(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String]) -> String {
+        let old = snapshot
+        do {
+            let new = try Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1)
+            guard new.ports == old.ports else {
+                failures.withLockedValue { $0 += 1 }
+                return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"
+            }
+            current.withLockedValue { $0 = new }
+            return "reloaded \(path): generation \(new.generation), crc32c \(String(format: "%08x", new.table.checksum))"
+        } catch {
+            failures.withLockedValue { $0 += 1 }
+            return "reload refused, still serving generation \(old.generation): \(error)"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Reload under load: while requests keep flowing through gwrun, 50 new tables are swapped in
+# (gwc build renames them into place, then SIGHUP) and 5 corrupt ones; no request may fail,
+# and gwrun must end on the last good generation with the 5 corrupt ones refused.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
+work=$(mktemp -d)
+cleanup() { kill "${gw_pid:-}" "${standin_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/secrets/agentgateway-system/anthropic-secret" "$work/variant"
+printf 'fake-anthropic-key-for-local-stand-in' > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
+.build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
+python3 testing/standin-anthropic.py --port 18090 --expect-key fake-anthropic-key-for-local-stand-in 2>/dev/null & standin_pid=$!
+.build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 30000 \
+  --admin-port 39901 > /dev/null 2> "$work/gwrun.err" & gw_pid=$!
+for _ in $(seq 50); do curl -sf 127.0.0.1:39901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+python3 testing/load.py 127.0.0.1 38080 "$work/stop" > "$work/load.out" &
+load_pid=$!
+sleep 1
+for i in $(seq 1 50); do
+  # Each generation differs (a timeout on the route), so every swap is a real new table.
+  sed "s|    backendRefs:|    timeouts: {request: ${i}s}\n    backendRefs:|" samples/hermes-anthropic-local/gateway.yaml > "$work/variant/gateway.yaml"
+  .build/debug/gwc build "$work/variant" -o "$work/routes.gwt" >/dev/null || { echo "build $i failed"; exit 1; }
+  kill -HUP "$gw_pid"
+  if [ $((i % 10)) -eq 0 ]; then
+    head -c 2000 /dev/urandom > "$work/corrupt.gwt" && mv "$work/corrupt.gwt" "$work/routes.gwt" && kill -HUP "$gw_pid"
+    sleep 0.2
+    .build/debug/gwc build "$work/variant" -o "$work/routes.gwt" >/dev/null && kill -HUP "$gw_pid"
+  fi
+  sleep 0.1
+done
+sleep 1.5
+touch "$work/stop"; wait "$load_pid"; load_status=$?
+ready=$(curl -s 127.0.0.1:39901/readyz)
+reloaded=$(grep -c "^gwrun: reloaded" "$work/gwrun.err"); refused=$(grep -c "^gwrun: reload refused" "$work/gwrun.err")
+echo "load: $(cat "$work/load.out")"
+echo "reloads: $reloaded applied, $refused refused; $ready"
+passed=0; failed=0
+check() { if eval "$2"; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi; }
+check "no request failed during the swaps" "[ $load_status -eq 0 ]"
+check "the 5 corrupt tables were refused" "[ $refused -ge 5 ]"
+check "at least 50 good tables were swapped in" "[ $reloaded -ge 50 ]"
+check "still serving after the last swap" "curl -sf -o /dev/null 127.0.0.1:38080/anthropic -H content-type:application/json -d '{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'"
+echo "reload: $passed passed, $failed failed"
+[ $failed -eq 0 ]
