@@ -23,6 +23,7 @@ fi
 scripts/e2e.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-faults.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-reload.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
+scripts/e2e-shutdown.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 
 swift test --skip-build 2>&1 | tee .build/test.log
 exit "${PIPESTATUS[0]}"

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayIR
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -25,6 +26,17 @@ public struct GatewayServer: Sendable {
     public var adminPort: Int?
     public var maxBodyBytes: Int
     public var logger: Logger
+    /// How long SIGTERM waits for requests in flight before closing their connections.
+    public var drainSeconds = 10
+    private let control = Control()
+
+    /// Shared between connections: requests in flight, and whether the server is draining.
+    final class Control: Sendable {
+        let active = NIOLockedValueBox(0)
+        let draining = NIOLockedValueBox(false)
+        /// Open connections, closed when the drain deadline passes.
+        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    }
 
     public init(processor: RequestProcessor, listeners: [Listener], address: String, adminPort: Int?, maxBodyBytes: Int, logger: Logger) {
         self.processor = processor
@@ -37,12 +49,15 @@ public struct GatewayServer: Sendable {
 
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
-    /// Binds every listener, then serves until cancelled. `onReady` runs once all are bound.
+    /// Binds every listener, then serves until SIGTERM (or SIGINT): then it stops accepting,
+    /// lets requests in flight finish for up to `drainSeconds`, closes the rest and returns.
+    /// `onReady` runs once all listeners are bound.
     public func run(onReady: @Sendable () -> Void = {}) async throws {
         var servers: [(NIOAsyncChannel<Connection, Never>, Int?)] = []
         for listener in listeners { servers.append((try await bind(port: listener.bindPort), listener.tablePort)) }
         if let adminPort { servers.append((try await bind(port: adminPort), nil)) }
         onReady()
+        let channels = servers.map { $0.0.channel }
         try await withThrowingDiscardingTaskGroup { group in
             for (server, tablePort) in servers {
                 group.addTask {
@@ -55,7 +70,43 @@ public struct GatewayServer: Sendable {
                     }
                 }
             }
+            group.addTask {
+                await Self.termination()
+                control.draining.withLockedValue { $0 = true }
+                logger.info("stopping: no new connections; waiting for requests in flight")
+                for channel in channels { try? await channel.close() }
+                let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(drainSeconds) * 1_000_000_000
+                while control.active.withLockedValue({ $0 }) > 0, DispatchTime.now().uptimeNanoseconds < deadline {
+                    try? await Task.sleep(nanoseconds: 20_000_000)
+                }
+                // Idle keep-alive connections (and any request past the deadline) end here.
+                for connection in control.connections.withLockedValue({ Array($0.values) }) { try? await connection.close() }
+            }
         }
+    }
+
+    /// Returns when the process receives SIGTERM or SIGINT.
+    static func termination() async {
+        let stream = AsyncStream<Void> { continuation in
+            let queue = DispatchQueue(label: "gwrun.signals")
+            let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+                return source
+            }
+            SignalSources.keep(sources)
+        }
+        for await _ in stream { return }
+    }
+
+    /// Signal sources live as long as the process (a released source stops delivering).
+    enum SignalSources {
+        // nonisolated(unsafe): written under `lock` only, never read.
+        nonisolated(unsafe) private static var held: [AnyObject] = []
+        private static let lock = NIOLock()
+        static func keep(_ sources: [any DispatchSourceSignal]) { lock.withLock { held += sources.map { $0 as AnyObject } } }
     }
 
     private func bind(port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
@@ -74,6 +125,10 @@ public struct GatewayServer: Sendable {
     /// One connection: requests in order, each answered before the next is read. A connection's
     /// failure ends only that connection.
     private func serve(_ connection: Connection, tablePort: Int?) async {
+        let id = ObjectIdentifier(connection.channel)
+        control.connections.withLockedValue { $0[id] = connection.channel }
+        defer { control.connections.withLockedValue { _ = $0.removeValue(forKey: id) } }
+        if control.draining.withLockedValue({ $0 }) { try? await connection.channel.close() }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
@@ -89,6 +144,8 @@ public struct GatewayServer: Sendable {
                         if body.readableBytes + chunk.readableBytes > maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
                     case .end:
                         guard let requestHead = head else { continue }
+                        control.active.withLockedValue { $0 += 1 }
+                        defer { control.active.withLockedValue { $0 -= 1 } }
                         let started = DispatchTime.now().uptimeNanoseconds
                         let request = IncomingRequest(
                             method: requestHead.method.rawValue, target: requestHead.uri,
@@ -103,7 +160,8 @@ public struct GatewayServer: Sendable {
                         }
                         try await write(response, to: outbound, version: requestHead.version, keepAlive: requestHead.isKeepAlive)
                         if tablePort != nil { log(request, response, record, started: started) }
-                        if !requestHead.isKeepAlive { return }
+                        // While draining, a connection ends after the request it was serving.
+                        if !requestHead.isKeepAlive || control.draining.withLockedValue({ $0 }) { return }
                         head = nil
                     }
                 }
@@ -116,7 +174,7 @@ public struct GatewayServer: Sendable {
     private func write(_ response: GatewayResponse, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, version: HTTPVersion, keepAlive: Bool) async throws {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
-        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        if !keepAlive || control.draining.withLockedValue({ $0 }) { headers.replaceOrAdd(name: "connection", value: "close") }
         try await outbound.write(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)))
         if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
         try await outbound.write(.end(nil))
