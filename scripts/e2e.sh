@@ -50,7 +50,19 @@ else
   echo "FAIL hermes-agent CLI: $(tail -3 "$work/hermes.out") $(tail -3 "$work/hermes.err")"
   status=1
 fi
+# The metrics after this traffic, checked by Prometheus' own linter.
+metrics_ok=0
+curl -s 127.0.0.1:19901/metrics > "$work/metrics.txt"
+if promtool check metrics < "$work/metrics.txt" > "$work/promtool.out" 2>&1 && grep -q '^gwrun_requests_total{' "$work/metrics.txt" \
+   && grep -q '^gwrun_tokens_total{model="claude-opus-4-7",type="input"}' "$work/metrics.txt"; then
+  metrics_ok=1
+  echo "ok   /metrics passes promtool check metrics ($(grep -c '^gwrun_' "$work/metrics.txt") samples)"
+else
+  echo "FAIL /metrics: $(cat "$work/promtool.out")"; head -30 "$work/metrics.txt"
+  status=1
+fi
 passed=$(grep -c '^ok ' "$work/clients.out"); failed=$(grep -c '^FAIL ' "$work/clients.out")
+if [ $metrics_ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if [ $hermes_ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "e2e: $passed passed, $failed failed"
 if [ $status -ne 0 ]; then echo "--- gwrun"; cat "$work/gwrun.err" "$work/access.log"; echo "--- stand-in"; cat "$work/standin.jsonl"; fi

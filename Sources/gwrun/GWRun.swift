@@ -52,19 +52,24 @@ struct GWRun: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let snapshot = state.snapshot
+        let metrics = GatewayMetrics()
+        metrics.bootstrapSwiftMetrics()
+        metrics.tableLoaded(generation: snapshot.generation)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         let (path, gatewayName, directory) = (table, gateway, secretsDir)
         let watcher = TableWatcher(path: table) {
             let message = state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)
+            if message.hasPrefix("reloaded") { metrics.tableLoaded(generation: state.snapshot.generation) } else { metrics.reloadFailed() }
             FileHandle.standardError.write(Data("gwrun: \(message)\n".utf8))
         }
         watcher.start()
         let plan = (ports: snapshot.ports, checksum: snapshot.table.checksum)
-        let server = GatewayServer(
+        var server = GatewayServer(
             processor: processor, listeners: plan.ports.map { GatewayServer.Listener(tablePort: $0, bindPort: $0 + portOffset) },
             address: listenAddress, adminPort: adminPort, maxBodyBytes: maxBodyBytes, logger: logger)
+        server.metrics = metrics
         let ports = plan.ports.map { String($0 + portOffset) }.joined(separator: ", ")
         do {
             try await server.run {

@@ -28,6 +28,8 @@ public struct GatewayServer: Sendable {
     public var logger: Logger
     /// How long SIGTERM waits for requests in flight before closing their connections.
     public var drainSeconds = 10
+    /// Where requests are counted; /metrics on the admin listener shows them.
+    public var metrics: GatewayMetrics?
     private let control = Control()
 
     /// Shared between connections: requests in flight, and whether the server is draining.
@@ -183,8 +185,11 @@ public struct GatewayServer: Sendable {
     private func admin(_ request: IncomingRequest) -> GatewayResponse {
         switch request.path {
         case "/healthz": .text(200, "ok")
+        case "/metrics":
+            metrics.map { GatewayResponse(status: 200, headers: [("content-type", "text/plain; version=0.0.4; charset=utf-8")], body: $0.exposition()) }
+                ?? .text(404, "metrics are off")
         case "/readyz": readiness()
-        default: .text(404, "admin endpoints: /healthz /readyz")
+        default: .text(404, "admin endpoints: /healthz /readyz /metrics")
         }
     }
 
@@ -196,8 +201,14 @@ public struct GatewayServer: Sendable {
         return .text(200, "ready: table generation \(snapshot.generation) (crc32c \(String(format: "%08x", snapshot.table.checksum))), \(snapshot.secrets.count) secrets resolved, \(state.reloadFailures) reloads refused")
     }
 
-    /// One JSON line per request on standard output.
+    /// One JSON line per request on standard output, and the request's metrics.
     private func log(_ request: IncomingRequest, _ response: GatewayResponse, _ record: AccessRecord, started: UInt64) {
+        if let metrics {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            metrics.request(route: record.route ?? "", backend: record.backend ?? "", status: response.status, seconds: seconds)
+            if let error = record.error { metrics.upstreamError(backend: record.backend ?? "", kind: error.contains("timeout") ? "timeout" : "failure") }
+            if let model = record.model { metrics.tokens(model: model, input: record.inputTokens, output: record.outputTokens) }
+        }
         let line = JSONNode.object()
         line.set("time", ISO8601DateFormatter().string(from: Date()))
         line.set("method", request.method)

@@ -1,0 +1,53 @@
+import Foundation
+import Metrics
+import Prometheus
+
+/// gwrun's metrics, in Prometheus text on the admin listener's /metrics. Names and labels are
+/// documented in docs/runtime.md. swift-metrics is bootstrapped with the same registry, so
+/// metrics that libraries emit through it appear beside these.
+public final class GatewayMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "gwrun", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    static var requests: MetricNameDescriptor { name("requests", "total", "Requests answered, by route, backend and HTTP status.") }
+    static var duration: MetricNameDescriptor { name("request_duration", "seconds", "Time from a request's last byte to its answer, by route.") }
+    static var upstreamErrors: MetricNameDescriptor { name("upstream_errors", "total", "Upstream calls that failed, by backend and kind (timeout, failure).") }
+    static var tokenCounts: MetricNameDescriptor { name("tokens", "total", "LLM tokens reported by providers, by model and type (input, output).") }
+    static var generation: MetricNameDescriptor { name("table_generation", "", "Generation of the route table being served: 1 at start, one more per reload.") }
+    static var reloadFailures: MetricNameDescriptor { name("table_reload_failures", "total", "Tables refused at reload (failed verification, secrets or ports).") }
+    static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
+
+    public init() {
+        _ = registry.makeGauge(descriptor: Self.generation)
+        _ = registry.makeCounter(descriptor: Self.reloadFailures)
+    }
+
+    /// Makes swift-metrics report into this registry; call once per process.
+    public func bootstrapSwiftMetrics() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }
+
+    func request(route: String, backend: String, status: Int, seconds: Double) {
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("backend", backend), ("status", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets).recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    func upstreamError(backend: String, kind: String) {
+        registry.makeCounter(descriptor: Self.upstreamErrors, labels: [("backend", backend), ("kind", kind)]).increment()
+    }
+
+    func tokens(model: String, input: Int?, output: Int?) {
+        for (type, count) in [("input", input), ("output", output)] {
+            guard let count else { continue }
+            registry.makeCounter(descriptor: Self.tokenCounts, labels: [("model", model), ("type", type)]).increment(by: Int64(count))
+        }
+    }
+
+    public func tableLoaded(generation value: Int) { registry.makeGauge(descriptor: Self.generation).set(Double(value)) }
+    public func reloadFailed() { registry.makeCounter(descriptor: Self.reloadFailures).increment() }
+
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}
