@@ -20,26 +20,25 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    def send_half_answer(self):
+        """Headers promising 1000 bytes, then only the start of the body."""
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "1000")
+        self.end_headers()
+        self.wfile.write(b'{"id": "msg_partial", "content": [')
+        self.wfile.flush()
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("content-length") or 0))
         if self.path == "/slow":
             time.sleep(DELAY)
         if self.path == "/stall":
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", "1000")
-            self.end_headers()
-            self.wfile.write(b'{"id": "msg_partial", "content": [')
-            self.wfile.flush()
+            self.send_half_answer()
             time.sleep(DELAY)
             return
         if self.path == "/reset":
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", "1000")
-            self.end_headers()
-            self.wfile.write(b'{"id": "msg_partial", "content": [')
-            self.wfile.flush()
+            self.send_half_answer()
             # SO_LINGER 0 then shutdown: the peer sees a reset, not a clean end.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.shutdown(socket.SHUT_RDWR)

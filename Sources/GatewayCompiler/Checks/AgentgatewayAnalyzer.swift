@@ -113,8 +113,6 @@ struct AgentgatewayAnalyzer {
     private mutating func analyzePolicy(_ policy: AgentgatewayPolicy) {
         let object = policy.key.description
         var ancestors: [PolicyAncestorStatus] = []
-        let controller = "agentgateway.dev/agentgateway"
-        _ = controller
         for target in policy.targetRefs {
             let key = ObjectKey(group: target.group, kind: target.kind, namespace: policy.meta.namespace, name: target.name)
             var exists = false

@@ -40,7 +40,6 @@ public struct ManifestDecoder {
                 return
             }
             decodeObject(root, document: document)
-            _ = apiVersion
             return
         }
         if entries.contains(where: { Self.hermesMarkers.contains($0.key.text) }) {

@@ -24,8 +24,6 @@ public struct ConfigSnapshot: Sendable {
         var path: String
         var gateway: String?
     }
-    /// Removed from Hermes config paths so that `old/config.yaml` and `new/config.yaml` compare.
-    let pathPrefix: String
 
     struct Placement {
         /// The precedence list (gateway, listener, host) the match sits in.
@@ -36,10 +34,9 @@ public struct ConfigSnapshot: Sendable {
         var match: Int
     }
 
-    public init(table: RouteTable, secrets: [String: [String: SecretValue]]? = nil, pathPrefix: String = "") {
+    public init(table: RouteTable, secrets: [String: [String: SecretValue]]? = nil) {
         self.table = table
         self.secrets = secrets
-        self.pathPrefix = pathPrefix
         readGateways()
         readRoutes()
         readBackends()

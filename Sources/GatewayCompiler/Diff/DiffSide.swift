@@ -13,7 +13,7 @@ public enum DiffSide {
     public static func load(_ operand: String, options: LintOptions, allowErrors: Bool) -> Result<ConfigSnapshot, Failure> {
         if TableFile.looksLikeTable(operand) {
             do {
-                return .success(ConfigSnapshot(table: try RouteTable.open(path: operand), pathPrefix: prefix(of: operand)))
+                return .success(ConfigSnapshot(table: try RouteTable.open(path: operand)))
             } catch {
                 return .failure(.unreadable("\(operand): \(error)"))
             }
@@ -25,19 +25,9 @@ public enum DiffSide {
             let table = try RouteTable(bytes: TableWriter.bytes(of: TableCompiler.compile(result)))
             var secrets: [String: [String: SecretValue]] = [:]
             for secret in result.resources.secrets { secrets["\(secret.meta.namespace)/\(secret.meta.name)"] = secret.values }
-            return .success(ConfigSnapshot(table: table, secrets: secrets, pathPrefix: prefix(of: operand)))
+            return .success(ConfigSnapshot(table: table, secrets: secrets))
         } catch {
             return .failure(.unreadable("\(operand): \(error)"))
         }
-    }
-
-    /// The directory part that Hermes config paths are compared without.
-    static func prefix(of operand: String) -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: operand, isDirectory: &isDirectory), isDirectory.boolValue {
-            return operand.hasSuffix("/") ? operand : operand + "/"
-        }
-        let directory = (operand as NSString).deletingLastPathComponent
-        return directory.isEmpty ? "" : directory + "/"
     }
 }

@@ -5,14 +5,6 @@ import GatewayIR
 /// objects are indexed, and parsing plus decoding is most of gwc's time on a large corpus.
 /// Results keep the input order, so output does not depend on scheduling.
 enum ParallelLoader {
-    static func load(_ files: [SourceFile], defaultNamespace: String, limits: LoadLimits = .standard) -> [(documents: [Document], diagnostics: [Diagnostic])] {
-        let slots = Slots(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            slots.store(SourceLoader(limits: limits).load(files[index]), at: index)
-        }
-        return slots.values()
-    }
-
     /// Loads and decodes each file on its own, then merges the results in file order.
     static func decode(_ files: [SourceFile], defaultNamespace: String, limits: LoadLimits = .standard) -> DecodeResult {
         let slots = DecodeSlots(count: files.count)
@@ -38,26 +30,6 @@ enum ParallelLoader {
             lock.unlock()
         }
         func values() -> [DecodeResult] {
-            lock.lock()
-            defer { lock.unlock() }
-            return slots
-        }
-    }
-
-    /// Write-once result slots. `@unchecked Sendable` because every access holds the lock.
-    private final class Slots: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [(documents: [Document], diagnostics: [Diagnostic])]
-
-        init(count: Int) { slots = Array(repeating: ([], []), count: count) }
-
-        func store(_ value: (documents: [Document], diagnostics: [Diagnostic]), at index: Int) {
-            lock.lock()
-            slots[index] = value
-            lock.unlock()
-        }
-
-        func values() -> [(documents: [Document], diagnostics: [Diagnostic])] {
             lock.lock()
             defer { lock.unlock() }
             return slots

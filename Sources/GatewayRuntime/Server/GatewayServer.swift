@@ -201,6 +201,11 @@ public struct GatewayServer: Sendable {
         return .text(200, "ready: table generation \(snapshot.generation) (crc32c \(String(format: "%08x", snapshot.table.checksum))), \(snapshot.secrets.count) secrets resolved, \(state.reloadFailures) reloads refused")
     }
 
+    /// ISO 8601 time for the access log. A formatter is costly to make, so one is shared
+    /// (ISO8601DateFormatter is thread-safe).
+    nonisolated(unsafe) private static let formatter = ISO8601DateFormatter()
+    static func timestamp() -> String { formatter.string(from: Date()) }
+
     /// One JSON line per request on standard output, and the request's metrics.
     private func log(_ request: IncomingRequest, _ response: GatewayResponse, _ record: AccessRecord, started: UInt64) {
         if let metrics {
@@ -210,7 +215,7 @@ public struct GatewayServer: Sendable {
             if let model = record.model { metrics.tokens(model: model, input: record.inputTokens, output: record.outputTokens) }
         }
         let line = JSONNode.object()
-        line.set("time", ISO8601DateFormatter().string(from: Date()))
+        line.set("time", Self.timestamp())
         line.set("method", request.method)
         line.set("path", request.path)
         line.set("listener", record.listener)
