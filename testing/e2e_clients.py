@@ -4,7 +4,7 @@
 usage: e2e_clients.py GATEWAY_URL     e.g. http://127.0.0.1:18080
 Prints one line per check and closes with `e2e: N passed, N failed`.
 """
-import json, sys, urllib.request
+import json, sys, time, urllib.request
 
 BASE = sys.argv[1]
 results = []
@@ -78,6 +78,50 @@ def openai_tools():
     return f"tool call {call.function.name}({arguments}), then text"
 
 
+def openai_streaming_incremental():
+    """Chunks reach the client as the provider makes them, not all at the end."""
+    from openai import OpenAI
+    client = OpenAI(base_url=BASE + "/anthropic", api_key="dummy")
+    started = time.monotonic()
+    stream = client.chat.completions.create(model="claude-opus-4-7", stream=True, messages=[
+        {"role": "system", "content": "You are a skilled cloud-native network engineer."},
+        {"role": "user", "content": "Say hello, slowly"}])
+    arrivals = []
+    for chunk in stream:
+        for choice in chunk.choices:
+            if choice.delta.content:
+                arrivals.append(time.monotonic() - started)
+    total = time.monotonic() - started
+    assert len(arrivals) > 10 and total > 1.0, (len(arrivals), total)
+    # The stand-in waits 0.1 s between events: the first word must arrive long before the last.
+    assert arrivals[0] < total / 4 and arrivals[-1] - arrivals[0] > 1.0, (arrivals[0], arrivals[-1], total)
+    return f"first chunk after {arrivals[0]:.2f} s, last after {arrivals[-1]:.2f} s, {len(arrivals)} chunks"
+
+
+def openai_streaming_tools():
+    from openai import OpenAI
+    client = OpenAI(base_url=BASE + "/anthropic", api_key="dummy")
+    tools = [{"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
+              "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]}}}]
+    stream = client.chat.completions.create(model="claude-opus-4-7", tools=tools, stream=True, messages=[
+        {"role": "system", "content": "You are a skilled cloud-native network engineer."},
+        {"role": "user", "content": "What is the weather in Columbus?"}])
+    calls, finish = {}, None
+    for chunk in stream:
+        for choice in chunk.choices:
+            finish = choice.finish_reason or finish
+            for call in choice.delta.tool_calls or []:
+                entry = calls.setdefault(call.index, {"id": None, "name": None, "arguments": ""})
+                entry["id"] = call.id or entry["id"]
+                if call.function and call.function.name:
+                    entry["name"] = call.function.name
+                entry["arguments"] += (call.function.arguments or "") if call.function else ""
+    assert finish == "tool_calls" and len(calls) == 1, (calls, finish)
+    call = calls[0]
+    assert call["name"] == "get_weather" and call["id"] and json.loads(call["arguments"]) == {"location": "Columbus, OH"}, call
+    return f"tool call {call['name']}({call['arguments']}) assembled from chunks"
+
+
 def anthropic_messages():
     import anthropic
     client = anthropic.Anthropic(base_url=BASE + "/anthropic", api_key="ignored-by-gateway")
@@ -100,7 +144,9 @@ def anthropic_streaming():
 check("seed curl request", seed_curl)
 check("openai SDK, buffered", openai_buffered)
 check("openai SDK, streaming", openai_streaming)
+check("openai SDK, streaming arrives incrementally", openai_streaming_incremental)
 check("openai SDK, tools and tool results", openai_tools)
+check("openai SDK, streaming tool call", openai_streaming_tools)
 check("anthropic SDK, Messages route", anthropic_messages)
 check("anthropic SDK, Messages route, streaming", anthropic_streaming)
 for name, ok, detail in results:

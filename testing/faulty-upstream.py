@@ -5,10 +5,12 @@
   /slow      answers after --delay seconds
   /reset     sends headers and half a body, then drops the connection
   /stall     sends headers and half a body, then waits --delay seconds
+With "stream": true in the request, /reset and /stall do the same to an Anthropic event stream:
+the head and the first events, then a reset or a stall.
 
 usage: faulty-upstream.py --port 18095 [--delay 4]
 """
-import argparse, socket, sys, time
+import argparse, json, socket, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DELAY = 4.0
@@ -29,16 +31,38 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b'{"id": "msg_partial", "content": [')
         self.wfile.flush()
 
+    def send_half_stream(self):
+        """An event stream's head and its first events, as a provider starts an answer."""
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        events = [{"type": "message_start", "message": {"id": "msg_partial", "type": "message", "role": "assistant", "model": "m",
+                   "content": [], "usage": {"input_tokens": 5, "output_tokens": 1}}},
+                  {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+                  {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "The first words"}}]
+        for event in events:
+            chunk = f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        self.wfile.flush()
+
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("content-length") or 0))
+        try:
+            self.answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # gwrun gave up on this answer already (its timeout), as it should
+
+    def answer(self):
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        streaming = b'"stream":true' in body.replace(b" ", b"")
         if self.path == "/slow":
             time.sleep(DELAY)
         if self.path == "/stall":
-            self.send_half_answer()
+            self.send_half_stream() if streaming else self.send_half_answer()
             time.sleep(DELAY)
             return
         if self.path == "/reset":
-            self.send_half_answer()
+            self.send_half_stream() if streaming else self.send_half_answer()
             # SO_LINGER 0 then shutdown: the peer sees a reset, not a clean end.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.shutdown(socket.SHUT_RDWR)

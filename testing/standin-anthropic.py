@@ -78,23 +78,34 @@ class Handler(BaseHTTPRequestHandler):
             content = [{"type": "text", "text": ANSWER}]
             stop = "end_turn"
         if body.get("stream"):
-            return self.stream(body, usage)
+            # "slowly" in the question: 0.1 s between events, so a test can see chunks arrive as they are made.
+            return self.stream(body, usage, content, stop, 0.1 if "slowly" in json.dumps(last.get("content", "")) else 0)
         self.send_json(200, {
             "id": "msg_standin_0001", "type": "message", "role": "assistant", "model": body["model"],
             "content": content, "stop_reason": stop, "stop_sequence": None, "usage": usage})
 
-    def stream(self, body, usage):
+    def stream(self, body, usage, content, stop, delay):
+        """Anthropic's event stream for the answer: text word by word, a tool call's input in two pieces."""
         events = [
             ("message_start", {"type": "message_start", "message": {"id": "msg_standin_0001", "type": "message", "role": "assistant",
                 "model": body["model"], "content": [], "stop_reason": None, "stop_sequence": None,
                 "usage": {"input_tokens": usage["input_tokens"], "output_tokens": 1}}}),
-            ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
         ]
-        for word in ANSWER.split(" "):
-            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": word + " "}}))
+        for index, block in enumerate(content):
+            if block["type"] == "tool_use":
+                events.append(("content_block_start", {"type": "content_block_start", "index": index,
+                               "content_block": {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}}))
+                arguments = json.dumps(block["input"])
+                for piece in (arguments[:len(arguments) // 2], arguments[len(arguments) // 2:]):
+                    events.append(("content_block_delta", {"type": "content_block_delta", "index": index,
+                                   "delta": {"type": "input_json_delta", "partial_json": piece}}))
+            else:
+                events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))
+                for word in block["text"].split(" "):
+                    events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": word + " "}}))
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
         events += [
-            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
-            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": usage["output_tokens"]}}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None}, "usage": {"output_tokens": usage["output_tokens"]}}),
             ("message_stop", {"type": "message_stop"}),
         ]
         self.send_response(200)
@@ -104,6 +115,9 @@ class Handler(BaseHTTPRequestHandler):
         for name, data in events:
             chunk = f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self.wfile.flush()
+            if delay:
+                time.sleep(delay)
         self.wfile.write(b"0\r\n\r\n")
 
 

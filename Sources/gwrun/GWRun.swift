@@ -37,8 +37,20 @@ struct GWRun: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes (larger: 413).")
     var maxBodyBytes = 10 << 20
 
-    @Option(help: "Seconds to wait for an upstream answer (then 504).")
+    @Option(help: "Seconds to wait for an upstream answer (then 504); a route's or backend's shorter timeout wins.")
     var upstreamTimeout = 300
+
+    @Option(help: "Largest request head (request line and headers) accepted, in bytes (larger: 431).")
+    var maxHeaderBytes = 64 << 10
+
+    @Option(help: "Most header fields accepted in one request (more: 431).")
+    var maxHeaderCount = 100
+
+    @Option(help: "Seconds a keep-alive connection may stay idle before it is closed.")
+    var idleTimeout = 60
+
+    @Option(help: "Seconds a client has to send a request's head and body (then 408).")
+    var requestReadTimeout = 30
 
     func run() async throws {
         var logger = Logger(label: "gwrun")
@@ -70,6 +82,7 @@ struct GWRun: AsyncParsableCommand {
             processor: processor, listeners: plan.ports.map { GatewayServer.Listener(tablePort: $0, bindPort: $0 + portOffset) },
             address: listenAddress, adminPort: adminPort, maxBodyBytes: maxBodyBytes, logger: logger)
         server.metrics = metrics
+        server.setLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, idleSeconds: idleTimeout, requestReadSeconds: requestReadTimeout)
         let ports = plan.ports.map { String($0 + portOffset) }.joined(separator: ", ")
         do {
             try await server.run {

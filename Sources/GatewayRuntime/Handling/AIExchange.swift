@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import GatewayIR
+import NIOCore
+import NIOHTTP1
 
 /// One request on an AI route, as agentgateway treats an AgentgatewayBackend: the route type
 /// (Completions for every path unless the backend's routes say otherwise), models listing for
@@ -9,6 +12,8 @@ struct AIExchange {
     let request: IncomingRequest
     let backend: Int
     let headers: [(name: String, value: String)]
+    /// How long the provider may take (route and backend timeouts, else --upstream-timeout).
+    let timeout: TimeAmount
 
     var table: RouteTable { processor.table }
 
@@ -33,10 +38,10 @@ struct AIExchange {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
         case ("anthropic", "Messages"), ("anthropic", "Passthrough"):
             if let pinned { body.set("model", pinned) }
-            return await send(body.serialized(), provider: provider, suffix: "/messages", anthropic: true, record: &record)
+            return await send(body.serializedBuffer(), provider: provider, suffix: "/messages", anthropic: true, record: &record)
         case ("openai", _):
             if let pinned { body.set("model", pinned) }
-            return await send(body.serialized(), provider: provider, suffix: "/chat/completions", anthropic: false, record: &record)
+            return await send(body.serializedBuffer(), provider: provider, suffix: "/chat/completions", anthropic: false, record: &record)
         default:
             return .openAIError(400, "failed to process LLM request: unsupported conversion from \(routeType) to \(kind)")
         }
@@ -88,26 +93,43 @@ struct AIExchange {
         } catch {
             return .openAIError(400, "failed to process LLM request")
         }
-        let streaming = body["stream"]?.bool == true
-        // Upstream answers are buffered and translated whole; a streaming client gets them as
-        // chunks (see docs/runtime.md).
-        translated.remove("stream")
-        let upstream = await send(translated.serialized(), provider: provider, suffix: "/messages", anthropic: true, record: &record, translateErrors: true)
+        if body["stream"]?.bool == true { return await streamFromAnthropic(translated, provider: provider, record: &record) }
+        let upstream = await send(translated.serializedBuffer(), provider: provider, suffix: "/messages", anthropic: true, record: &record, translateErrors: true)
         guard upstream.status / 100 == 2 else { return upstream }
         guard let parsed = try? JSONNode.parse(upstream.body) else { return .openAIError(502, "the provider's answer is not JSON", type: "api_error") }
         let response = MessagesToCompletions.response(parsed)
         record.inputTokens = response["usage"]?["prompt_tokens"]?.int
         record.outputTokens = response["usage"]?["completion_tokens"]?.int
-        if streaming { return CompletionStream.events(from: response) }
         return .json(200, response)
     }
 
-    /// Calls the provider with the backend's credential where the provider expects it.
-    private func send(_ body: [UInt8], provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false) async -> GatewayResponse {
-        guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else {
+    /// A streaming client: the provider streams too, and each of its events is translated and
+    /// sent on as it arrives. An error status comes back buffered and translated, as agentgateway does.
+    private func streamFromAnthropic(_ translated: JSONNode, provider: Int, record: inout AccessRecord) async -> GatewayResponse {
+        guard let request = upstreamRequest(provider: provider, suffix: "/messages", anthropic: true, accept: "text/event-stream") else {
             return .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
         }
-        var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", "application/json")]
+        let deadline = NIODeadline.now() + timeout
+        let response: HTTPClientResponse
+        switch await processor.call(method: "POST", url: request.url, headers: request.headers, body: translated.serializedBuffer(), deadline: deadline, record: &record) {
+        case .failed(let answer): return answer
+        case .head(let head): response = head
+        }
+        guard response.status.code / 100 == 2 else {
+            switch await processor.collect(response, deadline: deadline, record: &record) {
+            case .failure(let failure): return failure.response
+            case .success(let body): return .json(Int(response.status.code), MessagesToCompletions.error(body: body))
+            }
+        }
+        return GatewayResponse(
+            status: 200, headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
+            stream: RequestProcessor.relay(response, deadline: deadline, translate: true))
+    }
+
+    /// The provider's URL and headers, with the backend's credential where the provider expects it.
+    private func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (url: String, headers: [(name: String, value: String)])? {
+        guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else { return nil }
+        var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
         let auth = table.word(.providers, provider, Field.Provider.auth)
         var credential: String?
         if auth != TableFormat.none {
@@ -125,9 +147,22 @@ struct AIExchange {
         } else if let credential {
             upstreamHeaders.append(("authorization", "Bearer \(credential)"))
         }
-        let response = await processor.proxy(method: "POST", url: endpoint.url, headers: upstreamHeaders, body: body, record: &record)
+        return (endpoint.url, upstreamHeaders)
+    }
+
+    /// Calls the provider with the backend's credential; an event stream it answers with is relayed as it arrives.
+    private func send(_ body: ByteBuffer, provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false) async -> GatewayResponse {
+        guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream") else {
+            return .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
+        }
+        var response = await processor.proxy(method: "POST", url: upstream.url, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic, record: &record)
+        // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
+        if !translateErrors, response.stream == nil, response.status / 100 == 2, let usage = try? JSONNode.parse(response.body)["usage"] {
+            record.inputTokens = usage[anthropic ? "input_tokens" : "prompt_tokens"]?.int
+            record.outputTokens = usage[anthropic ? "output_tokens" : "completion_tokens"]?.int
+        }
         if translateErrors, response.status / 100 != 2, response.status != 502, response.status != 504 {
-            return .json(response.status, MessagesToCompletions.error(body: response.body))
+            response = .json(response.status, MessagesToCompletions.error(body: response.body))
         }
         return response
     }

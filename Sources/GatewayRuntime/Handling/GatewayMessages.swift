@@ -1,14 +1,17 @@
+import NIOCore
+
 /// A request as gwrun received it, body complete.
 public struct IncomingRequest: Sendable {
     public var method: String
     /// Path and query as sent (`/v1/chat/completions?x=1`).
     public var target: String
     public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    /// As the server read it; parsed in place, never copied into an array.
+    public var body: ByteBuffer
     /// The table port of the listener that accepted it (before any --port-offset).
     public var listenerPort: Int
 
-    public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8], listenerPort: Int) {
+    public init(method: String, target: String, headers: [(name: String, value: String)], body: ByteBuffer, listenerPort: Int) {
         self.method = method
         self.target = target
         self.headers = headers
@@ -25,20 +28,23 @@ public struct IncomingRequest: Sendable {
 public struct GatewayResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    public var body: ByteBuffer
+    /// Set for a body sent as it is produced; `body` is then unused.
+    public var stream: ResponseStream?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer = ByteBuffer(), stream: ResponseStream? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = stream
     }
 
     static func json(_ status: Int, _ node: JSONNode) -> GatewayResponse {
-        GatewayResponse(status: status, headers: [("content-type", "application/json")], body: node.serialized())
+        GatewayResponse(status: status, headers: [("content-type", "application/json")], body: node.serializedBuffer())
     }
 
     static func text(_ status: Int, _ text: String) -> GatewayResponse {
-        GatewayResponse(status: status, headers: [("content-type", "text/plain; charset=utf-8")], body: Array((text + "\n").utf8))
+        GatewayResponse(status: status, headers: [("content-type", "text/plain; charset=utf-8")], body: ByteBuffer(string: text + "\n"))
     }
 
     /// OpenAI's error shape, which AI clients parse.

@@ -92,15 +92,15 @@ public struct RequestProcessor: Sendable {
         if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
         switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
         case .ai?:
-            return await AIExchange(processor: self, request: request, backend: backend, headers: headers).run(record: &record)
+            return await AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend)).run(record: &record)
         case .service?:
             let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
             let url = "http://\(name).\(namespace).svc.cluster.local:\(portValue == TableFormat.none ? 80 : Int(portValue))\(request.target)"
-            return await proxy(method: request.method, url: url, headers: headers, body: request.body, record: &record)
+            return await proxy(method: request.method, url: url, headers: headers, body: request.body, timeout: timeout(rule: rule, backend: backend), record: &record)
         case .static?:
             let host = table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? ""
             let url = "http://\(host):\(table.word(.backends, backend, Field.Backend.port))\(request.target)"
-            return await proxy(method: request.method, url: url, headers: headers, body: request.body, record: &record)
+            return await proxy(method: request.method, url: url, headers: headers, body: request.body, timeout: timeout(rule: rule, backend: backend), record: &record)
         default:
             return .text(501, "backend \(namespace)/\(name) is of a kind gwrun does not serve yet")
         }
@@ -123,32 +123,155 @@ public struct RequestProcessor: Sendable {
         }
     }
 
-    /// Sends a request upstream and returns its answer, mapping failures to 502 and 504.
-    func proxy(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8], record: inout AccessRecord) async -> GatewayResponse {
+    /// How long a request may wait on its backend: the shortest of the rule's `timeouts.request`
+    /// and `timeouts.backendRequest`, the backend policy's request timeout, and --upstream-timeout.
+    func timeout(rule: Int?, backend: Int?) -> TimeAmount {
+        var milliseconds = upstreamTimeout.nanoseconds / 1_000_000
+        func tighten(_ value: UInt32) { if value != TableFormat.none, value > 0 { milliseconds = min(milliseconds, Int64(value)) } }
+        if let rule {
+            tighten(table.word(.rules, rule, Field.Rule.requestTimeoutMs))
+            tighten(table.word(.rules, rule, Field.Rule.backendTimeoutMs))
+        }
+        if let backend { tighten(table.word(.backends, backend, Field.Backend.requestTimeoutMs)) }
+        return .milliseconds(milliseconds)
+    }
+
+    /// What came back from upstream: its head (the body still to read), or the answer to give instead.
+    enum UpstreamAnswer {
+        case head(HTTPClientResponse)
+        case failed(GatewayResponse)
+    }
+
+    /// Sends a request upstream and waits for the head of its answer, mapping failures to 502 and 504.
+    func call(method: String, url: String, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
         var upstream = HTTPClientRequest(url: url)
         upstream.method = HTTPMethod(rawValue: method)
         for header in headers { upstream.headers.add(name: header.name, value: header.value) }
-        if !body.isEmpty { upstream.body = .bytes(ByteBuffer(bytes: body)) }
+        if body.readableBytes > 0 { upstream.body = .bytes(body) }
         let started = DispatchTime.now().uptimeNanoseconds
         defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
-        let deadline = NIODeadline.now() + upstreamTimeout
         do {
-            let response = try await client.execute(upstream, deadline: deadline)
-            // The client's deadline covers the response head only; a body that stalls must not
-            // hold the request past it either.
-            let limit = maxResponseBytes
-            let buffer = try await Self.withDeadline(deadline) { try await response.body.collect(upTo: limit) }
-            let responseHeaders = response.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }.map { (name: $0.name, value: $0.value) }
-            return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, body: Array(buffer.readableBytesView))
-        } catch is DeadlinePassed {
-            record.error = "upstream timeout"
-            return .text(504, "upstream did not answer in time")
+            return .head(try await client.execute(upstream, deadline: deadline))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             record.error = "upstream timeout"
-            return .text(504, "upstream did not answer in time")
+            return .failed(.text(504, "upstream did not answer in time"))
         } catch {
             record.error = "upstream failure: \(error)"
-            return .text(502, "upstream failure")
+            return .failed(.text(502, "upstream failure"))
         }
     }
+
+    /// Reads a whole upstream body, bounded in size and by the deadline (the client's deadline
+    /// covers the head only, and a body that stalls must not hold the request past it either).
+    func collect(_ response: HTTPClientResponse, deadline: NIODeadline, record: inout AccessRecord) async -> Result<ByteBuffer, GatewayResponseFailure> {
+        let limit = maxResponseBytes
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { record.upstreamMilliseconds = (record.upstreamMilliseconds ?? 0) + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        do {
+            return .success(try await Self.withDeadline(deadline) { try await response.body.collect(upTo: limit) })
+        } catch is DeadlinePassed {
+            record.error = "upstream timeout"
+            return .failure(GatewayResponseFailure(response: .text(504, "upstream did not answer in time")))
+        } catch {
+            record.error = "upstream failure: \(error)"
+            return .failure(GatewayResponseFailure(response: .text(502, "upstream failure")))
+        }
+    }
+
+    /// Proxies a request: buffered answers are read whole (so a failure mid-body is still a clean
+    /// 502), server-sent events are relayed as they arrive.
+    func proxy(method: String, url: String, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false, record: inout AccessRecord) async -> GatewayResponse {
+        let deadline = NIODeadline.now() + timeout
+        let response: HTTPClientResponse
+        switch await call(method: method, url: url, headers: headers, body: body, deadline: deadline, record: &record) {
+        case .failed(let answer): return answer
+        case .head(let head): response = head
+        }
+        let responseHeaders = response.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }.map { (name: $0.name, value: $0.value) }
+        if response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true {
+            return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, stream: Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage))
+        }
+        switch await collect(response, deadline: deadline, record: &record) {
+        case .failure(let failure): return failure.response
+        case .success(let buffer): return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, body: buffer)
+        }
+    }
+
+    struct ClientGone: Error {}
+
+    /// Sends an upstream event stream on as it arrives, unchanged or translated from Anthropic
+    /// events to OpenAI chunks. A failure or timeout after the head was sent cannot change the
+    /// status: a translated stream ends with an OpenAI error event, a relayed one is cut (the
+    /// connection closes without the body's end).
+    /// `anthropicUsage`: a relayed stream is Anthropic's; its usage is read for the log and metrics.
+    static func relay(_ response: HTTPClientResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false) -> ResponseStream {
+        ResponseStream { write in
+            let send: ResponseStream.Writer = { piece in
+                do { try await write(piece) } catch { throw ClientGone() }
+            }
+            do {
+                return try await withDeadline(deadline) {
+                    var outcome = ResponseStream.Outcome()
+                    let translator = translate ? MessagesStreamTranslator() : nil
+                    let follower = anthropicUsage && !translate ? MessagesStreamTranslator(producesChunks: false) : nil
+                    var cause: String?
+                    do {
+                        for try await piece in response.body {
+                            if let translator {
+                                let chunks = piece.withUnsafeReadableBytes { translator.feed($0) }
+                                if !chunks.isEmpty {
+                                    outcome.bytes += chunks.count
+                                    try await send(ByteBuffer(bytes: chunks))
+                                }
+                                if translator.failure != nil { break }
+                            } else {
+                                outcome.bytes += piece.readableBytes
+                                if let follower { _ = piece.withUnsafeReadableBytes { follower.feed($0) } }
+                                try await send(piece)
+                            }
+                        }
+                    } catch is ClientGone {
+                        outcome.error = "client closed the connection"
+                        outcome.truncated = true
+                        return outcome
+                    } catch is CancellationError {
+                        throw DeadlinePassed()
+                    } catch {
+                        cause = "upstream failure: \(error)"
+                        outcome.error = cause
+                    }
+                    guard let translator else {
+                        outcome.inputTokens = follower?.inputTokens
+                        outcome.outputTokens = follower?.outputTokens
+                        outcome.truncated = cause != nil
+                        return outcome
+                    }
+                    outcome.inputTokens = translator.inputTokens
+                    outcome.outputTokens = translator.outputTokens
+                    if !translator.completed || translator.failure != nil {
+                        outcome.error = outcome.error ?? translator.failure.map { "provider stream: \($0)" } ?? "provider stream ended early"
+                    }
+                    let end = translator.finish(cause: cause.map { _ in "the provider's stream failed" })
+                    outcome.bytes += end.count
+                    try? await send(ByteBuffer(bytes: end))
+                    return outcome
+                }
+            } catch {
+                // The deadline passed (the work was cancelled and has finished).
+                var outcome = ResponseStream.Outcome()
+                outcome.error = "upstream timeout"
+                if translate {
+                    try? await send(ByteBuffer(bytes: MessagesStreamTranslator.errorEvent("the provider did not finish its answer in time")))
+                } else {
+                    outcome.truncated = true
+                }
+                return outcome
+            }
+        }
+    }
+}
+
+/// A gateway answer carried as an error, for Result.
+struct GatewayResponseFailure: Error {
+    let response: GatewayResponse
 }

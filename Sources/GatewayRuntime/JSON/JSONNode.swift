@@ -1,4 +1,5 @@
 import CJansson
+import NIOCore
 
 /// A reference-counted jansson value. Bodies are parsed once into these; translation moves
 /// values between trees by reference (jansson counts them), so a prompt or an image is never
@@ -41,6 +42,11 @@ public final class JSONNode: @unchecked Sendable {
     }
 
     public static func parse(_ text: String) throws -> JSONNode { try parse(Array(text.utf8)) }
+
+    /// Parses a body in place, as the server received it.
+    public static func parse(_ buffer: ByteBuffer) throws -> JSONNode {
+        try buffer.withUnsafeReadableBytes { try parse($0) }
+    }
 
     // MARK: Builders
 
@@ -133,7 +139,33 @@ public final class JSONNode: @unchecked Sendable {
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
 
+    /// Compact serialisation straight into the buffer that goes on the wire.
+    public func serialized(into buffer: inout ByteBuffer) {
+        let sink = BufferSink(buffer)
+        let context = Unmanaged.passRetained(sink).toOpaque()
+        defer { Unmanaged<BufferSink>.fromOpaque(context).release() }
+        buffer = ByteBuffer()
+        json_dump_callback(raw, { bytes, size, data in
+            guard let bytes, let data else { return -1 }
+            Unmanaged<BufferSink>.fromOpaque(data).takeUnretainedValue().buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: size))
+            return 0
+        }, context, Int(JSON_COMPACT) | Int(JSON_PRESERVE_ORDER) | Int(JSON_ENCODE_ANY) | Self.realPrecision)
+        buffer = sink.buffer
+    }
+
+    /// Compact serialisation as a buffer ready to send.
+    public func serializedBuffer() -> ByteBuffer {
+        var buffer = ByteBuffer()
+        serialized(into: &buffer)
+        return buffer
+    }
+
     private final class ByteSink { var bytes: [UInt8] = [] }
+    /// Holds the caller's buffer while jansson appends to it (moved in and out, so not copied).
+    private final class BufferSink {
+        var buffer: ByteBuffer
+        init(_ buffer: ByteBuffer) { self.buffer = buffer }
+    }
 
     /// JSON_REAL_PRECISION(15) (a C macro Swift cannot import): 0.7 is written `0.7`, not
     /// `0.69999999999999996`.

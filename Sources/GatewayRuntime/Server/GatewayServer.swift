@@ -28,6 +28,14 @@ public struct GatewayServer: Sendable {
     public var logger: Logger
     /// How long SIGTERM waits for requests in flight before closing their connections.
     public var drainSeconds = 10
+    /// Largest request head (request line and headers) accepted; larger: 431.
+    public var maxHeaderBytes = 64 << 10
+    /// Most header fields in one request; more: 431.
+    public var maxHeaderCount = 100
+    /// A keep-alive connection with no request for this long is closed.
+    public var idleTimeout: TimeAmount = .seconds(60)
+    /// A request's head and body must arrive within this time (then 408).
+    public var requestReadTimeout: TimeAmount = .seconds(30)
     /// Where requests are counted; /metrics on the admin listener shows them.
     public var metrics: GatewayMetrics?
     private let control = Control()
@@ -47,6 +55,14 @@ public struct GatewayServer: Sendable {
         self.adminPort = adminPort
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+    }
+
+    /// The connection limits in plain numbers (callers need not import NIO).
+    public mutating func setLimits(maxHeaderBytes: Int, maxHeaderCount: Int, idleSeconds: Int, requestReadSeconds: Int) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxHeaderCount = maxHeaderCount
+        idleTimeout = .seconds(Int64(idleSeconds))
+        requestReadTimeout = .seconds(Int64(requestReadSeconds))
     }
 
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
@@ -116,9 +132,14 @@ public struct GatewayServer: Sendable {
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: address, port: port) { channel in
+            .bind(host: address, port: port) { [maxHeaderBytes, maxHeaderCount, idleTimeout, requestReadTimeout] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    var limits = NIOHTTPDecoderLimitConfiguration()
+                    limits.maxHeaderFieldSize = maxHeaderBytes
+                    limits.maxHeaderListSize = maxHeaderBytes
+                    limits.maxHeaderFieldCount = maxHeaderCount
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+                    try channel.pipeline.syncOperations.addHandler(ConnectionGuard(idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout))
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
@@ -151,7 +172,7 @@ public struct GatewayServer: Sendable {
                         let started = DispatchTime.now().uptimeNanoseconds
                         let request = IncomingRequest(
                             method: requestHead.method.rawValue, target: requestHead.uri,
-                            headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: Array(body.readableBytesView),
+                            headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body,
                             listenerPort: tablePort ?? 0)
                         var record = AccessRecord()
                         let response: GatewayResponse
@@ -160,8 +181,15 @@ public struct GatewayServer: Sendable {
                         } else {
                             response = admin(request)
                         }
-                        try await write(response, to: outbound, version: requestHead.version, keepAlive: requestHead.isKeepAlive)
-                        if tablePort != nil { log(request, response, record, started: started) }
+                        let sent = try await write(response, to: outbound, version: requestHead.version, keepAlive: requestHead.isKeepAlive)
+                        if let outcome = sent.outcome {
+                            record.inputTokens = outcome.inputTokens ?? record.inputTokens
+                            record.outputTokens = outcome.outputTokens ?? record.outputTokens
+                            record.error = outcome.error ?? record.error
+                        }
+                        if tablePort != nil { log(request, response, record, bytesOut: sent.bytes, started: started) }
+                        // A body cut short ends its connection, so the client sees it was cut.
+                        if sent.outcome?.truncated == true { return }
                         // While draining, a connection ends after the request it was serving.
                         if !requestHead.isKeepAlive || control.draining.withLockedValue({ $0 }) { return }
                         head = nil
@@ -173,20 +201,32 @@ public struct GatewayServer: Sendable {
         }
     }
 
-    private func write(_ response: GatewayResponse, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, version: HTTPVersion, keepAlive: Bool) async throws {
+    /// Writes a response: a buffered body with its length, a streamed one chunked as produced.
+    /// Returns the bytes of body sent and, for a stream, what its producer reported.
+    private func write(_ response: GatewayResponse, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, version: HTTPVersion, keepAlive: Bool) async throws -> (bytes: Int, outcome: ResponseStream.Outcome?) {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
+        if response.stream == nil {
+            headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        } else {
+            headers.remove(name: "content-length")
+        }
         if !keepAlive || control.draining.withLockedValue({ $0 }) { headers.replaceOrAdd(name: "connection", value: "close") }
         try await outbound.write(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)))
-        if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
-        try await outbound.write(.end(nil))
+        guard let stream = response.stream else {
+            if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
+            try await outbound.write(.end(nil))
+            return (response.body.readableBytes, nil)
+        }
+        let outcome = await stream.produce { piece in try await outbound.write(.body(.byteBuffer(piece))) }
+        if !outcome.truncated { try await outbound.write(.end(nil)) }
+        return (outcome.bytes, outcome)
     }
 
     private func admin(_ request: IncomingRequest) -> GatewayResponse {
         switch request.path {
         case "/healthz": .text(200, "ok")
         case "/metrics":
-            metrics.map { GatewayResponse(status: 200, headers: [("content-type", "text/plain; version=0.0.4; charset=utf-8")], body: $0.exposition()) }
+            metrics.map { GatewayResponse(status: 200, headers: [("content-type", "text/plain; version=0.0.4; charset=utf-8")], body: ByteBuffer(bytes: $0.exposition())) }
                 ?? .text(404, "metrics are off")
         case "/readyz": readiness()
         default: .text(404, "admin endpoints: /healthz /readyz /metrics")
@@ -207,7 +247,7 @@ public struct GatewayServer: Sendable {
     static func timestamp() -> String { formatter.string(from: Date()) }
 
     /// One JSON line per request on standard output, and the request's metrics.
-    private func log(_ request: IncomingRequest, _ response: GatewayResponse, _ record: AccessRecord, started: UInt64) {
+    private func log(_ request: IncomingRequest, _ response: GatewayResponse, _ record: AccessRecord, bytesOut: Int, started: UInt64) {
         if let metrics {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             metrics.request(route: record.route ?? "", backend: record.backend ?? "", status: response.status, seconds: seconds)
@@ -228,8 +268,8 @@ public struct GatewayServer: Sendable {
         if let model = record.model { line.set("model", model) }
         if let tokens = record.inputTokens { line.set("input_tokens", tokens) }
         if let tokens = record.outputTokens { line.set("output_tokens", tokens) }
-        line.set("bytes_in", request.body.count)
-        line.set("bytes_out", response.body.count)
+        line.set("bytes_in", request.body.readableBytes)
+        line.set("bytes_out", bytesOut)
         if let error = record.error { line.set("error", error) }
         // One write(2) per line, so lines from concurrent requests never interleave.
         let bytes = line.serialized() + [0x0A]

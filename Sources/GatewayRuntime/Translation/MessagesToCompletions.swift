@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Anthropic Messages response → OpenAI Chat Completions response (buffered), and Anthropic
 /// errors → OpenAI's error shape, as agentgateway maps them (NOTES §4.3, §4.5, §4.6).
@@ -82,6 +83,10 @@ public enum MessagesToCompletions {
 
     /// An upstream error body as OpenAI clients expect it; the status code passes through and
     /// `type` is always `invalid_request_error`, as agentgateway does.
+    public static func error(body: ByteBuffer) -> JSONNode {
+        error(body: Array(body.readableBytesView))  // error bodies are small; one copy is fine
+    }
+
     public static func error(body: [UInt8]) -> JSONNode {
         let message: String
         if let parsed = try? JSONNode.parse(body), let text = parsed["error"]?["message"]?.string {
