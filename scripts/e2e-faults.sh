@@ -5,31 +5,23 @@
 # time); and for streaming clients, a provider stream reset or stalled after its first events
 # (200 already sent: the first chunk, then an OpenAI error event and no [DONE]). After each, the
 # seed's request still succeeds. Then misbehaving clients (testing/client-faults.py).
-set -uo pipefail
-cd "$(dirname "$0")/.."
-swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
-work=$(mktemp -d)
-cleanup() { kill "${gw_pid:-}" "${standin_pid:-}" "${faulty_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/secrets/agentgateway-system/anthropic-secret"
-printf 'fake-anthropic-key-for-local-stand-in' > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
+source "$(dirname "$0")/lib/e2e-common.sh"
 .build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
-python3 testing/standin-anthropic.py --port 18090 --expect-key fake-anthropic-key-for-local-stand-in 2>/dev/null & standin_pid=$!
-python3 testing/faulty-upstream.py --port 18095 --delay 4 & faulty_pid=$!
-.build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 20000 \
-  --admin-port 29901 --upstream-timeout 2 --request-read-timeout 1 --idle-timeout 1 > "$work/access.log" 2> "$work/gwrun.err" & gw_pid=$!
-for _ in $(seq 50); do curl -sf 127.0.0.1:29901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" 2>/dev/null
+start python3 testing/faulty-upstream.py --port 18095 --delay 4
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 20000 \
+  --admin-port 29901 --upstream-timeout 2 --request-read-timeout 1 --idle-timeout 1 > "$work/access.log" 2> "$work/gwrun.err"
+wait_ready 29901
 body='{"model":"claude-opus-4-7","messages":[{"role":"system","content":"s"},{"role":"user","content":"hi"}]}'
-passed=0; failed=0
 expect() {  # expect NAME PATH STATUS
   local status
   status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "127.0.0.1:28080$2" -H content-type:application/json -d "$body")
   local after
   after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "127.0.0.1:28080/anthropic" -H content-type:application/json -d "$body")
   if [ "$status" = "$3" ] && [ "$after" = 200 ]; then
-    passed=$((passed + 1)); echo "ok   $1: $status, then the seed request: $after"
+    ok "$1: $status, then the seed request: $after"
   else
-    failed=$((failed + 1)); echo "FAIL $1: $status (expected $3), then the seed request: $after"
+    fail "$1: $status (expected $3), then the seed request: $after"
   fi
 }
 expect "connection refused" /fault/refused 502
@@ -40,9 +32,9 @@ expect "garbage instead of JSON" /fault/garbage 502
 # A rule's timeouts.request (1s) applies before --upstream-timeout (2s).
 seconds=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 127.0.0.1:28080/fault/timed -H content-type:application/json -d "$body")
 if [ "${seconds%% *}" = 504 ] && awk -v t="${seconds#* }" 'BEGIN { exit !(t >= 0.9 && t < 1.8) }'; then
-  passed=$((passed + 1)); echo "ok   route timeout 1s: ${seconds%% *} after ${seconds#* } s"
+  ok "route timeout 1s: ${seconds%% *} after ${seconds#* } s"
 else
-  failed=$((failed + 1)); echo "FAIL route timeout 1s: $seconds (expected 504 after about 1 s)"
+  fail "route timeout 1s: $seconds (expected 504 after about 1 s)"
 fi
 stream_body='{"model":"claude-opus-4-7","stream":true,"messages":[{"role":"system","content":"s"},{"role":"user","content":"hi"}]}'
 expect_stream() {  # expect_stream NAME PATH: the first chunk, then an error event, never [DONE]
@@ -52,9 +44,9 @@ expect_stream() {  # expect_stream NAME PATH: the first chunk, then an error eve
   after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "127.0.0.1:28080/anthropic" -H content-type:application/json -d "$body")
   if grep -q '"content":"The first words"' <<<"$out" && grep -q '^data: {"error":' <<<"$out" && ! grep -q '\[DONE\]' <<<"$out" \
      && grep -q '^status 200' <<<"$out" && [ "$after" = 200 ]; then
-    passed=$((passed + 1)); echo "ok   $1: first chunk, then an error event; then the seed request: $after"
+    ok "$1: first chunk, then an error event; then the seed request: $after"
   else
-    failed=$((failed + 1)); echo "FAIL $1: $out / then the seed request: $after"
+    fail "$1: $out / then the seed request: $after"
   fi
 }
 expect_stream "stream reset after its first events" /fault/reset

@@ -2,19 +2,14 @@
 # Reload under load: while requests keep flowing through gwrun, 50 new tables are swapped in
 # (gwc build renames them into place, then SIGHUP) and 5 corrupt ones; no request may fail,
 # and gwrun must end on the last good generation with the 5 corrupt ones refused.
-set -uo pipefail
-cd "$(dirname "$0")/.."
-swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
-work=$(mktemp -d)
-cleanup() { kill "${gw_pid:-}" "${standin_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/secrets/agentgateway-system/anthropic-secret" "$work/variant"
-printf 'fake-anthropic-key-for-local-stand-in' > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
+source "$(dirname "$0")/lib/e2e-common.sh"
+mkdir -p "$work/variant"
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
-python3 testing/standin-anthropic.py --port 18090 --expect-key fake-anthropic-key-for-local-stand-in 2>/dev/null & standin_pid=$!
-.build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 30000 \
-  --admin-port 39901 > /dev/null 2> "$work/gwrun.err" & gw_pid=$!
-for _ in $(seq 50); do curl -sf 127.0.0.1:39901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" 2>/dev/null
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 30000 \
+  --admin-port 39901 > /dev/null 2> "$work/gwrun.err"
+gw_pid=$last_pid
+wait_ready 39901
 python3 testing/load.py 127.0.0.1 38080 "$work/stop" > "$work/load.out" &
 load_pid=$!
 sleep 1
@@ -36,8 +31,7 @@ ready=$(curl -s 127.0.0.1:39901/readyz)
 reloaded=$(grep -c "^gwrun: reloaded" "$work/gwrun.err"); refused=$(grep -c "^gwrun: reload refused" "$work/gwrun.err")
 echo "load: $(cat "$work/load.out")"
 echo "reloads: $reloaded applied, $refused refused; $ready"
-passed=0; failed=0
-check() { if eval "$2"; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1"; fi; }
+check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 check "no request failed during the swaps" "[ $load_status -eq 0 ]"
 check "the 5 corrupt tables were refused" "[ $refused -ge 5 ]"
 check "at least 50 good tables were swapped in" "[ $reloaded -ge 50 ]"

@@ -3,12 +3,7 @@
 # (testing/, test tooling) and gwrun, then run the seed's curl request, the official openai and
 # anthropic SDKs, and the real hermes-agent CLI (PyPI, isolated HERMES_HOME, lazy installs and
 # outbound scanners off) through the gateway. Both processes are stopped on exit.
-set -uo pipefail
-cd "$(dirname "$0")/.."
-swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
-work=$(mktemp -d)
-cleanup() { kill "${gw_pid:-}" "${standin_pid:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+source "$(dirname "$0")/lib/e2e-common.sh"
 venv=.build/venv-e2e
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic || exit 1
@@ -17,16 +12,12 @@ hermes_venv=.build/venv-hermes
 if [ ! -x "$hermes_venv/bin/hermes" ]; then
   python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
 fi
-mkdir -p "$work/secrets/agentgateway-system/anthropic-secret"
-printf 'fake-anthropic-key-for-local-stand-in' > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
-python3 testing/standin-anthropic.py --port 18090 --expect-key fake-anthropic-key-for-local-stand-in \
-  --expect-model claude-opus-4-7 --require-system --log "$work/standin.jsonl" 2>/dev/null &
-standin_pid=$!
-.build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 10000 \
-  --admin-port 19901 > "$work/access.log" 2> "$work/gwrun.err" &
-gw_pid=$!
-for _ in $(seq 50); do curl -sf 127.0.0.1:19901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" \
+  --expect-model claude-opus-4-7 --require-system --log "$work/standin.jsonl" 2>/dev/null
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 10000 \
+  --admin-port 19901 > "$work/access.log" 2> "$work/gwrun.err"
+wait_ready 19901
 "$venv/bin/python" testing/e2e_clients.py http://127.0.0.1:18080 | tee "$work/clients.out"
 status=${PIPESTATUS[0]}
 

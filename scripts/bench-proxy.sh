@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Throughput and latency of gwrun against nginx (a plain reverse proxy) and LiteLLM's proxy
+# (OpenAI-to-Anthropic translation), in one run on this machine, with wrk, all against the same
+# fixed-answer nginx upstream (Benchmarks/proxy/upstream.conf). Prints a table of requests per
+# second and p50/p99 latency, the ratios against the targets (plain >= 0.7x nginx, translated >=
+# 20x LiteLLM) and each proxy's resident memory after its run.
+#   DURATION=10 CONNECTIONS=64 scripts/bench-proxy.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-64}
+for tool in wrk nginx; do
+  command -v $tool >/dev/null || { apt-get install -y --no-install-recommends wrk nginx-light >/dev/null || exit 1; }
+done
+litellm_venv=.build/venv-litellm
+if [ ! -x "$litellm_venv/bin/litellm" ]; then
+  python3 -m venv "$litellm_venv" && "$litellm_venv/bin/pip" install -q 'litellm[proxy]' || exit 1
+fi
+swift build -c release --product gwc >/dev/null
+swift build -c release --product gwrun >/dev/null
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/tmp"
+for conf in upstream proxy; do sed "s|PREFIX|$work|g" Benchmarks/proxy/$conf.conf > "$work/$conf.conf"; done
+nginx -e /dev/null -p "$work" -c "$work/upstream.conf" -g 'daemon off;' & pids+=($!)
+nginx -e /dev/null -p "$work" -c "$work/proxy.conf" -g 'daemon off;' & pids+=($!)
+.build/release/gwc build Benchmarks/proxy -o "$work/bench.gwt" >/dev/null
+mkdir -p "$work/secrets/bench/anthropic-secret"
+printf 'bench-key-not-a-secret' > "$work/secrets/bench/anthropic-secret/Authorization"
+.build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
+  --port-offset 10000 --admin-port 18299 > /dev/null 2> "$work/gwrun.err" & gwrun_pid=$!; pids+=($gwrun_pid)
+(cd "$work" && exec "$(cd - >/dev/null && pwd)/$litellm_venv/bin/litellm" --config "$(cd - >/dev/null && pwd)/Benchmarks/proxy/litellm.yaml" \
+  --host 127.0.0.1 --port 18202 --num_workers 1 > "$work/litellm.log" 2>&1) & litellm_pid=$!; pids+=($litellm_pid)
+wait_for() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
+wait_for http://127.0.0.1:18200/
+wait_for http://127.0.0.1:18201/
+wait_for http://127.0.0.1:18299/readyz
+wait_for http://127.0.0.1:18202/health/liveliness
+chat='{"model":"claude-opus-4-7","max_tokens":1024,"messages":[{"role":"system","content":"You are a skilled cloud-native network engineer."},{"role":"user","content":"Write me a paragraph containing the best way to think about Istio Ambient Mesh"}]}'
+# Each proxy must give the same answer before it is measured.
+for url in http://127.0.0.1:18080/v1/chat/completions http://127.0.0.1:18202/v1/chat/completions; do
+  answer=$(curl -s "$url" -H content-type:application/json -H 'authorization: Bearer sk-bench' -d "$chat")
+  grep -q '"Think of Istio Ambient Mesh' <<<"$answer" || { echo "bench: $url answered: $answer" >&2; cat "$work/litellm.log" >&2; exit 1; }
+done
+rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
+# Children's memory too (nginx workers; LiteLLM's worker processes).
+tree_rss() { local total=0; for p in $1 $(pgrep -P "$1" || true); do total=$((total + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $((total / 1024)); }
+run() {  # run NAME URL [lua]: warm up, then measure; prints one row
+  local name=$1 url=$2 script=${3:-}
+  local args=(-t2 -c"$connections" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  wrk "${args[@]}" -d2s "$url" > /dev/null
+  wrk "${args[@]}" -d"${duration}s" "$url" > "$work/$name.wrk"
+  python3 - "$name" "$work/$name.wrk" <<'PY'
+import re, sys
+name, text = sys.argv[1], open(sys.argv[2]).read()
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+errors = re.search(r"Socket errors: (.*)", text)
+print(f"{name:<22} {rps:>10.0f} {p50:>9.2f} {p99:>9.2f}  {'non-2xx: ' + bad.group(1) if bad else ''}{' socket errors: ' + errors.group(1) if errors else ''}")
+open(sys.argv[2] + ".rps", "w").write(str(rps))
+PY
+}
+echo "wrk -t2 -c$connections -d${duration}s on $(nproc) cores; upstream: nginx fixed answer"
+printf '%-22s %10s %9s %9s\n' proxy req/s p50-ms p99-ms
+run nginx-plain http://127.0.0.1:18201/plain
+run gwrun-plain http://127.0.0.1:18080/plain
+echo "gwrun RSS after plain load: $(rss $gwrun_pid) MB; nginx proxy (master + workers): $(tree_rss "${pids[1]}") MB"
+run gwrun-translated http://127.0.0.1:18080/v1/chat/completions Benchmarks/proxy/chat.lua
+run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/proxy/chat.lua
+echo "gwrun RSS after translated load: $(rss $gwrun_pid) MB; LiteLLM (with its workers): $(tree_rss $litellm_pid) MB"
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+r = {n: float(open(f"{w}/{n}.wrk.rps").read()) for n in ["nginx-plain", "gwrun-plain", "gwrun-translated", "litellm-translated"]}
+plain = r["gwrun-plain"] / r["nginx-plain"]
+translated = r["gwrun-translated"] / r["litellm-translated"]
+print(f"plain: gwrun/nginx = {plain:.2f}x (target >= 0.7x) {'ok' if plain >= 0.7 else 'MISSED'}")
+print(f"translated: gwrun/LiteLLM = {translated:.1f}x (target >= 20x) {'ok' if translated >= 20 else 'MISSED'}")
+PY

@@ -1,0 +1,25 @@
+# Shared set-up for the end-to-end scripts (sourced, not run): builds gwc and gwrun (debug), makes
+# a work directory that is removed on exit with every process started through `start`, mounts the
+# sample Secret as Kubernetes would, and waits for gwrun's readiness.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
+work=$(mktemp -d)
+started_pids=()
+e2e_cleanup() { for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
+trap e2e_cleanup EXIT
+# The samples' Secret, with their obviously fake key, at DIR/<namespace>/<name>/<key>.
+fake_key=fake-anthropic-key-for-local-stand-in
+mkdir -p "$work/secrets/agentgateway-system/anthropic-secret"
+printf '%s' "$fake_key" > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
+
+# start COMMAND...: runs it in the background, stopped on exit; its pid is in $last_pid.
+start() { "$@" & last_pid=$!; started_pids+=("$last_pid"); }
+
+# wait_ready ADMIN_PORT: until gwrun's /readyz answers (5 s at most).
+wait_ready() { for _ in $(seq 50); do curl -sf "127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+
+passed=0; failed=0
+# ok NAME / fail NAME DETAIL: count and print one check.
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
