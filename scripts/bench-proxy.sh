@@ -30,7 +30,7 @@ nginx -e /dev/null -p "$work" -c "$work/proxy.conf" -g 'daemon off;' & pids+=($!
 mkdir -p "$work/secrets/bench/anthropic-secret"
 printf 'bench-key-not-a-secret' > "$work/secrets/bench/anthropic-secret/Authorization"
 .build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
-  --port-offset 10000 --admin-port 18299 > /dev/null 2> "$work/gwrun.err" & gwrun_pid=$!; pids+=($gwrun_pid)
+  --port-offset 52000 --admin-port 18299 > /dev/null 2> "$work/gwrun.err" & gwrun_pid=$!; pids+=($gwrun_pid)
 (cd "$work" && exec "$(cd - >/dev/null && pwd)/$litellm_venv/bin/litellm" --config "$(cd - >/dev/null && pwd)/Benchmarks/proxy/litellm.yaml" \
   --host 127.0.0.1 --port 18202 --num_workers 1 > "$work/litellm.log" 2>&1) & litellm_pid=$!; pids+=($litellm_pid)
 wait_for() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
@@ -40,8 +40,8 @@ wait_for http://127.0.0.1:18299/readyz
 wait_for http://127.0.0.1:18202/health/liveliness
 chat='{"model":"claude-opus-4-7","max_tokens":1024,"messages":[{"role":"system","content":"You are a skilled cloud-native network engineer."},{"role":"user","content":"Write me a paragraph containing the best way to think about Istio Ambient Mesh"}]}'
 # Each proxy must give the same answer before it is measured.
-for url in http://127.0.0.1:18080/v1/chat/completions http://127.0.0.1:18202/v1/chat/completions; do
-  answer=$(curl -s "$url" -H content-type:application/json -H 'authorization: Bearer sk-bench' -d "$chat")
+for url in http://127.0.0.1:60080/v1/chat/completions http://127.0.0.1:18202/v1/chat/completions; do
+  answer=$(curl -s "$url" -H content-type:application/json -H 'authorization: Bearer sk-bench-7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e' -d "$chat")
   grep -q '"Think of Istio Ambient Mesh' <<<"$answer" || { echo "bench: $url answered: $answer" >&2; cat "$work/litellm.log" >&2; exit 1; }
 done
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
@@ -71,9 +71,9 @@ PY
 echo "wrk -t2 -c$connections -d${duration}s on $(nproc) cores; upstream: nginx fixed answer"
 printf '%-22s %10s %9s %9s\n' proxy req/s p50-ms p99-ms
 run nginx-plain http://127.0.0.1:18201/plain
-run gwrun-plain http://127.0.0.1:18080/plain
+run gwrun-plain http://127.0.0.1:60080/plain
 echo "gwrun RSS after plain load: $(rss $gwrun_pid) MB; nginx proxy (master + workers): $(tree_rss "${pids[1]}") MB"
-run gwrun-translated http://127.0.0.1:18080/v1/chat/completions Benchmarks/proxy/chat.lua
+run gwrun-translated http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
 run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/proxy/chat.lua
 echo "gwrun RSS after translated load: $(rss $gwrun_pid) MB; LiteLLM (with its workers): $(tree_rss $litellm_pid) MB"
 python3 - "$work" <<'PY'

@@ -51,6 +51,45 @@ expect_stream() {  # expect_stream NAME PATH: the first chunk, then an error eve
 }
 expect_stream "stream reset after its first events" /fault/reset
 expect_stream "stream stalls past the timeout" /fault/stall
+# Plain HTTP routes (static backends, proxied on the event loop): an answer with the rule's
+# response header; pipelined requests answered in order; refused (502); a rule timeout (504);
+# an upstream reset half-way through a streamed answer cuts the client's connection (curl sees
+# a partial transfer, never a whole answer); and the route still serves afterwards.
+plain=$(curl -s -i --max-time 5 127.0.0.1:28080/plain/ok)
+if grep -q '^HTTP/1.1 200' <<<"$plain" && grep -qi '^x-served-by: gwrun' <<<"$plain" && grep -q '"type":"message"' <<<"$plain"; then
+  ok "plain route: 200 with the rule's response header"
+else
+  fail "plain route" "$plain"
+fi
+pipelined=$(python3 - <<'PY'
+import socket
+s = socket.create_connection(("127.0.0.1", 28080), timeout=5)
+s.sendall(b"".join(b"GET /plain/ok?n=%d HTTP/1.1\r\nhost: x\r\n\r\n" % i for i in range(3)) + b"GET /plain/ok HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+data = b""
+while True:
+    piece = s.recv(65536)
+    if not piece:
+        break
+    data += piece
+print(data.count(b"HTTP/1.1 200"))
+PY
+)
+if [ "$pipelined" = 4 ]; then ok "4 pipelined requests: 4 answers"; else fail "pipelined requests" "$pipelined answers"; fi
+status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 127.0.0.1:28080/plain/refused)
+if [ "$status" = 502 ]; then ok "plain route, connection refused: 502"; else fail "plain route, connection refused" "$status"; fi
+timed=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 127.0.0.1:28080/plain/slow)
+if [ "${timed%% *}" = 504 ] && awk -v t="${timed#* }" 'BEGIN { exit !(t >= 0.9 && t < 1.8) }'; then
+  ok "plain route timeout 1s: 504 after ${timed#* } s"
+else
+  fail "plain route timeout" "$timed"
+fi
+curl -s -o /dev/null --max-time 5 127.0.0.1:28080/plain/reset; cut=$?
+after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 127.0.0.1:28080/plain/ok)
+if { [ $cut = 18 ] || [ $cut = 56 ]; } && [ "$after" = 200 ]; then
+  ok "plain upstream reset mid-answer: client sees a cut transfer (curl exit $cut), then 200"
+else
+  fail "plain upstream reset mid-answer" "curl exit $cut, then $after"
+fi
 # Clients that misbehave: oversized or too many headers (431), not HTTP (400), a body slower than
 # --request-read-timeout (408), an idle keep-alive connection (closed after --idle-timeout).
 if python3 testing/client-faults.py 127.0.0.1 28080 1 1; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

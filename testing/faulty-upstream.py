@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """TEST TOOLING: an upstream that misbehaves on purpose, by path.
 
+Paths are matched by their end, so /plain/slow is /slow; GET works as POST does.
+  /ok        200 with a small JSON body
   /garbage   200 with a body that is not JSON
   /slow      answers after --delay seconds
   /reset     sends headers and half a body, then drops the connection
@@ -52,23 +54,25 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # gwrun gave up on this answer already (its timeout), as it should
 
+    do_GET = do_POST
+
     def answer(self):
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         streaming = b'"stream":true' in body.replace(b" ", b"")
-        if self.path == "/slow":
+        if self.path.endswith("/slow"):
             time.sleep(DELAY)
-        if self.path == "/stall":
+        if self.path.endswith("/stall"):
             self.send_half_stream() if streaming else self.send_half_answer()
             time.sleep(DELAY)
             return
-        if self.path == "/reset":
+        if self.path.endswith("/reset"):
             self.send_half_stream() if streaming else self.send_half_answer()
             # SO_LINGER 0 then shutdown: the peer sees a reset, not a clean end.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
             return
-        body = b"<html>502 from a confused proxy</html>" if self.path == "/garbage" else b'{"type":"message","content":[]}'
+        body = b"<html>502 from a confused proxy</html>" if self.path.endswith("/garbage") else b'{"type":"message","content":[]}'
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))

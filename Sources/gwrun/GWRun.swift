@@ -5,7 +5,6 @@ import GatewayIR
 import GatewayRuntime
 import Logging
 
-@main
 struct GWRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gwrun",

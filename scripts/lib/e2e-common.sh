@@ -16,8 +16,12 @@ printf '%s' "$fake_key" > "$work/secrets/agentgateway-system/anthropic-secret/Au
 # start COMMAND...: runs it in the background, stopped on exit; its pid is in $last_pid.
 start() { "$@" & last_pid=$!; started_pids+=("$last_pid"); }
 
-# wait_ready ADMIN_PORT: until gwrun's /readyz answers (5 s at most).
-wait_ready() { for _ in $(seq 50); do curl -sf "127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+# wait_ready ADMIN_PORT: until gwrun's /readyz answers (5 s at most); a gwrun that did not come
+# up (a port taken by another process, say) ends the script rather than testing someone else.
+wait_ready() {
+  for _ in $(seq 50); do curl -sf "127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "FAIL gwrun did not become ready on admin port $1:"; cat "$work/gwrun.err" 2>/dev/null; exit 1
+}
 
 passed=0; failed=0
 # ok NAME / fail NAME DETAIL: count and print one check.

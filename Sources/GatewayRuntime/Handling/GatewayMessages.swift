@@ -19,7 +19,8 @@ public struct IncomingRequest: Sendable {
         self.listenerPort = listenerPort
     }
 
-    public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    /// The first value of a header; `name` in lower case.
+    public func header(_ name: String) -> String? { headers.first { HeaderName.matches($0.name, name) }?.value }
     public var path: String { String(target.prefix { $0 != "?" }) }
     public var query: String { target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? "" }
 }

@@ -21,8 +21,6 @@ public struct RequestProcessor: Sendable {
     public var maxResponseBytes = 64 << 20
 
     static let anthropicVersion = "2023-06-01"
-    /// Headers that belong to one connection, never forwarded.
-    static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"]
 
     public init(table: RouteTable, secrets: SecretStore, client: HTTPClient, gateway: Int?) {
         self.state = nil
@@ -41,23 +39,56 @@ public struct RequestProcessor: Sendable {
         self.gateway = snapshot.gateway
     }
 
-    /// Answers a request with the table current when it arrived, to the end, whatever reloads happen meanwhile.
-    public func handle(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
-        var bound = self
-        if let state {
-            let snapshot = state.snapshot
-            bound.table = snapshot.table
-            bound.secrets = snapshot.secrets
-            bound.gateway = snapshot.gateway
-        }
-        return await bound.process(request, record: &record)
+    /// What to do with a request, decided synchronously from the table (the server's hot path).
+    public enum Routing: Sendable {
+        /// Answer at once (404, 500, a redirect, a backend kind gwrun does not serve).
+        case answer(GatewayResponse)
+        /// Proxy as plain HTTP to `host:port`, with these headers; the rule's response header
+        /// modifiers apply to the answer.
+        case proxy(PlainProxy)
+        /// An AI backend: needs the asynchronous exchange (`answerAI`).
+        case ai(backend: Int, rule: Int?, headers: [(name: String, value: String)])
     }
 
-    private func process(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
+    public struct PlainProxy: Sendable {
+        public var host: String
+        public var port: Int
+        public var headers: [(name: String, value: String)]
+        public var rule: Int?
+        public var timeout: TimeAmount
+    }
+
+    /// This processor bound to the table current now: a request keeps it to the end, whatever
+    /// reloads happen meanwhile.
+    public func bound() -> RequestProcessor {
+        guard let state else { return self }
+        var bound = self
+        let snapshot = state.snapshot
+        bound.table = snapshot.table
+        bound.secrets = snapshot.secrets
+        bound.gateway = snapshot.gateway
+        return bound
+    }
+
+    /// Answers a request completely (routing, then the AI exchange when there is one); plain
+    /// proxying is the server's (`.proxy` is answered 501 here).
+    public func handle(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
+        let processor = bound()
+        switch processor.route(request, record: &record) {
+        case .answer(let response): return response
+        case .proxy: return .text(501, "plain proxying is done by the server")
+        case .ai(let backend, let rule, let headers): return await processor.answerAI(request, backend: backend, rule: rule, headers: headers, record: &record)
+        }
+    }
+
+    /// The table lookup `gwc route` uses, and what follows from it.
+    /// `random` picks among weighted backendRefs (the server draws it from a fast per-connection
+    /// generator: the system's costs a syscall per request).
+    public func route(_ request: IncomingRequest, random: UInt64 = UInt64.random(in: 0..<UInt64.max), record: inout AccessRecord) -> Routing {
         let routeRequest = RouteRequest(
             port: request.listenerPort, host: request.header("host") ?? "", method: request.method, path: request.path,
             headers: request.headers, query: RouteRequest.parseQuery(request.query))
-        let decision = table.decide(routeRequest, gateway: gateway, random: UInt64.random(in: 0..<UInt64.max))
+        let decision = table.decide(routeRequest, gateway: gateway, random: random)
         if let match = decision.match {
             record.listener = table.string(table.word(.listeners, match.listener, Field.Listener.name))
             if let rule = match.rule {
@@ -66,44 +97,54 @@ public struct RequestProcessor: Sendable {
                 record.rule = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
             }
         }
-        var response: GatewayResponse
+        let rule = decision.match?.rule
         switch decision.action {
         case .notFound:
-            response = .text(404, "no route for \(request.method) \(request.path)")
+            return .answer(finish(.text(404, "no route for \(request.method) \(request.path)"), rule: rule, record: &record))
         case .invalidBackend(let reason):
-            response = .text(500, "invalid backend: \(reason)")
+            return .answer(finish(.text(500, "invalid backend: \(reason)"), rule: rule, record: &record))
         case .redirect(let status, let location):
-            response = GatewayResponse(status: status, headers: [("location", location)])
+            return .answer(finish(GatewayResponse(status: status, headers: [("location", location)]), rule: rule, record: &record))
         case .forward(let ref):
-            response = await forward(request, ref: ref, rule: decision.match?.rule, record: &record)
+            let backend = Int(table.word(.backendRefs, ref, Field.BackendRef.backend))
+            let namespace = table.string(table.word(.backends, backend, Field.Backend.namespace)), name = table.string(table.word(.backends, backend, Field.Backend.name))
+            record.backend = "\(namespace)/\(name)"
+            var headers = request.headers.filter { !HeaderName.isHopByHop($0.name) }
+            if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
+            switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
+            case .ai?:
+                return .ai(backend: backend, rule: rule, headers: headers)
+            case .service?:
+                let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
+                let host = "\(name).\(namespace).svc.cluster.local"
+                return .proxy(PlainProxy(host: host, port: portValue == TableFormat.none ? 80 : Int(portValue), headers: headers, rule: rule, timeout: timeout(rule: rule, backend: backend)))
+            case .static?:
+                let host = table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? ""
+                return .proxy(PlainProxy(host: host, port: Int(table.word(.backends, backend, Field.Backend.port)), headers: headers, rule: rule, timeout: timeout(rule: rule, backend: backend)))
+            default:
+                return .answer(finish(.text(501, "backend \(namespace)/\(name) is of a kind gwrun does not serve yet"), rule: rule, record: &record))
+            }
         }
-        if let rule = decision.match?.rule {
-            for filter in table.filters(ofRule: rule, kind: .responseHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &response.headers) }
-        }
+    }
+
+    /// The AI exchange for a request `route` sent to an AI backend.
+    public func answerAI(_ request: IncomingRequest, backend: Int, rule: Int?, headers: [(name: String, value: String)], record: inout AccessRecord) async -> GatewayResponse {
+        let response = await AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend)).run(record: &record)
+        return finish(response, rule: rule, record: &record)
+    }
+
+    /// The rule's response header modifiers, and the status for the log.
+    public func finish(_ response: GatewayResponse, rule: Int?, record: inout AccessRecord) -> GatewayResponse {
+        var response = response
+        if let rule { applyResponseModifiers(rule: rule, to: &response.headers) }
         record.status = response.status
         return response
     }
 
-    private func forward(_ request: IncomingRequest, ref: Int, rule: Int?, record: inout AccessRecord) async -> GatewayResponse {
-        let backend = Int(table.word(.backendRefs, ref, Field.BackendRef.backend))
-        let namespace = table.string(table.word(.backends, backend, Field.Backend.namespace)), name = table.string(table.word(.backends, backend, Field.Backend.name))
-        record.backend = "\(namespace)/\(name)"
-        var headers = request.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }
-        if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
-        switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
-        case .ai?:
-            return await AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend)).run(record: &record)
-        case .service?:
-            let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
-            let url = "http://\(name).\(namespace).svc.cluster.local:\(portValue == TableFormat.none ? 80 : Int(portValue))\(request.target)"
-            return await proxy(method: request.method, url: url, headers: headers, body: request.body, timeout: timeout(rule: rule, backend: backend), record: &record)
-        case .static?:
-            let host = table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? ""
-            let url = "http://\(host):\(table.word(.backends, backend, Field.Backend.port))\(request.target)"
-            return await proxy(method: request.method, url: url, headers: headers, body: request.body, timeout: timeout(rule: rule, backend: backend), record: &record)
-        default:
-            return .text(501, "backend \(namespace)/\(name) is of a kind gwrun does not serve yet")
-        }
+    public func hasResponseModifiers(rule: Int) -> Bool { !table.filters(ofRule: rule, kind: .responseHeaderModifier).isEmpty }
+
+    public func applyResponseModifiers(rule: Int, to headers: inout [(name: String, value: String)]) {
+        for filter in table.filters(ofRule: rule, kind: .responseHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) }
     }
 
     struct DeadlinePassed: Error {}
@@ -187,7 +228,7 @@ public struct RequestProcessor: Sendable {
         case .failed(let answer): return answer
         case .head(let head): response = head
         }
-        let responseHeaders = response.headers.filter { !Self.hopByHop.contains($0.name.lowercased()) }.map { (name: $0.name, value: $0.value) }
+        let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }.map { (name: $0.name, value: $0.value) }
         if response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true {
             return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, stream: Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage))
         }

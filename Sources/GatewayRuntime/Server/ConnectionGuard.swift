@@ -14,10 +14,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let idleTimeout: TimeAmount
     private let requestReadTimeout: TimeAmount
-    private var timer: Scheduled<Void>?
+    /// What the connection is doing, and since when: a request costs two clock readings, not a
+    /// timer each; one repeated check per connection (every quarter of the shorter timeout, so a
+    /// timeout acts between 1 and 1.25 times its value) acts on it.
+    private enum Phase { case idle(since: NIODeadline), reading(since: NIODeadline), answering }
+    private var phase = Phase.idle(since: .now())
+    private var check: RepeatedTask?
     /// A response has started and not ended: the guard must not write one of its own.
     private var responding = false
-    /// Requests read and not yet answered (their handling may take long; no timer runs then).
+    /// Requests read and not yet answered (their handling may take long; no timeout applies then).
     private var pending = 0
 
     init(idleTimeout: TimeAmount, requestReadTimeout: TimeAmount) {
@@ -25,24 +30,28 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestReadTimeout = requestReadTimeout
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        arm(context, after: idleTimeout, answer: nil)
-        context.fireChannelActive()
-    }
-
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context, after: idleTimeout, answer: nil) }
+        phase = .idle(since: .now())
+        let period = TimeAmount.nanoseconds(max(min(idleTimeout, requestReadTimeout).nanoseconds / 4, 1_000_000))
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        check = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            let (handler, context) = loopBound.value
+            handler.enforce(context)
+        }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        check?.cancel()
+        check = nil
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: arm(context, after: requestReadTimeout, answer: .requestTimeout)
+        case .head: phase = .reading(since: .now())
         case .body: break
         case .end:
             pending += 1
-            disarm()
+            phase = .answering
         }
         context.fireChannelRead(data)
     }
@@ -53,10 +62,24 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             responding = false
             pending = max(0, pending - 1)
-            if pending == 0 { arm(context, after: idleTimeout, answer: nil) }
+            if pending == 0 { phase = .idle(since: .now()) }
         default: break
         }
         context.write(data, promise: promise)
+    }
+
+    private func enforce(_ context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        switch phase {
+        case .idle(let since) where now - since >= idleTimeout:
+            check?.cancel()
+            context.close(promise: nil)
+        case .reading(let since) where now - since >= requestReadTimeout && !responding && pending == 0:
+            check?.cancel()
+            refuse(context, .requestTimeout)
+        default:
+            break
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -64,31 +87,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireErrorCaught(error)
             return
         }
-        disarm()
+        check?.cancel()
         if responding {
             context.close(promise: nil)
         } else {
             refuse(context, parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest)
         }
-    }
-
-    private func arm(_ context: ChannelHandlerContext, after delay: TimeAmount, answer: HTTPResponseStatus?) {
-        disarm()
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: delay) {
-            let (guardHandler, context) = loopBound.value
-            guardHandler.timer = nil
-            if let answer, !guardHandler.responding, guardHandler.pending == 0 {
-                guardHandler.refuse(context, answer)
-            } else if guardHandler.pending == 0, !guardHandler.responding {
-                context.close(promise: nil)
-            }
-        }
-    }
-
-    private func disarm() {
-        timer?.cancel()
-        timer = nil
     }
 
     /// Answers with `status` and closes the connection.

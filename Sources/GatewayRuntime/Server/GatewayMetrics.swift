@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// gwrun's metrics, in Prometheus text on the admin listener's /metrics. Names and labels are
@@ -20,6 +21,11 @@ public final class GatewayMetrics: Sendable {
     static var reloadFailures: MetricNameDescriptor { name("table_reload_failures", "total", "Tables refused at reload (failed verification, secrets or ports).") }
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
+    /// The registry's counters and histograms by label values: finding one in the registry
+    /// costs more than the request it counts (name checks, help text), so each is found once.
+    private struct RequestKey: Hashable { let route: String, backend: String, status: Int }
+    private let requestMetrics = NIOLockedValueBox<[RequestKey: (count: Prometheus.Counter, duration: DurationHistogram)]>([:])
+
     public init() {
         _ = registry.makeGauge(descriptor: Self.generation)
         _ = registry.makeCounter(descriptor: Self.reloadFailures)
@@ -31,8 +37,17 @@ public final class GatewayMetrics: Sendable {
     }
 
     func request(route: String, backend: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("backend", backend), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets).recordNanoseconds(Int64(seconds * 1e9))
+        let key = RequestKey(route: route, backend: backend, status: status)
+        let metrics = requestMetrics.withLockedValue { cache in
+            if let found = cache[key] { return found }
+            let made = (
+                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("backend", backend), ("status", String(status))]),
+                registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets))
+            cache[key] = made
+            return made
+        }
+        metrics.count.increment()
+        metrics.duration.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     func upstreamError(backend: String, kind: String) {

@@ -1,0 +1,416 @@
+import Dispatch
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// Serves one client connection, one request at a time: requests a client pipelines behind the
+/// one being answered wait in a short queue (reading pauses when it is full). Everything but the AI exchange
+/// runs on the connection's event loop: routing, immediate answers, and plain proxying through a
+/// pooled upstream connection on the same loop, its answer streamed back as it arrives. An AI
+/// request runs as a task (translation, async-http-client) that writes its answer to the channel.
+final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// What every connection of a server shares.
+    struct Shared: Sendable {
+        let processor: RequestProcessor
+        let control: GatewayServer.Control
+        let log: AccessLog
+        let pools: UpstreamPools
+        let maxBodyBytes: Int
+        /// Answers on the admin listener (nil on a table listener).
+        let admin: (@Sendable (IncomingRequest) -> GatewayResponse)?
+    }
+
+    private let shared: Shared
+    private let tablePort: Int
+    private var context: ChannelHandlerContext?
+
+    // The request being read.
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var tooLarge = false
+    /// Whole requests read while another is answered (pipelining), oldest first.
+    private var waiting: [(head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool)] = []
+    private var readingPaused = false
+    static let maxWaiting = 8
+
+    // The request being answered.
+    private var request: IncomingRequest?
+    private var keepAlive = true
+    private var started: UInt64 = 0
+    fileprivate var record = AccessRecord()
+    fileprivate var bytesOut = 0
+
+    // Its plain proxy exchange.
+    private var target: RequestProcessor.PlainProxy?
+    private var processor: RequestProcessor?
+    private var upstream: (any Channel)?
+    private var upstreamReused = false
+    private var retried = false
+    private var upstreamStarted: UInt64 = 0
+    private var upstreamKeepAlive = true
+    private var responseStarted = false
+    private var timer: Scheduled<Void>?
+    /// The upstream was paused because the client reads slower than it sends.
+    private var upstreamPaused = false
+    /// Draws for weighted backend choice (SplitMix64, seeded once per connection).
+    private var randomState = UInt64.random(in: 0..<UInt64.max)
+
+    init(shared: Shared, tablePort: Int?) {
+        self.shared = shared
+        self.tablePort = tablePort ?? -1
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let channel = context.channel
+        shared.control.connections.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
+        if shared.control.draining.withLockedValue({ $0 }) { context.close(promise: nil) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        let id = ObjectIdentifier(context.channel)
+        shared.control.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body.clear()
+            tooLarge = false
+        case .body(var chunk):
+            if body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            let requestBody = body
+            body = ByteBuffer()
+            if request != nil {
+                waiting.append((requestHead, requestBody, tooLarge))
+                if waiting.count >= Self.maxWaiting, !readingPaused {
+                    readingPaused = true
+                    context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+                }
+            } else {
+                begin(requestHead, body: requestBody, tooLarge: tooLarge, context: context)
+            }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // A slow client pauses the upstream instead of growing buffers.
+        if let upstream, upstreamPaused, context.channel.isWritable {
+            upstreamPaused = false
+            upstream.setOption(.autoRead, value: true).whenFailure { _ in }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if request != nil, target != nil {
+            record.error = record.error ?? "client closed the connection"
+            stopTimer()
+            detachUpstream(reuse: false)
+            complete(closing: true, after: nil)
+        }
+        context.fireChannelInactive()
+    }
+
+    // MARK: Requests
+
+    private func begin(_ requestHead: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
+        shared.control.active.withLockedValue { $0 += 1 }
+        started = DispatchTime.now().uptimeNanoseconds
+        keepAlive = requestHead.isKeepAlive
+        record = AccessRecord()
+        bytesOut = 0
+        let incoming = IncomingRequest(
+            method: requestHead.method.rawValue, target: requestHead.uri,
+            headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body, listenerPort: tablePort)
+        request = incoming
+        if let admin = shared.admin { return respond(admin(incoming), version: requestHead.version) }
+        if tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes"), version: requestHead.version) }
+        let processor = shared.processor.bound()
+        switch processor.route(incoming, random: nextRandom(), record: &record) {
+        case .answer(let response):
+            respond(response, version: requestHead.version)
+        case .proxy(let target):
+            self.processor = processor
+            self.target = target
+            startProxy(version: requestHead.version)
+        case .ai(let backend, let rule, let headers):
+            answerAI(incoming, processor: processor, backend: backend, rule: rule, headers: headers, version: requestHead.version)
+        }
+    }
+
+    private func nextRandom() -> UInt64 {
+        randomState &+= 0x9E37_79B9_7F4A_7C15
+        var value = randomState
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// Writes a buffered answer and ends the request.
+    private func respond(_ response: GatewayResponse, version: HTTPVersion) {
+        record.status = response.status
+        guard let context else { return complete(closing: true, after: nil) }
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        let closing = !keepAlive || shared.control.draining.withLockedValue({ $0 })
+        if closing { headers.replaceOrAdd(name: "connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
+        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
+        bytesOut = response.body.readableBytes
+        complete(closing: closing, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+    }
+
+    /// Logs the request and readies the connection for the next one, or closes it once `after`
+    /// (the answer's last write) is done.
+    fileprivate func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
+        guard let request else { return }
+        if tablePort >= 0 { shared.log.write(request, status: record.status, record, bytesOut: bytesOut, started: started) }
+        self.request = nil
+        target = nil
+        processor = nil
+        responseStarted = false
+        retried = false
+        shared.control.active.withLockedValue { $0 -= 1 }
+        guard let context else { return }
+        if closing || shared.control.draining.withLockedValue({ $0 }) {
+            let channel = context.channel
+            if let lastWrite { lastWrite.whenComplete { _ in channel.close(promise: nil) } } else { channel.close(promise: nil) }
+            return
+        }
+        if !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            if readingPaused, waiting.count < Self.maxWaiting / 2 {
+                readingPaused = false
+                context.channel.setOption(.autoRead, value: true).whenFailure { _ in }
+            }
+            begin(next.head, body: next.body, tooLarge: next.tooLarge, context: context)
+        }
+    }
+
+    // MARK: Plain proxying
+
+    private func startProxy(version: HTTPVersion) {
+        guard let context, let target else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: target.timeout) { self.proxyTimedOut(version: version) }
+        upstreamStarted = DispatchTime.now().uptimeNanoseconds
+        connect(version: version, fresh: false)
+    }
+
+    private func connect(version: HTTPVersion, fresh: Bool) {
+        guard let context, let target else { return }
+        let pool = shared.pools.pool(for: context.eventLoop)
+        let connecting = fresh
+            ? pool.acquireNew(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10)))
+            : pool.acquire(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10)))
+        connecting.assumeIsolated().whenComplete { result in
+            let handler = self
+            switch result {
+            case .success(let connection):
+                guard handler.target != nil, handler.request != nil else {
+                    pool.release(connection.channel, host: target.host, port: target.port)
+                    return
+                }
+                handler.send(on: connection.channel, reused: connection.reused)
+            case .failure(let error):
+                guard handler.target != nil else { return }
+                handler.failBeforeAnswer("upstream failure: \(error)", status: 502, version: version)
+            }
+        }
+    }
+
+    private func send(on channel: any Channel, reused: Bool) {
+        guard let target, let request,
+              let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
+            channel.close(promise: nil)
+            return failBeforeAnswer("upstream failure: connection not usable", status: 502, version: .http1_1)
+        }
+        upstream = channel
+        upstreamReused = reused
+        upstreamHandler.receiver = self
+        var headers = HTTPHeaders(target.headers.map { ($0.name, $0.value) })
+        headers.replaceOrAdd(name: "host", value: target.port == 80 ? target.host : "\(target.host):\(target.port)")
+        if request.body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
+            headers.replaceOrAdd(name: "content-length", value: String(request.body.readableBytes))
+        }
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.target, headers: headers)
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if request.body.readableBytes > 0 { channel.write(HTTPClientRequestPart.body(.byteBuffer(request.body)), promise: nil) }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
+        guard let context, request != nil else { return }
+        switch part {
+        case .head(let responseHead):
+            guard responseHead.status.code >= 200 else { return }  // 100 Continue and the like
+            responseStarted = true
+            upstreamKeepAlive = responseHead.isKeepAlive
+            record.status = Int(responseHead.status.code)
+            record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - upstreamStarted) / 1e6
+            var outgoing = responseHead.headers
+            for name in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"] where outgoing.contains(name: name) {
+                outgoing.remove(name: name)
+            }
+            if let rule = target?.rule, let processor, processor.hasResponseModifiers(rule: rule) {
+                var headers = outgoing.map { (name: $0.name, value: $0.value) }
+                processor.applyResponseModifiers(rule: rule, to: &headers)
+                outgoing = HTTPHeaders(headers.map { ($0.name, $0.value) })
+            }
+            if !keepAlive || shared.control.draining.withLockedValue({ $0 }) { outgoing.replaceOrAdd(name: "connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: responseHead.status, headers: outgoing))), promise: nil)
+        case .body(let piece):
+            bytesOut += piece.readableBytes
+            context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil)
+            if !context.channel.isWritable {
+                context.flush()
+                upstreamPaused = true
+                upstream?.setOption(.autoRead, value: false).whenFailure { _ in }
+            }
+        case .end:
+            stopTimer()
+            detachUpstream(reuse: upstreamKeepAlive)
+            complete(closing: !keepAlive, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+        }
+    }
+
+    func upstreamFailed(_ error: any Error) {
+        guard request != nil, target != nil else { return }
+        detachUpstream(reuse: false)
+        if !responseStarted {
+            // A pooled connection the upstream had closed meanwhile: one retry on a new one,
+            // within the same deadline.
+            if upstreamReused, !retried {
+                retried = true
+                return connect(version: .http1_1, fresh: true)
+            }
+            failBeforeAnswer("upstream failure: \(error)", status: 502, version: .http1_1)
+        } else {
+            // Part of the answer is out: what arrived is sent, then only closing the connection
+            // (without the answer's end) tells the client it is cut.
+            stopTimer()
+            record.error = "upstream failure: \(error)"
+            context?.flush()
+            complete(closing: true, after: nil)
+        }
+    }
+
+    private func proxyTimedOut(version: HTTPVersion) {
+        timer = nil
+        guard request != nil, target != nil else { return }
+        detachUpstream(reuse: false)
+        if responseStarted {
+            record.error = "upstream timeout"
+            context?.flush()
+            complete(closing: true, after: nil)
+        } else {
+            failBeforeAnswer("upstream timeout", status: 504, version: version)
+        }
+    }
+
+    private func failBeforeAnswer(_ error: String, status: Int, version: HTTPVersion) {
+        stopTimer()
+        detachUpstream(reuse: false)
+        record.error = error
+        let response = status == 504 ? GatewayResponse.text(504, "upstream did not answer in time") : .text(502, "upstream failure")
+        var finished = record
+        let answer = processor?.finish(response, rule: target?.rule, record: &finished) ?? response
+        record = finished
+        target = nil
+        respond(answer, version: version)
+    }
+
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// Detaches the upstream connection: back to the pool after a clean, reusable answer, else closed.
+    private func detachUpstream(reuse reuseUpstream: Bool) {
+        guard let channel = upstream else { return }
+        upstream = nil
+        if let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) { handler.receiver = nil }
+        if upstreamPaused {
+            upstreamPaused = false
+            channel.setOption(.autoRead, value: true).whenFailure { _ in }
+        }
+        if reuseUpstream, let context, let target {
+            shared.pools.pool(for: context.eventLoop).release(channel, host: target.host, port: target.port)
+        } else {
+            channel.close(promise: nil)
+        }
+    }
+
+    // MARK: AI requests
+
+    private func answerAI(_ incoming: IncomingRequest, processor: RequestProcessor, backend: Int, rule: Int?, headers: [(name: String, value: String)], version: HTTPVersion) {
+        guard let context else { return }
+        let closing = !keepAlive || shared.control.draining.withLockedValue({ $0 })
+        let exchange = AIRequest(
+            processor: processor, request: incoming, backend: backend, rule: rule, headers: headers, version: version,
+            closing: closing, record: record, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+        Task { await exchange.run() }
+    }
+
+    /// An AI request's answer, made and written by a task; the connection then goes on on its loop.
+    private struct AIRequest: Sendable {
+        let processor: RequestProcessor
+        let request: IncomingRequest
+        let backend: Int
+        let rule: Int?
+        let headers: [(name: String, value: String)]
+        let version: HTTPVersion
+        let closing: Bool
+        let record: AccessRecord
+        let channel: any Channel
+        let handler: NIOLoopBound<GatewayConnectionHandler>
+
+        func run() async {
+            var record = self.record
+            let response = await processor.answerAI(request, backend: backend, rule: rule, headers: headers, record: &record)
+            let sent = await GatewayConnectionHandler.write(response, to: channel, version: version, closing: closing)
+            if let outcome = sent.outcome {
+                record.inputTokens = outcome.inputTokens ?? record.inputTokens
+                record.outputTokens = outcome.outputTokens ?? record.outputTokens
+                record.error = outcome.error ?? record.error
+            }
+            let (finalRecord, handler, closing) = (record, handler, closing || sent.outcome?.truncated == true || sent.failed)
+            channel.eventLoop.execute {
+                handler.value.record = finalRecord
+                handler.value.bytesOut = sent.bytes
+                handler.value.complete(closing: closing, after: nil)
+            }
+        }
+    }
+
+    /// Writes an answer from a task: buffered with its length, or a stream chunked as produced.
+    fileprivate static func write(_ response: GatewayResponse, to channel: any Channel, version: HTTPVersion, closing: Bool) async -> (bytes: Int, outcome: ResponseStream.Outcome?, failed: Bool) {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        if response.stream == nil {
+            headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        } else {
+            headers.remove(name: "content-length")
+        }
+        if closing { headers.replaceOrAdd(name: "connection", value: "close") }
+        let head = HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))
+        guard let stream = response.stream else {
+            channel.write(head, promise: nil)
+            if response.body.readableBytes > 0 { channel.write(HTTPServerResponsePart.body(.byteBuffer(response.body)), promise: nil) }
+            let failed = (try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()) == nil
+            return (response.body.readableBytes, nil, failed)
+        }
+        do { try await channel.writeAndFlush(head).get() } catch { return (0, nil, true) }
+        let outcome = await stream.produce { piece in try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(piece))).get() }
+        if outcome.truncated { return (outcome.bytes, outcome, false) }
+        let failed = (try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()) == nil
+        return (outcome.bytes, outcome, failed)
+    }
+}
