@@ -60,9 +60,9 @@ def ms(value):
     number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
-bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+bad = None if name == "gwrun-no-upstream" else re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 errors = re.search(r"Socket errors: (.*)", text)
 print(f"{name:<22} {rps:>10.0f} {p50:>9.2f} {p99:>9.2f}  {'non-2xx: ' + bad.group(1) if bad else ''}{' socket errors: ' + errors.group(1) if errors else ''}")
 open(sys.argv[2] + ".rps", "w").write(str(rps))
@@ -72,6 +72,11 @@ echo "wrk -t2 -c$connections -d${duration}s on $(nproc) cores; upstream: nginx f
 printf '%-22s %10s %9s %9s\n' proxy req/s p50-ms p99-ms
 run nginx-plain http://127.0.0.1:18201/plain
 run gwrun-plain http://127.0.0.1:60080/plain
+# For scale: gwrun answering without any upstream (a 404 from the table, access log included),
+# and its admin /healthz (the bare SwiftNIO HTTP path: no routing, no log); nginx itself.
+run gwrun-no-upstream http://127.0.0.1:60080/no-such-route
+run gwrun-admin-healthz http://127.0.0.1:18299/healthz
+run nginx-upstream-direct http://127.0.0.1:18200/plain
 echo "gwrun RSS after plain load: $(rss $gwrun_pid) MB; nginx proxy (master + workers): $(tree_rss "${pids[1]}") MB"
 run gwrun-translated http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
 run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/proxy/chat.lua

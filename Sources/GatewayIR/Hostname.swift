@@ -36,12 +36,19 @@ public enum Hostname {
 
     /// Strips a `:port` suffix and lower-cases, as matching requires.
     public static func normalize(hostHeader: String) -> String {
-        var host = Substring(hostHeader)
-        if host.hasPrefix("[") {
-            if let close = host.firstIndex(of: "]") { host = host[...close] }
-        } else if let colon = host.lastIndex(of: ":"), host[host.index(after: colon)...].allSatisfy(\.isNumber) {
-            host = host[..<colon]
+        // Runs for every request: bytes, not Characters, and no copy when already normal.
+        let bytes = hostHeader.utf8
+        var end = bytes.endIndex
+        if bytes.first == UInt8(ascii: "[") {
+            if let close = bytes.firstIndex(of: UInt8(ascii: "]")) { end = bytes.index(after: close) }
+        } else if let colon = bytes.lastIndex(of: UInt8(ascii: ":")),
+                  bytes[bytes.index(after: colon)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            end = colon
         }
-        return host.lowercased()
+        let host = bytes[bytes.startIndex..<end]
+        if host.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) {
+            return end == bytes.endIndex ? hostHeader : String(Substring(host) ?? "")
+        }
+        return (Substring(host) ?? "").lowercased()
     }
 }

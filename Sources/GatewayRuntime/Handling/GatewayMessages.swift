@@ -4,7 +4,7 @@ import NIOCore
 public struct IncomingRequest: Sendable {
     public var method: String
     /// Path and query as sent (`/v1/chat/completions?x=1`).
-    public var target: String
+    public let target: String
     public var headers: [(name: String, value: String)]
     /// As the server read it; parsed in place, never copied into an array.
     public var body: ByteBuffer
@@ -17,12 +17,20 @@ public struct IncomingRequest: Sendable {
         self.headers = headers
         self.body = body
         self.listenerPort = listenerPort
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            path = String(Substring(target.utf8[..<mark]) ?? "")
+            query = String(Substring(target.utf8[target.utf8.index(after: mark)...]) ?? "")
+        } else {
+            path = target
+            query = ""
+        }
     }
 
     /// The first value of a header; `name` in lower case.
     public func header(_ name: String) -> String? { headers.first { HeaderName.matches($0.name, name) }?.value }
-    public var path: String { String(target.prefix { $0 != "?" }) }
-    public var query: String { target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? "" }
+    /// The target before and after its `?` (computed once: every request reads them several times).
+    public let path: String
+    public let query: String
 }
 
 /// gwrun's answer.

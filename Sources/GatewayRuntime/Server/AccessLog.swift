@@ -56,16 +56,26 @@ struct AccessLog: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// UTC time with milliseconds (`2026-11-22T06:05:10.123Z`), made without a formatter object.
+    /// UTC time with milliseconds (`2026-11-22T06:05:10.123Z`), made without a formatter object;
+    /// the date and time up to the second are formatted once per second.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+        let millis = Int(now.tv_nsec / 1_000_000)
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return secondPrefix(Int(now.tv_sec)) + "." + fraction + "Z"
+    }
+
+    private static let lastSecond = NIOLockedValueBox<(second: Int, text: String)>((-1, ""))
+
+    private static func secondPrefix(_ second: Int) -> String {
+        if let cached = lastSecond.withLockedValue({ $0.second == second ? $0.text : nil }) { return cached }
+        var seconds = time_t(second)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let millis = Int(now.tv_nsec / 1_000_000)
-        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
+        let text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+        lastSecond.withLockedValue { $0 = (second, text) }
+        return text
     }
 }
