@@ -52,7 +52,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var upstreamStarted: UInt64 = 0
     private var upstreamKeepAlive = true
     private var responseStarted = false
+    /// The proxied request's deadline, and one timer per connection that acts on it: kept across
+    /// requests and moved only when a deadline comes earlier than it fires, so a request costs no
+    /// timer of its own.
+    private var deadline: NIODeadline?
     private var timer: Scheduled<Void>?
+    private var timerFiresAt: NIODeadline?
+    private var upstreamHandler: UpstreamHandler?
     /// The upstream was paused because the client reads slower than it sends.
     private var upstreamPaused = false
     /// Draws for weighted backend choice (SplitMix64, seeded once per connection).
@@ -71,6 +77,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
         let id = ObjectIdentifier(context.channel)
         shared.control.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
         self.context = nil
@@ -166,7 +174,12 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
         if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
         bytesOut = response.body.readableBytes
-        complete(closing: closing, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+        if closing {
+            complete(closing: true, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            complete(closing: false, after: nil)
+        }
     }
 
     /// Logs the request and readies the connection for the next one, or closes it once `after`
@@ -200,14 +213,29 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     private func startProxy(version: HTTPVersion) {
         guard let context, let target else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: target.timeout) { self.proxyTimedOut(version: version) }
+        let due = NIODeadline.now() + target.timeout
+        deadline = due
+        if timerFiresAt.map({ $0 > due }) ?? true { armTimer(at: due, context: context) }
         upstreamStarted = DispatchTime.now().uptimeNanoseconds
         connect(version: version, fresh: false)
+    }
+
+    private func armTimer(at due: NIODeadline, context: ChannelHandlerContext) {
+        timer?.cancel()
+        timerFiresAt = due
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
+            self.timer = nil
+            self.timerFiresAt = nil
+            guard let deadline = self.deadline, self.request != nil, self.target != nil, let context = self.context else { return }
+            if deadline > .now() { return self.armTimer(at: deadline, context: context) }
+            self.proxyTimedOut(version: .http1_1)
+        }
     }
 
     private func connect(version: HTTPVersion, fresh: Bool) {
         guard let context, let target else { return }
         let pool = shared.pools.pool(for: context.eventLoop)
+        if !fresh, let idle = pool.takeIdle(host: target.host, port: target.port) { return send(on: idle, reused: true) }
         let connecting = fresh
             ? pool.acquireNew(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10)))
             : pool.acquire(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10)))
@@ -229,13 +257,14 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     private func send(on channel: any Channel, reused: Bool) {
         guard let target, let request,
-              let upstreamHandler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
+              let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
             channel.close(promise: nil)
             return failBeforeAnswer("upstream failure: connection not usable", status: 502, version: .http1_1)
         }
         upstream = channel
+        upstreamHandler = handler
         upstreamReused = reused
-        upstreamHandler.receiver = self
+        handler.receiver = self
         var headers = HTTPHeaders(target.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "host", value: target.port == 80 ? target.host : "\(target.host):\(target.port)")
         if request.body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
@@ -257,8 +286,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             record.status = Int(responseHead.status.code)
             record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - upstreamStarted) / 1e6
             var outgoing = responseHead.headers
-            for name in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"] where outgoing.contains(name: name) {
-                outgoing.remove(name: name)
+            if outgoing.contains(where: { HeaderName.isHopByHop($0.name) && !HeaderName.matches($0.name, "content-length") }) {
+                outgoing = HTTPHeaders(outgoing.filter { !HeaderName.isHopByHop($0.name) || HeaderName.matches($0.name, "content-length") })
             }
             if let rule = target?.rule, let processor, processor.hasResponseModifiers(rule: rule) {
                 var headers = outgoing.map { (name: $0.name, value: $0.value) }
@@ -278,7 +307,12 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         case .end:
             stopTimer()
             detachUpstream(reuse: upstreamKeepAlive)
-            complete(closing: !keepAlive, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+            if keepAlive, !shared.control.draining.withLockedValue({ $0 }) {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                complete(closing: false, after: nil)
+            } else {
+                complete(closing: true, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+            }
         }
     }
 
@@ -304,7 +338,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     private func proxyTimedOut(version: HTTPVersion) {
-        timer = nil
+        deadline = nil
         guard request != nil, target != nil else { return }
         detachUpstream(reuse: false)
         if responseStarted {
@@ -328,16 +362,15 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         respond(answer, version: version)
     }
 
-    private func stopTimer() {
-        timer?.cancel()
-        timer = nil
-    }
+    /// The request no longer needs its deadline (the timer stays for the next request).
+    private func stopTimer() { deadline = nil }
 
     /// Detaches the upstream connection: back to the pool after a clean, reusable answer, else closed.
     private func detachUpstream(reuse reuseUpstream: Bool) {
         guard let channel = upstream else { return }
         upstream = nil
-        if let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) { handler.receiver = nil }
+        upstreamHandler?.receiver = nil
+        upstreamHandler = nil
         if upstreamPaused {
             upstreamPaused = false
             channel.setOption(.autoRead, value: true).whenFailure { _ in }

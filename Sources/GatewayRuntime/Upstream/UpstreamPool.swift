@@ -14,6 +14,15 @@ final class UpstreamPool {
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
+    /// An idle connection to `host:port`, if one is open (no future: the common case stays synchronous).
+    func takeIdle(host: String, port: Int) -> (any Channel)? {
+        let key = "\(host):\(port)"
+        while let channel = idle[key]?.popLast() {
+            if channel.isActive { return channel }
+        }
+        return nil
+    }
+
     /// An idle connection to `host:port`, or a new one. `reused` tells which (a reused one may
     /// have been closed by the upstream meanwhile, which is worth one retry).
     func acquire(host: String, port: Int, connectTimeout: TimeAmount) -> EventLoopFuture<(channel: any Channel, reused: Bool)> {
