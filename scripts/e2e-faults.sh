@@ -90,6 +90,14 @@ if { [ $cut = 18 ] || [ $cut = 56 ]; } && [ "$after" = 200 ]; then
 else
   fail "plain upstream reset mid-answer" "curl exit $cut, then $after"
 fi
+# curl sends `Expect: 100-continue` before a body over 1 KiB and waits a second for the answer.
+python3 -c "import json; print(json.dumps({'model': 'm', 'messages': [{'role': 'system', 'content': 's'}, {'role': 'user', 'content': 'x' * 3000}]}))" > "$work/big.json"
+expect100=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 127.0.0.1:28080/anthropic -H content-type:application/json --data @"$work/big.json")
+if [ "${expect100%% *}" = 200 ] && awk -v t="${expect100#* }" 'BEGIN { exit !(t < 0.5) }'; then
+  ok "Expect: 100-continue answered at once: ${expect100#* } s"
+else
+  fail "Expect: 100-continue" "$expect100"
+fi
 # Clients that misbehave: oversized or too many headers (431), not HTTP (400), a body slower than
 # --request-read-timeout (408), an idle keep-alive connection (closed after --idle-timeout).
 if python3 testing/client-faults.py 127.0.0.1 28080 1 1; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -90,6 +90,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             head = requestHead
             body.clear()
             tooLarge = false
+            // curl and others wait for this before sending a body over 1 KiB.
+            if requestHead.headers.first(name: "expect")?.lowercased() == "100-continue", request == nil {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))), promise: nil)
+            }
         case .body(var chunk):
             if body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
         case .end:
