@@ -41,6 +41,20 @@ else
   echo "FAIL hermes-agent CLI: $(tail -3 "$work/hermes.out") $(tail -3 "$work/hermes.err")"
   status=1
 fi
+# The access log: one JSON line per request with the documented fields (written in batches:
+# give the 200 ms flush its time).
+sleep 0.5
+access_ok=0
+if python3 - "$work/access.log" <<'PY'
+import json, sys
+lines = [json.loads(line) for line in open(sys.argv[1])]
+required = {"time", "method", "path", "listener", "status", "duration_ms", "bytes_in", "bytes_out"}
+assert lines and all(required <= line.keys() for line in lines), "missing fields"
+seed = [l for l in lines if l["path"] == "/anthropic" and l["status"] == 200 and l.get("input_tokens")]
+assert seed and seed[0]["route"] == "agentgateway-system/claude" and seed[0]["model"] == "claude-opus-4-7", seed[:1]
+print(f"ok   access log: {len(lines)} JSON lines, the seed request's with route, model and tokens")
+PY
+then access_ok=1; else echo "FAIL access log"; status=1; fi
 # The metrics after this traffic, checked by Prometheus' own linter.
 metrics_ok=0
 curl -s 127.0.0.1:19901/metrics > "$work/metrics.txt"
@@ -55,6 +69,7 @@ fi
 passed=$(grep -c '^ok ' "$work/clients.out"); failed=$(grep -c '^FAIL ' "$work/clients.out")
 if [ $metrics_ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if [ $hermes_ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if [ $access_ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "e2e: $passed passed, $failed failed"
 if [ $status -ne 0 ]; then echo "--- gwrun"; cat "$work/gwrun.err" "$work/access.log"; echo "--- stand-in"; cat "$work/standin.jsonl"; fi
 exit $status
