@@ -27,6 +27,13 @@ def read_all(sock):
     return data
 
 
+def exchange(raw):
+    """Sends raw bytes on a new connection; returns all that comes back until the gateway closes it."""
+    sock = connect()
+    sock.sendall(raw)
+    return read_all(sock)
+
+
 def status_of(data):
     return int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/1.1 ") else None
 
@@ -39,25 +46,19 @@ def check(name, fn):
 
 
 def oversized_header():
-    sock = connect()
-    sock.sendall(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * (128 << 10) + b"\r\n\r\n")
-    data = read_all(sock)
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * (128 << 10) + b"\r\n\r\n")
     assert status_of(data) == 431, data[:80]
     return "431, connection closed"
 
 
 def too_many_headers():
-    sock = connect()
-    sock.sendall(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\n" + b"".join(b"x-h%d: v\r\n" % i for i in range(200)) + b"\r\n")
-    data = read_all(sock)
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\n" + b"".join(b"x-h%d: v\r\n" % i for i in range(200)) + b"\r\n")
     assert status_of(data) == 431, data[:80]
     return "431, connection closed"
 
 
 def malformed_request():
-    sock = connect()
-    sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
-    data = read_all(sock)
+    data = exchange(b"NOT HTTP AT ALL\r\n\r\n")
     assert status_of(data) == 400, data[:80]
     return "400, connection closed"
 
@@ -85,9 +86,7 @@ def idle_connection():
 
 
 def still_serving():
-    sock = connect()
-    sock.sendall(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
-    data = read_all(sock)
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
     assert status_of(data) == 200, data[:80]
     return "200"
 
