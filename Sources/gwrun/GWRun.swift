@@ -13,6 +13,7 @@ struct GWRun: AsyncParsableCommand {
             Secrets come from --secrets-dir, laid out as Kubernetes mounts a Secret
             (DIR/<namespace>/<name>/<key>), or from GWRUN_SECRET_<NAMESPACE>_<NAME>_<KEY>.
             One JSON access-log line per request goes to standard output.
+            GWRUN_THREADS sets the number of event loops (default: one per core).
             """)
 
     @Option(help: "The route table (gwc build -o).")
@@ -50,6 +51,15 @@ struct GWRun: AsyncParsableCommand {
 
     @Option(help: "Seconds a client has to send a request's head and body (then 408).")
     var requestReadTimeout = 30
+
+    func validate() throws {
+        for (name, value) in [("--upstream-timeout", upstreamTimeout), ("--idle-timeout", idleTimeout), ("--request-read-timeout", requestReadTimeout), ("--max-header-count", maxHeaderCount)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value))")
+        }
+        if maxHeaderBytes < 1024 { throw ValidationError("--max-header-bytes must be at least 1024 (got \(maxHeaderBytes))") }
+        if maxBodyBytes < 0 { throw ValidationError("--max-body-bytes cannot be negative (got \(maxBodyBytes))") }
+        if portOffset < 0 || portOffset > 65535 { throw ValidationError("--port-offset must be between 0 and 65535 (got \(portOffset))") }
+    }
 
     func run() async throws {
         var logger = Logger(label: "gwrun")

@@ -70,17 +70,6 @@ public struct RequestProcessor: Sendable {
         return bound
     }
 
-    /// Answers a request completely (routing, then the AI exchange when there is one); plain
-    /// proxying is the server's (`.proxy` is answered 501 here).
-    public func handle(_ request: IncomingRequest, record: inout AccessRecord) async -> GatewayResponse {
-        let processor = bound()
-        switch processor.route(request, record: &record) {
-        case .answer(let response): return response
-        case .proxy: return .text(501, "plain proxying is done by the server")
-        case .ai(let backend, let rule, let headers): return await processor.answerAI(request, backend: backend, rule: rule, headers: headers, record: &record)
-        }
-    }
-
     /// The table lookup `gwc route` uses, and what follows from it.
     /// `random` picks among weighted backendRefs (the server draws it from a fast per-connection
     /// generator: the system's costs a syscall per request).
