@@ -107,7 +107,7 @@ struct AIExchange {
     /// sent on as it arrives. An error status comes back buffered and translated, as agentgateway does.
     private func streamFromAnthropic(_ translated: JSONNode, provider: Int, record: inout AccessRecord) async -> GatewayResponse {
         guard let request = upstreamRequest(provider: provider, suffix: "/messages", anthropic: true, accept: "text/event-stream") else {
-            return .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
+            return noEndpoint(provider)
         }
         let deadline = NIODeadline.now() + timeout
         let response: HTTPClientResponse
@@ -124,6 +124,10 @@ struct AIExchange {
         return GatewayResponse(
             status: 200, headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
             stream: RequestProcessor.relay(response, deadline: deadline, translate: true))
+    }
+
+    private func noEndpoint(_ provider: Int) -> GatewayResponse {
+        .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
     }
 
     /// The provider's URL and headers, with the backend's credential where the provider expects it.
@@ -153,7 +157,7 @@ struct AIExchange {
     /// Calls the provider with the backend's credential; an event stream it answers with is relayed as it arrives.
     private func send(_ body: ByteBuffer, provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false) async -> GatewayResponse {
         guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream") else {
-            return .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
+            return noEndpoint(provider)
         }
         var response = await processor.proxy(method: "POST", url: upstream.url, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic, record: &record)
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).

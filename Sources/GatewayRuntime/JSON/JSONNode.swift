@@ -139,33 +139,21 @@ public final class JSONNode: @unchecked Sendable {
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
 
-    /// Compact serialisation straight into the buffer that goes on the wire.
-    public func serialized(into buffer: inout ByteBuffer) {
-        let sink = BufferSink(buffer)
+    /// Compact serialisation straight into a buffer ready to send.
+    public func serializedBuffer() -> ByteBuffer {
+        let sink = BufferSink()
         let context = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<BufferSink>.fromOpaque(context).release() }
-        buffer = ByteBuffer()
         json_dump_callback(raw, { bytes, size, data in
             guard let bytes, let data else { return -1 }
             Unmanaged<BufferSink>.fromOpaque(data).takeUnretainedValue().buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: size))
             return 0
         }, context, Int(JSON_COMPACT) | Int(JSON_PRESERVE_ORDER) | Int(JSON_ENCODE_ANY) | Self.realPrecision)
-        buffer = sink.buffer
-    }
-
-    /// Compact serialisation as a buffer ready to send.
-    public func serializedBuffer() -> ByteBuffer {
-        var buffer = ByteBuffer()
-        serialized(into: &buffer)
-        return buffer
+        return sink.buffer
     }
 
     private final class ByteSink { var bytes: [UInt8] = [] }
-    /// Holds the caller's buffer while jansson appends to it (moved in and out, so not copied).
-    private final class BufferSink {
-        var buffer: ByteBuffer
-        init(_ buffer: ByteBuffer) { self.buffer = buffer }
-    }
+    private final class BufferSink { var buffer = ByteBuffer() }
 
     /// JSON_REAL_PRECISION(15) (a C macro Swift cannot import): 0.7 is written `0.7`, not
     /// `0.69999999999999996`.

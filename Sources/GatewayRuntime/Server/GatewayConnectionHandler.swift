@@ -39,6 +39,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     // The request being answered.
     private var request: IncomingRequest?
     private var keepAlive = true
+    /// The request's HTTP version, which its answer takes.
+    private var version = HTTPVersion.http1_1
     private var started: UInt64 = 0
     fileprivate var record = AccessRecord()
     fileprivate var bytesOut = 0
@@ -138,24 +140,25 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         shared.control.active.withLockedValue { $0 += 1 }
         started = DispatchTime.now().uptimeNanoseconds
         keepAlive = requestHead.isKeepAlive
+        version = requestHead.version
         record = AccessRecord()
         bytesOut = 0
         let incoming = IncomingRequest(
             method: requestHead.method.rawValue, target: requestHead.uri,
             headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body, listenerPort: tablePort)
         request = incoming
-        if let admin = shared.admin { return respond(admin(incoming), version: requestHead.version) }
-        if tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes"), version: requestHead.version) }
+        if let admin = shared.admin { return respond(admin(incoming)) }
+        if tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes")) }
         let processor = shared.processor.bound()
         switch processor.route(incoming, random: nextRandom(), record: &record) {
         case .answer(let response):
-            respond(response, version: requestHead.version)
+            respond(response)
         case .proxy(let target):
             self.processor = processor
             self.target = target
-            startProxy(version: requestHead.version)
+            startProxy()
         case .ai(let backend, let rule, let headers):
-            answerAI(incoming, processor: processor, backend: backend, rule: rule, headers: headers, version: requestHead.version)
+            answerAI(incoming, processor: processor, backend: backend, rule: rule, headers: headers)
         }
     }
 
@@ -168,7 +171,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     /// Writes a buffered answer and ends the request.
-    private func respond(_ response: GatewayResponse, version: HTTPVersion) {
+    private func respond(_ response: GatewayResponse) {
         record.status = response.status
         guard let context else { return complete(closing: true, after: nil) }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
@@ -215,13 +218,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     // MARK: Plain proxying
 
-    private func startProxy(version: HTTPVersion) {
+    private func startProxy() {
         guard let context, let target else { return }
         let due = NIODeadline.now() + target.timeout
         deadline = due
         if timerFiresAt.map({ $0 > due }) ?? true { armTimer(at: due, context: context) }
         upstreamStarted = DispatchTime.now().uptimeNanoseconds
-        connect(version: version, fresh: false)
+        connect(fresh: false)
     }
 
     private func armTimer(at due: NIODeadline, context: ChannelHandlerContext) {
@@ -232,29 +235,24 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             self.timerFiresAt = nil
             guard let deadline = self.deadline, self.request != nil, self.target != nil, let context = self.context else { return }
             if deadline > .now() { return self.armTimer(at: deadline, context: context) }
-            self.proxyTimedOut(version: .http1_1)
+            self.proxyTimedOut()
         }
     }
 
-    private func connect(version: HTTPVersion, fresh: Bool) {
+    private func connect(fresh: Bool) {
         guard let context, let target else { return }
         let pool = shared.pools.pool(for: context.eventLoop)
         if !fresh, let idle = pool.takeIdle(host: target.host, port: target.port) { return send(on: idle, reused: true) }
-        let connecting = fresh
-            ? pool.acquireNew(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10)))
-            : pool.acquire(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10)))
-        connecting.assumeIsolated().whenComplete { result in
-            let handler = self
+        pool.connect(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10))).assumeIsolated().whenComplete { result in
             switch result {
-            case .success(let connection):
-                guard handler.target != nil, handler.request != nil else {
-                    pool.release(connection.channel, host: target.host, port: target.port)
-                    return
+            case .success(let channel):
+                guard self.target != nil, self.request != nil else {
+                    return pool.release(channel, host: target.host, port: target.port)
                 }
-                handler.send(on: connection.channel, reused: connection.reused)
+                self.send(on: channel, reused: false)
             case .failure(let error):
-                guard handler.target != nil else { return }
-                handler.failBeforeAnswer("upstream failure: \(error)", status: 502, version: version)
+                guard self.target != nil else { return }
+                self.failBeforeAnswer("upstream failure: \(error)", status: 502)
             }
         }
     }
@@ -263,7 +261,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         guard let target, let request,
               let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
             channel.close(promise: nil)
-            return failBeforeAnswer("upstream failure: connection not usable", status: 502, version: .http1_1)
+            return failBeforeAnswer("upstream failure: connection not usable", status: 502)
         }
         upstream = channel
         upstreamHandler = handler
@@ -299,7 +297,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
                 outgoing = HTTPHeaders(headers.map { ($0.name, $0.value) })
             }
             if !keepAlive || shared.control.draining.withLockedValue({ $0 }) { outgoing.replaceOrAdd(name: "connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: responseHead.status, headers: outgoing))), promise: nil)
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: responseHead.status, headers: outgoing))), promise: nil)
         case .body(let piece):
             bytesOut += piece.readableBytes
             context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil)
@@ -328,9 +326,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             // within the same deadline.
             if upstreamReused, !retried {
                 retried = true
-                return connect(version: .http1_1, fresh: true)
+                return connect(fresh: true)
             }
-            failBeforeAnswer("upstream failure: \(error)", status: 502, version: .http1_1)
+            failBeforeAnswer("upstream failure: \(error)", status: 502)
         } else {
             // Part of the answer is out: what arrived is sent, then only closing the connection
             // (without the answer's end) tells the client it is cut.
@@ -341,7 +339,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         }
     }
 
-    private func proxyTimedOut(version: HTTPVersion) {
+    private func proxyTimedOut() {
         deadline = nil
         guard request != nil, target != nil else { return }
         detachUpstream(reuse: false)
@@ -350,11 +348,11 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             context?.flush()
             complete(closing: true, after: nil)
         } else {
-            failBeforeAnswer("upstream timeout", status: 504, version: version)
+            failBeforeAnswer("upstream timeout", status: 504)
         }
     }
 
-    private func failBeforeAnswer(_ error: String, status: Int, version: HTTPVersion) {
+    private func failBeforeAnswer(_ error: String, status: Int) {
         stopTimer()
         detachUpstream(reuse: false)
         record.error = error
@@ -363,7 +361,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         let answer = processor?.finish(response, rule: target?.rule, record: &finished) ?? response
         record = finished
         target = nil
-        respond(answer, version: version)
+        respond(answer)
     }
 
     /// The request no longer needs its deadline (the timer stays for the next request).
@@ -388,7 +386,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     // MARK: AI requests
 
-    private func answerAI(_ incoming: IncomingRequest, processor: RequestProcessor, backend: Int, rule: Int?, headers: [(name: String, value: String)], version: HTTPVersion) {
+    private func answerAI(_ incoming: IncomingRequest, processor: RequestProcessor, backend: Int, rule: Int?, headers: [(name: String, value: String)]) {
         guard let context else { return }
         let closing = !keepAlive || shared.control.draining.withLockedValue({ $0 })
         let exchange = AIRequest(

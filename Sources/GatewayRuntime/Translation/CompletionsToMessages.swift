@@ -105,12 +105,14 @@ public enum CompletionsToMessages {
     /// Text of a string content or of its text parts; blank parts are dropped.
     static func textParts(_ content: JSONNode?) -> [String] {
         guard let content else { return [] }
-        if let text = content.string { return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : [text] }
+        if let text = content.string { return isBlank(text) ? [] : [text] }
         return content.elements.compactMap { part in
-            guard part["type"]?.string == "text", let text = part["text"]?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            guard part["type"]?.string == "text", let text = part["text"]?.string, !isBlank(text) else { return nil }
             return text
         }
     }
+
+    static func isBlank(_ text: String) -> Bool { text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
 
     static func textBlocks(_ content: JSONNode) -> JSONNode {
         let blocks = JSONNode.array()
@@ -120,16 +122,13 @@ public enum CompletionsToMessages {
 
     /// User or assistant content: text blocks and images; audio and files are dropped.
     static func contentBlocks(_ content: JSONNode?) -> JSONNode {
+        guard let content else { return JSONNode.array() }
+        if content.isString { return textBlocks(content) }
         let blocks = JSONNode.array()
-        guard let content else { return blocks }
-        if content.isString {
-            for text in textParts(content) { blocks.append(textBlock(text)) }
-            return blocks
-        }
         for part in content.elements {
             switch part["type"]?.string {
             case "text":
-                if let text = part["text"]?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { blocks.append(textBlock(text)) }
+                if let text = part["text"]?.string, !isBlank(text) { blocks.append(textBlock(text)) }
             case "image_url":
                 guard let url = part["image_url"]?["url"]?.string else { continue }
                 blocks.append(image(url))

@@ -23,18 +23,8 @@ final class UpstreamPool {
         return nil
     }
 
-    /// An idle connection to `host:port`, or a new one. `reused` tells which (a reused one may
-    /// have been closed by the upstream meanwhile, which is worth one retry).
-    func acquire(host: String, port: Int, connectTimeout: TimeAmount) -> EventLoopFuture<(channel: any Channel, reused: Bool)> {
-        let key = "\(host):\(port)"
-        while let channel = idle[key]?.popLast() {
-            if channel.isActive { return eventLoop.makeSucceededFuture((channel, true)) }
-        }
-        return acquireNew(host: host, port: port, connectTimeout: connectTimeout)
-    }
-
-    /// A new connection, never a pooled one (the retry after a pooled one failed).
-    func acquireNew(host: String, port: Int, connectTimeout: TimeAmount) -> EventLoopFuture<(channel: any Channel, reused: Bool)> {
+    /// A new connection to `host:port` (when no idle one is open, or after a pooled one failed).
+    func connect(host: String, port: Int, connectTimeout: TimeAmount) -> EventLoopFuture<any Channel> {
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)
@@ -46,7 +36,6 @@ final class UpstreamPool {
                 }
             }
             .connect(host: host, port: port)
-            .map { ($0, false) }
     }
 
     /// Returns a connection whose exchange ended cleanly and may be reused.
