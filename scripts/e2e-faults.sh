@@ -98,6 +98,13 @@ if [ "${expect100%% *}" = 200 ] && awk -v t="${expect100#* }" 'BEGIN { exit !(t 
 else
   fail "Expect: 100-continue" "$expect100"
 fi
+# A second gwrun on the same ports is refused, naming the port as configured.
+clash=$(.build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 20000 2>&1 >/dev/null); clash_status=$?
+if [ $clash_status = 1 ] && grep -q "cannot listen on 127.0.0.1:28080 (listener port 8080 + --port-offset 20000)" <<<"$clash"; then
+  ok "port already in use: exit 1, $clash"
+else
+  fail "port already in use" "exit $clash_status: $clash"
+fi
 # Clients that misbehave: oversized or too many headers (431), not HTTP (400), a body slower than
 # --request-read-timeout (408), an idle keep-alive connection (closed after --idle-timeout).
 if python3 testing/client-faults.py 127.0.0.1 28080 1 1; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -130,7 +130,22 @@ public struct GatewayServer: Sendable {
         static func keep(_ sources: [any DispatchSourceSignal]) { lock.withLock { held += sources.map { $0 as AnyObject } } }
     }
 
+    /// A listener that could not be bound, named as the user configured it.
+    public struct BindError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     private func bind(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+        do {
+            return try await bindListener(port: port, tablePort: tablePort, shared: shared, group: group)
+        } catch {
+            let what = tablePort.map { $0 == port ? "listener port \($0)" : "listener port \($0) + --port-offset \(port - $0)" } ?? "--admin-port"
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            throw BindError(description: "cannot listen on \(address):\(port) (\(what)): \(reason)")
+        }
+    }
+
+    private func bindListener(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
         let (maxHeaderBytes, maxHeaderCount, idleTimeout, requestReadTimeout) = (self.maxHeaderBytes, self.maxHeaderCount, self.idleTimeout, self.requestReadTimeout)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
