@@ -4,7 +4,8 @@
 # instead of JSON (502), a route timeout shorter than --upstream-timeout (504 at the route's
 # time); and for streaming clients, a provider stream reset or stalled after its first events
 # (200 already sent: the first chunk, then an OpenAI error event and no [DONE]). After each, the
-# seed's request still succeeds. Then misbehaving clients (testing/client-faults.py).
+# seed's request still succeeds. Then clients speaking raw HTTP/1 (testing/raw-clients.py): misbehaving
+# ones, and a plain route's framing cases (chunked, HTTP/1.0, HEAD, an answer ended by a close).
 source "$(dirname "$0")/lib/e2e-common.sh"
 .build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" 2>/dev/null
@@ -107,6 +108,6 @@ else
 fi
 # Clients that misbehave: oversized or too many headers (431), not HTTP (400), a body slower than
 # --request-read-timeout (408), an idle keep-alive connection (closed after --idle-timeout).
-if python3 testing/client-faults.py 127.0.0.1 28080 1 1; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if python3 testing/raw-clients.py 127.0.0.1 28080 1 1; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 echo "faults: $passed passed, $failed failed"
 [ $failed -eq 0 ] || { cat "$work/gwrun.err" "$work/access.log"; exit 1; }

@@ -7,6 +7,9 @@ Paths are matched by their end, so /plain/slow is /slow; GET works as POST does.
   /slow      answers after --delay seconds
   /reset     sends headers and half a body, then drops the connection
   /stall     sends headers and half a body, then waits --delay seconds
+  /chunked   a chunked answer in three pieces, 0.3 s apart
+  /close-framed  an answer without length or chunking: its end is the connection's close
+HEAD answers /ok's head without its body.
 With "stream": true in the request, /reset and /stall do the same to an Anthropic event stream:
 the head and the first events, then a reset or a stall.
 
@@ -56,6 +59,12 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST
 
+    def do_HEAD(self):
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "31")
+        self.end_headers()
+
     def answer(self):
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         streaming = b'"stream":true' in body.replace(b" ", b"")
@@ -70,6 +79,22 @@ class Handler(BaseHTTPRequestHandler):
             # SO_LINGER 0 then shutdown: the peer sees a reset, not a clean end.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        if self.path.endswith("/chunked"):
+            self.send_response(200)
+            self.send_header("content-type", "text/plain")
+            self.send_header("transfer-encoding", "chunked")
+            self.end_headers()
+            for index, piece in enumerate([b"first piece, ", b"second piece, ", b"last piece"]):
+                if index:
+                    time.sleep(0.3)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        if self.path.endswith("/close-framed"):
+            self.wfile.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nthe end is the close")
             self.close_connection = True
             return
         body = b"<html>502 from a confused proxy</html>" if self.path.endswith("/garbage") else b'{"type":"message","content":[]}'

@@ -26,4 +26,9 @@ enum HeaderName {
         default: false
         }
     }
+
+    /// A CR, LF or NUL, which would let a value end a header line early when written out.
+    static func hasLineBreak(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+    }
 }

@@ -58,14 +58,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head) where head.status.code >= 200: responding = true
-        case .end:
-            responding = false
-            pending = max(0, pending - 1)
-            if pending == 0 { phase = .idle(since: .now()) }
+        case .head(let head) where head.status.code >= 200: responseBegan()
+        case .end: responseEnded()
         default: break
         }
         context.write(data, promise: promise)
+    }
+
+    /// An answer's head went out (also called for a proxied answer written past the encoder).
+    func responseBegan() { responding = true }
+
+    /// An answer's end went out.
+    func responseEnded() {
+        responding = false
+        pending = max(0, pending - 1)
+        if pending == 0 { phase = .idle(since: .now()) }
     }
 
     private func enforce(_ context: ChannelHandlerContext) {

@@ -61,6 +61,15 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var timer: Scheduled<Void>?
     private var timerFiresAt: NIODeadline?
     private var upstreamHandler: UpstreamHandler?
+    /// A proxied answer's bytes go out through the context of NIO's response encoder, which passes
+    /// them on unencoded; the guard is told where such an answer begins and ends.
+    private var rawContext: ChannelHandlerContext?
+    private var rawGuard: ConnectionGuard?
+    /// The head (and the first small body pieces) of a proxied answer, written as one.
+    private var pendingOut: ByteBuffer?
+    private var unflushed = false
+    /// The proxied answer ends by closing the client's connection.
+    private var answerCloses = false
     /// The upstream was paused because the client reads slower than it sends.
     private var upstreamPaused = false
     /// Draws for weighted backend choice (SplitMix64, seeded once per connection).
@@ -73,6 +82,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        rawContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        rawGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
         let channel = context.channel
         shared.control.connections.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
         if shared.control.draining.withLockedValue({ $0 }) { context.close(promise: nil) }
@@ -84,6 +95,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         let id = ObjectIdentifier(context.channel)
         shared.control.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
         self.context = nil
+        rawContext = nil
+        rawGuard = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -258,7 +271,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     private func send(on channel: any Channel, reused: Bool) {
-        guard let target, let request,
+        guard let target, let request, let context,
               let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
             channel.close(promise: nil)
             return failBeforeAnswer("upstream failure: connection not usable", status: 502)
@@ -266,56 +279,112 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         upstream = channel
         upstreamHandler = handler
         upstreamReused = reused
-        handler.receiver = self
-        var headers = HTTPHeaders(target.headers.map { ($0.name, $0.value) })
-        headers.replaceOrAdd(name: "host", value: target.port == 80 ? target.host : "\(target.host):\(target.port)")
-        if request.body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
-            headers.replaceOrAdd(name: "content-length", value: String(request.body.readableBytes))
-        }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.target, headers: headers)
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if request.body.readableBytes > 0 { channel.write(HTTPClientRequestPart.body(.byteBuffer(request.body)), promise: nil) }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        handler.begin(Self.requestBytes(request, to: target, allocator: context.channel.allocator),
+                      requestWasHead: request.method == "HEAD", dechunk: version.minor == 0, receiver: self)
     }
 
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
+    /// The proxied request as it goes upstream: its head serialised once, straight into the buffer
+    /// that carries the body.
+    private static func requestBytes(_ request: IncomingRequest, to target: RequestProcessor.PlainProxy, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: 256 + request.body.readableBytes)
+        out.writeString(request.method)
+        out.writeStaticString(" ")
+        out.writeString(request.target)
+        out.writeStaticString(" HTTP/1.1\r\nhost: ")
+        out.writeString(target.host)
+        if target.port != 80 {
+            out.writeStaticString(":")
+            out.writeString(String(target.port))
+        }
+        out.writeStaticString("\r\n")
+        for header in target.headers {
+            // The body is already read: an expectation is met here, not upstream.
+            if header.name.utf8.count == 6, HeaderName.matches(header.name, "expect") { continue }
+            guard !HeaderName.hasLineBreak(header.name), !HeaderName.hasLineBreak(header.value) else { continue }
+            out.writeString(header.name)
+            out.writeStaticString(": ")
+            out.writeString(header.value)
+            out.writeStaticString("\r\n")
+        }
+        if request.body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
+            out.writeStaticString("content-length: ")
+            out.writeString(String(request.body.readableBytes))
+            out.writeStaticString("\r\n")
+        }
+        out.writeStaticString("\r\n")
+        out.writeImmutableBuffer(request.body)
+        return out
+    }
+
+    func upstreamReceived(_ event: UpstreamResponseParser.Event) {
         guard let context, request != nil else { return }
-        switch part {
+        switch event {
         case .head(let responseHead):
-            guard responseHead.status.code >= 200 else { return }  // 100 Continue and the like
             responseStarted = true
-            upstreamKeepAlive = responseHead.isKeepAlive
-            record.status = Int(responseHead.status.code)
+            rawGuard?.responseBegan()
+            record.status = responseHead.status
             record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - upstreamStarted) / 1e6
-            var outgoing = responseHead.headers
-            if outgoing.contains(where: { HeaderName.isHopByHop($0.name) && !HeaderName.matches($0.name, "content-length") }) {
-                outgoing = HTTPHeaders(outgoing.filter { !HeaderName.isHopByHop($0.name) || HeaderName.matches($0.name, "content-length") })
-            }
+            let dechunked = version.minor == 0 && responseHead.framing == .chunked
+            // An answer framed by the upstream's close, or a dechunked one, ends only when the
+            // client's connection closes.
+            let framedByClose = responseHead.framing == .untilClose || dechunked
+            answerCloses = !keepAlive || framedByClose || shared.control.draining.withLockedValue({ $0 })
+            let connection: StaticString? = answerCloses ? "close" : (version.minor == 0 ? "keep-alive" : nil)
+            var replacing: [(name: String, value: String)]?
             if let rule = target?.rule, let processor, processor.hasResponseModifiers(rule: rule) {
-                var headers = outgoing.map { (name: $0.name, value: $0.value) }
+                var headers = responseHead.headers
                 processor.applyResponseModifiers(rule: rule, to: &headers)
-                outgoing = HTTPHeaders(headers.map { ($0.name, $0.value) })
+                replacing = headers
             }
-            if !keepAlive || shared.control.draining.withLockedValue({ $0 }) { outgoing.replaceOrAdd(name: "connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: responseHead.status, headers: outgoing))), promise: nil)
+            var out = context.channel.allocator.buffer(capacity: 512)
+            responseHead.write(to: &out, version: version, dechunked: dechunked, connection: connection, replacing: replacing)
+            pendingOut = out
         case .body(let piece):
             bytesOut += piece.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil)
+            // A small piece joins the head in one write.
+            if pendingOut != nil, piece.readableBytes <= 16 * 1024 {
+                pendingOut?.writeImmutableBuffer(piece)
+            } else {
+                writePendingOut()
+                rawContext?.write(NIOAny(piece), promise: nil)
+                unflushed = true
+            }
             if !context.channel.isWritable {
-                context.flush()
+                flushOut()
                 upstreamPaused = true
                 upstream?.setOption(.autoRead, value: false).whenFailure { _ in }
             }
-        case .end:
+        case .end(let reusable):
             stopTimer()
-            detachUpstream(reuse: upstreamKeepAlive)
-            if keepAlive, !shared.control.draining.withLockedValue({ $0 }) {
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                complete(closing: false, after: nil)
+            detachUpstream(reuse: reusable)
+            writePendingOut()
+            rawGuard?.responseEnded()
+            if answerCloses || shared.control.draining.withLockedValue({ $0 }) {
+                let flushed = context.eventLoop.makePromise(of: Void.self)
+                rawContext?.writeAndFlush(NIOAny(ByteBuffer()), promise: flushed)
+                unflushed = false
+                complete(closing: true, after: flushed.futureResult)
             } else {
-                complete(closing: true, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
+                flushOut()
+                complete(closing: false, after: nil)
             }
         }
+    }
+
+    func upstreamReadComplete() { flushOut() }
+
+    private func writePendingOut() {
+        guard let out = pendingOut else { return }
+        pendingOut = nil
+        rawContext?.write(NIOAny(out), promise: nil)
+        unflushed = true
+    }
+
+    private func flushOut() {
+        writePendingOut()
+        guard unflushed else { return }
+        unflushed = false
+        rawContext?.flush()
     }
 
     func upstreamFailed(_ error: any Error) {
@@ -334,7 +403,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             // (without the answer's end) tells the client it is cut.
             stopTimer()
             record.error = "upstream failure: \(error)"
-            context?.flush()
+            flushOut()
             complete(closing: true, after: nil)
         }
     }
@@ -345,7 +414,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         detachUpstream(reuse: false)
         if responseStarted {
             record.error = "upstream timeout"
-            context?.flush()
+            flushOut()
             complete(closing: true, after: nil)
         } else {
             failBeforeAnswer("upstream timeout", status: 504)
@@ -371,7 +440,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private func detachUpstream(reuse reuseUpstream: Bool) {
         guard let channel = upstream else { return }
         upstream = nil
-        upstreamHandler?.receiver = nil
+        upstreamHandler?.detach()
         upstreamHandler = nil
         if upstreamPaused {
             upstreamPaused = false

@@ -1,6 +1,5 @@
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Keep-alive connections to plain HTTP upstreams, one pool per event loop, so that a proxied
@@ -30,8 +29,6 @@ final class UpstreamPool {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Outbound validation off: the request head is the client's, already parsed by NIO.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
@@ -83,30 +80,86 @@ final class UpstreamPools: Sendable {
 
 /// Receives what comes back on an upstream connection for the exchange using it.
 protocol UpstreamReceiver: AnyObject {
-    func upstreamReceived(_ part: HTTPClientResponsePart)
+    func upstreamReceived(_ event: UpstreamResponseParser.Event)
+    /// The events of one read from the upstream have been delivered (a moment to flush).
+    func upstreamReadComplete()
     func upstreamFailed(_ error: any Error)
 }
 
-/// The last handler of an upstream connection: passes response parts to the current exchange.
+/// The only handler of a plain upstream connection: writes an exchange's request bytes and frames
+/// the answer's bytes for the exchange's receiver, without HTTP decoding or encoding.
 final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    weak var receiver: (any UpstreamReceiver)?
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private weak var receiver: (any UpstreamReceiver)?
+    private var parser: UpstreamResponseParser?
+    private var context: ChannelHandlerContext?
+    /// Counts exchanges, so that an exchange begun while the previous one's last read is being
+    /// delivered (the connection went back to the pool and out again) is not overwritten.
+    private var exchange = 0
 
-    struct ConnectionClosed: Error {}
+    struct ConnectionClosed: Error, CustomStringConvertible {
+        var description: String { "the upstream closed the connection" }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Sends `request` (head and body, already serialised) and directs the answer to `receiver`.
+    func begin(_ request: ByteBuffer, requestWasHead: Bool, dechunk: Bool, receiver: any UpstreamReceiver) {
+        exchange += 1
+        self.receiver = receiver
+        parser = UpstreamResponseParser(requestWasHead: requestWasHead, dechunk: dechunk)
+        context?.writeAndFlush(wrapOutboundOut(request), promise: nil)
+    }
+
+    /// The exchange no longer listens (it ended, failed or was abandoned).
+    func detach() {
+        receiver = nil
+        parser = nil
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        receiver?.upstreamReceived(unwrapInboundIn(data))
+        guard var parser else {
+            // Bytes nobody asked for: the connection's framing is lost.
+            return context.close(promise: nil)
+        }
+        let current = exchange
+        self.parser = nil
+        do {
+            try parser.feed(unwrapInboundIn(data)) { event in self.receiver?.upstreamReceived(event) }
+            if current == exchange, !parser.isComplete { self.parser = parser }
+        } catch {
+            fail(error, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        receiver?.upstreamReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        receiver?.upstreamFailed(ConnectionClosed())
+        if var parser {
+            self.parser = nil
+            do {
+                try parser.connectionClosed { event in self.receiver?.upstreamReceived(event) }
+                receiver?.upstreamReadComplete()
+            } catch {
+                receiver?.upstreamFailed(ConnectionClosed())
+            }
+        }
         receiver = nil
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error, context: context)
+    }
+
+    private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        let receiver = self.receiver
+        detach()
         receiver?.upstreamFailed(error)
-        receiver = nil
         context.close(promise: nil)
     }
 }

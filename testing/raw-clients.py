@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""TEST TOOLING: clients speaking raw HTTP/1 to a running gwrun (scripts/e2e-faults.sh): clients
+that misbehave, and the framing cases of a plain route's answer (chunked, HTTP/1.0, HEAD, an
+answer ended by the upstream's close), against testing/faulty-upstream.py behind /plain.
+
+usage: raw-clients.py HOST PORT READ_TIMEOUT IDLE_TIMEOUT
+Each check prints a line; the last says `raw clients: N passed, N failed`.
+"""
+import socket, sys, time
+
+HOST, PORT, READ_TIMEOUT, IDLE_TIMEOUT = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+results = []
+
+
+def connect():
+    return socket.create_connection((HOST, PORT), timeout=READ_TIMEOUT + IDLE_TIMEOUT + 5)
+
+
+def read_all(sock):
+    data = b""
+    while True:
+        try:
+            piece = sock.recv(65536)
+        except ConnectionResetError:
+            break
+        if not piece:
+            break
+        data += piece
+    return data
+
+
+def exchange(raw):
+    """Sends raw bytes on a new connection; returns all that comes back until the gateway closes it."""
+    sock = connect()
+    sock.sendall(raw)
+    return read_all(sock)
+
+
+def status_of(data):
+    return int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/1.1 ") else None
+
+
+def split_answer(data):
+    """(status line, lower-cased header lines, body) of one whole answer."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    return lines[0], [line.lower() for line in lines[1:]], body
+
+
+def dechunk(body):
+    data = b""
+    while True:
+        size, _, rest = body.partition(b"\r\n")
+        size = int(size.split(b";")[0], 16)
+        if size == 0:
+            return data
+        data += rest[:size]
+        body = rest[size + 2:]
+
+
+def check(name, fn):
+    try:
+        results.append((name, True, fn()))
+    except Exception as error:
+        results.append((name, False, f"{type(error).__name__}: {error}"))
+
+
+def oversized_header():
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * (128 << 10) + b"\r\n\r\n")
+    assert status_of(data) == 431, data[:80]
+    return "431, connection closed"
+
+
+def too_many_headers():
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\n" + b"".join(b"x-h%d: v\r\n" % i for i in range(200)) + b"\r\n")
+    assert status_of(data) == 431, data[:80]
+    return "431, connection closed"
+
+
+def malformed_request():
+    data = exchange(b"NOT HTTP AT ALL\r\n\r\n")
+    assert status_of(data) == 400, data[:80]
+    return "400, connection closed"
+
+
+def slow_body():
+    sock = connect()
+    started = time.monotonic()
+    sock.sendall(b"POST /anthropic HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"mo")
+    data = read_all(sock)
+    took = time.monotonic() - started
+    assert status_of(data) == 408 and READ_TIMEOUT - 0.2 <= took < READ_TIMEOUT + 2, (data[:80], took)
+    return f"408 after {took:.1f} s"
+
+
+def idle_connection():
+    sock = connect()
+    sock.sendall(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\n\r\n")
+    first = sock.recv(65536)
+    assert status_of(first) == 200, first[:80]
+    started = time.monotonic()
+    rest = read_all(sock)  # returns when the gateway closes the idle connection
+    took = time.monotonic() - started
+    assert rest == b"" and IDLE_TIMEOUT - 0.2 <= took < IDLE_TIMEOUT + 2, (rest[:80], took)
+    return f"closed after {took:.1f} s idle"
+
+
+def still_serving():
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    assert status_of(data) == 200, data[:80]
+    return "200"
+
+
+PIECES = b"first piece, second piece, last piece"
+
+
+def chunked_streamed():
+    sock = connect()
+    sock.sendall(b"GET /plain/chunked HTTP/1.1\r\nhost: x\r\n\r\n")
+    data, arrivals = b"", {}
+    while not data.endswith(b"\r\n0\r\n\r\n"):
+        piece = sock.recv(65536)
+        assert piece, data
+        data += piece
+        for word in (b"first piece", b"last piece"):
+            if word in data and word not in arrivals:
+                arrivals[word] = time.monotonic()
+    status, headers, body = split_answer(data)
+    assert status == b"HTTP/1.1 200 OK" and b"transfer-encoding: chunked" in headers, data[:200]
+    assert dechunk(body) == PIECES, body
+    gap = arrivals[b"last piece"] - arrivals[b"first piece"]
+    assert gap >= 0.45, f"the pieces arrived together ({gap:.2f} s apart): the answer was not streamed"
+    sock.sendall(b"GET /plain/ok HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    assert status_of(read_all(sock)) == 200
+    return f"pieces forwarded as they came ({gap:.2f} s from first to last), connection kept"
+
+
+def http10_client():
+    data = exchange(b"GET /plain/chunked HTTP/1.0\r\n\r\n")
+    status, headers, body = split_answer(data)
+    assert status == b"HTTP/1.0 200 OK", data[:200]
+    assert not any(line.startswith(b"transfer-encoding") for line in headers) and b"connection: close" in headers, headers
+    assert body == PIECES, body
+    return "HTTP/1.0 answer, dechunked, ended by the close"
+
+
+def head_request():
+    sock = connect()
+    sock.sendall(b"HEAD /plain/ok HTTP/1.1\r\nhost: x\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        assert piece, data
+        data += piece
+    status, headers, body = split_answer(data)
+    assert status == b"HTTP/1.1 200 OK" and b"content-length: 31" in headers and body == b"", data
+    sock.sendall(b"GET /plain/ok HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    status, _, body = split_answer(read_all(sock))
+    assert status == b"HTTP/1.1 200 OK" and body == b'{"type":"message","content":[]}', (status, body)
+    return "head without body, then the next answer on the same connection"
+
+
+def close_framed():
+    status, headers, body = split_answer(exchange(b"GET /plain/close-framed HTTP/1.1\r\nhost: x\r\n\r\n"))
+    assert status == b"HTTP/1.1 200 OK" and b"connection: close" in headers and body == b"the end is the close", (status, headers, body)
+    return "whole body, then the client's connection closed"
+
+
+for name, fn in [("header over the limit", oversized_header), ("too many header fields", too_many_headers),
+                 ("not HTTP", malformed_request), ("body slower than the read timeout", slow_body),
+                 ("idle keep-alive connection", idle_connection),
+                 ("plain route, chunked answer", chunked_streamed), ("plain route, HTTP/1.0 client", http10_client),
+                 ("plain route, HEAD", head_request), ("plain route, answer framed by the close", close_framed),
+                 ("the gateway still serves", still_serving)]:
+    check(name, fn)
+for name, ok, detail in results:
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+passed = sum(1 for _, ok, _ in results if ok)
+print(f"raw clients: {passed} passed, {len(results) - passed} failed")
+sys.exit(0 if passed == len(results) else 1)
