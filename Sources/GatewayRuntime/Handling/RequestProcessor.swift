@@ -14,6 +14,7 @@ public struct RequestProcessor: Sendable {
     public private(set) var secrets: SecretStore
     public let client: HTTPClient
     public private(set) var gateway: Int?
+    public private(set) var names: TableNames
     public var upstreamTimeout: TimeAmount = .seconds(300)
 
     /// The upstream timeout in whole seconds (callers need not import NIO).
@@ -28,6 +29,7 @@ public struct RequestProcessor: Sendable {
         self.secrets = secrets
         self.client = client
         self.gateway = gateway
+        self.names = TableNames(table)
     }
 
     public init(state: TableState, client: HTTPClient) {
@@ -37,6 +39,7 @@ public struct RequestProcessor: Sendable {
         self.secrets = snapshot.secrets
         self.client = client
         self.gateway = snapshot.gateway
+        self.names = snapshot.names
     }
 
     /// What to do with a request, decided synchronously from the table (the server's hot path).
@@ -67,6 +70,7 @@ public struct RequestProcessor: Sendable {
         bound.table = snapshot.table
         bound.secrets = snapshot.secrets
         bound.gateway = snapshot.gateway
+        bound.names = snapshot.names
         return bound
     }
 
@@ -79,10 +83,9 @@ public struct RequestProcessor: Sendable {
             headers: request.headers, query: RouteRequest.parseQuery(request.query))
         let decision = table.decide(routeRequest, gateway: gateway, random: random)
         if let match = decision.match {
-            record.listener = table.string(table.word(.listeners, match.listener, Field.Listener.name))
+            record.listener = names.listeners[match.listener]
             if let rule = match.rule {
-                let route = Int(table.word(.rules, rule, Field.Rule.route))
-                record.route = "\(table.string(table.word(.routes, route, Field.Route.namespace)))/\(table.string(table.word(.routes, route, Field.Route.name)))"
+                record.route = names.routes[Int(table.word(.rules, rule, Field.Rule.route))]
                 record.rule = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
             }
         }
@@ -96,8 +99,7 @@ public struct RequestProcessor: Sendable {
             return .answer(finish(GatewayResponse(status: status, headers: [("location", location)]), rule: rule, record: &record))
         case .forward(let ref):
             let backend = Int(table.word(.backendRefs, ref, Field.BackendRef.backend))
-            let namespace = table.string(table.word(.backends, backend, Field.Backend.namespace)), name = table.string(table.word(.backends, backend, Field.Backend.name))
-            record.backend = "\(namespace)/\(name)"
+            record.backend = names.backends[backend]
             var headers = request.headers.filter { !HeaderName.isHopByHop($0.name) }
             if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
             switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
@@ -105,13 +107,13 @@ public struct RequestProcessor: Sendable {
                 return .ai(backend: backend, rule: rule, headers: headers)
             case .service?:
                 let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
-                let host = "\(name).\(namespace).svc.cluster.local"
+                let host = "\(table.string(table.word(.backends, backend, Field.Backend.name))).\(table.string(table.word(.backends, backend, Field.Backend.namespace))).svc.cluster.local"
                 return .proxy(PlainProxy(host: host, port: portValue == TableFormat.none ? 80 : Int(portValue), headers: headers, rule: rule, timeout: timeout(rule: rule, backend: backend)))
             case .static?:
                 let host = table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? ""
                 return .proxy(PlainProxy(host: host, port: Int(table.word(.backends, backend, Field.Backend.port)), headers: headers, rule: rule, timeout: timeout(rule: rule, backend: backend)))
             default:
-                return .answer(finish(.text(501, "backend \(namespace)/\(name) is of a kind gwrun does not serve yet"), rule: rule, record: &record))
+                return .answer(finish(.text(501, "backend \(names.backends[backend]) is of a kind gwrun does not serve yet"), rule: rule, record: &record))
             }
         }
     }

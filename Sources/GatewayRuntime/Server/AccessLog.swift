@@ -20,7 +20,7 @@ struct AccessLog: Sendable {
             if let model = record.model { metrics.tokens(model: model, input: record.inputTokens, output: record.outputTokens) }
         }
         var line = JSONLine()
-        line.field("time", string: Self.timestamp())
+        Self.timestamp { line.field("time", plain: $0) }
         line.field("method", string: request.method)
         line.field("path", string: request.path)
         line.field("listener", string: record.listener)
@@ -36,9 +36,9 @@ struct AccessLog: Sendable {
         line.field("bytes_in", integer: request.body.readableBytes)
         line.field("bytes_out", integer: bytesOut)
         if let error = record.error { line.field("error", string: error) }
-        let bytes = line.finished()
+        line.finish()
         buffer.withLockedValue { pending in
-            pending += bytes
+            pending.append(contentsOf: line.bytes)
             if pending.count >= Self.flushBytes { Self.emit(&pending) }
         }
     }
@@ -56,26 +56,38 @@ struct AccessLog: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// UTC time with milliseconds (`2026-11-22T06:05:10.123Z`), made without a formatter object;
-    /// the date and time up to the second are formatted once per second.
-    static func timestamp() -> String {
+    /// Passes UTC time with milliseconds (`2026-11-22T06:05:10.123Z`) to `use` as bytes, made
+    /// without a formatter or a string: the date and time up to the second are formatted once per second.
+    static func timestamp(_ use: (UnsafeRawBufferPointer) -> Void) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
+        let second = Int(now.tv_sec)
+        var text = lastSecond.withLockedValue { $0.second == second ? $0.text : [] }
+        if text.isEmpty {
+            text = secondPrefix(second)
+            lastSecond.withLockedValue { $0 = (second, text) }
+        }
         let millis = Int(now.tv_nsec / 1_000_000)
-        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return secondPrefix(Int(now.tv_sec)) + "." + fraction + "Z"
+        text.append(0x2E)
+        text.append(UInt8(millis / 100) + 0x30)
+        text.append(UInt8(millis / 10 % 10) + 0x30)
+        text.append(UInt8(millis % 10) + 0x30)
+        text.append(0x5A)
+        text.withUnsafeBytes(use)
     }
 
-    private static let lastSecond = NIOLockedValueBox<(second: Int, text: String)>((-1, ""))
+    private static let lastSecond = NIOLockedValueBox<(second: Int, text: [UInt8])>((-1, []))
 
-    private static func secondPrefix(_ second: Int) -> String {
-        if let cached = lastSecond.withLockedValue({ $0.second == second ? $0.text : nil }) { return cached }
+    private static func secondPrefix(_ second: Int) -> [UInt8] {
         var seconds = time_t(second)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-        lastSecond.withLockedValue { $0 = (second, text) }
+        var text: [UInt8] = []
+        text.appendDecimal(Int(parts.tm_year) + 1900, width: 4)
+        for (separator, value) in [(0x2D, parts.tm_mon + 1), (0x2D, parts.tm_mday), (0x54, parts.tm_hour), (0x3A, parts.tm_min), (0x3A, parts.tm_sec)] as [(UInt8, Int32)] {
+            text.append(separator)
+            text.appendDecimal(Int(value), width: 2)
+        }
         return text
     }
 }

@@ -2,6 +2,7 @@ import Dispatch
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Serves one client connection, one request at a time: requests a client pipelines behind the
 /// one being answered wait in a short queue (reading pauses when it is full). Everything but the AI exchange
@@ -72,6 +73,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var answerCloses = false
     /// The upstream was paused because the client reads slower than it sends.
     private var upstreamPaused = false
+    private var bound: (generation: Int, processor: RequestProcessor)?
     /// Draws for weighted backend choice (SplitMix64, seeded once per connection).
     private var randomState = UInt64.random(in: 0..<UInt64.max)
 
@@ -86,7 +88,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         rawGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
         let channel = context.channel
         shared.control.connections.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
-        if shared.control.draining.withLockedValue({ $0 }) { context.close(promise: nil) }
+        if shared.control.isDraining { context.close(promise: nil) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -150,7 +152,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     // MARK: Requests
 
     private func begin(_ requestHead: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
-        shared.control.active.withLockedValue { $0 += 1 }
+        shared.control.active.add(1, ordering: .relaxed)
         started = DispatchTime.now().uptimeNanoseconds
         keepAlive = requestHead.isKeepAlive
         version = requestHead.version
@@ -162,7 +164,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         request = incoming
         if let admin = shared.admin { return respond(admin(incoming)) }
         if tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes")) }
-        let processor = shared.processor.bound()
+        let processor = boundProcessor()
         switch processor.route(incoming, random: nextRandom(), record: &record) {
         case .answer(let response):
             respond(response)
@@ -173,6 +175,16 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         case .ai(let backend, let rule, let headers):
             answerAI(incoming, processor: processor, backend: backend, rule: rule, headers: headers)
         }
+    }
+
+    /// The processor bound to the table served now; kept across this connection's requests until a
+    /// reload moves the generation (binding takes the table state's lock).
+    private func boundProcessor() -> RequestProcessor {
+        let generation = shared.processor.state?.generation ?? 0
+        if let bound, bound.generation == generation { return bound.processor }
+        let processor = shared.processor.bound()
+        bound = (generation, processor)
+        return processor
     }
 
     private func nextRandom() -> UInt64 {
@@ -189,7 +201,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         guard let context else { return complete(closing: true, after: nil) }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
-        let closing = !keepAlive || shared.control.draining.withLockedValue({ $0 })
+        let closing = !keepAlive || shared.control.isDraining
         if closing { headers.replaceOrAdd(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
         if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
@@ -212,9 +224,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         processor = nil
         responseStarted = false
         retried = false
-        shared.control.active.withLockedValue { $0 -= 1 }
+        shared.control.active.subtract(1, ordering: .relaxed)
         guard let context else { return }
-        if closing || shared.control.draining.withLockedValue({ $0 }) {
+        if closing || shared.control.isDraining {
             let channel = context.channel
             if let lastWrite { lastWrite.whenComplete { _ in channel.close(promise: nil) } } else { channel.close(promise: nil) }
             return
@@ -328,7 +340,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             // An answer framed by the upstream's close, or a dechunked one, ends only when the
             // client's connection closes.
             let framedByClose = responseHead.framing == .untilClose || dechunked
-            answerCloses = !keepAlive || framedByClose || shared.control.draining.withLockedValue({ $0 })
+            answerCloses = !keepAlive || framedByClose || shared.control.isDraining
             let connection: StaticString? = answerCloses ? "close" : (version.minor == 0 ? "keep-alive" : nil)
             var replacing: [(name: String, value: String)]?
             if let rule = target?.rule, let processor, processor.hasResponseModifiers(rule: rule) {
@@ -359,7 +371,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             detachUpstream(reuse: reusable)
             writePendingOut()
             rawGuard?.responseEnded()
-            if answerCloses || shared.control.draining.withLockedValue({ $0 }) {
+            if answerCloses || shared.control.isDraining {
                 let flushed = context.eventLoop.makePromise(of: Void.self)
                 rawContext?.writeAndFlush(NIOAny(ByteBuffer()), promise: flushed)
                 unflushed = false
@@ -457,7 +469,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     private func answerAI(_ incoming: IncomingRequest, processor: RequestProcessor, backend: Int, rule: Int?, headers: [(name: String, value: String)]) {
         guard let context else { return }
-        let closing = !keepAlive || shared.control.draining.withLockedValue({ $0 })
+        let closing = !keepAlive || shared.control.isDraining
         let exchange = AIRequest(
             processor: processor, request: incoming, backend: backend, rule: rule, headers: headers, version: version,
             closing: closing, record: record, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))

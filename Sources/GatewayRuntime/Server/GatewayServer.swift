@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Serves a route table: one HTTP/1.1 listener (keep-alive, bounded bodies) per table port,
 /// plus an optional admin listener with /healthz and /readyz.
@@ -42,8 +43,11 @@ public struct GatewayServer: Sendable {
 
     /// Shared between connections: requests in flight, and whether the server is draining.
     final class Control: Sendable {
-        let active = NIOLockedValueBox(0)
-        let draining = NIOLockedValueBox(false)
+        /// Requests being answered, and whether the server is draining: atomics, since every
+        /// request on every loop reads or changes them.
+        let active = Synchronization.Atomic<Int>(0)
+        let draining = Synchronization.Atomic<Bool>(false)
+        var isDraining: Bool { draining.load(ordering: .relaxed) }
         /// Open connections, closed when the drain deadline passes.
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
     }
@@ -94,11 +98,11 @@ public struct GatewayServer: Sendable {
             shared.log.flush()
         }
         await Self.termination()
-        control.draining.withLockedValue { $0 = true }
+        control.draining.store(true, ordering: .relaxed)
         logger.info("stopping: no new connections; waiting for requests in flight")
         for server in servers { try? await server.close() }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(drainSeconds) * 1_000_000_000
-        while control.active.withLockedValue({ $0 }) > 0, DispatchTime.now().uptimeNanoseconds < deadline {
+        while control.active.load(ordering: .relaxed) > 0, DispatchTime.now().uptimeNanoseconds < deadline {
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
         // Idle keep-alive connections (and any request past the deadline) end here.

@@ -1,47 +1,94 @@
-/// A JSON object written field by field into bytes, for the access log's fixed shape.
+/// A JSON object written field by field into bytes, for the access log's fixed shape: no string
+/// is built on the way (the log runs once per request).
 struct JSONLine {
-    private var bytes: [UInt8] = [0x7B]
+    private(set) var bytes: [UInt8] = []
     private var first = true
 
-    private mutating func key(_ name: String) {
+    init() {
+        bytes.reserveCapacity(384)
+        bytes.append(0x7B)
+    }
+
+    private mutating func key(_ name: StaticString) {
         if !first { bytes.append(0x2C) }
         first = false
         bytes.append(0x22)
-        bytes += name.utf8
-        bytes += [0x22, 0x3A]
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(0x22)
+        bytes.append(0x3A)
     }
 
-    mutating func field(_ name: String, string value: String) {
+    mutating func field(_ name: StaticString, string value: String) {
         key(name)
         bytes.append(0x22)
-        for byte in value.utf8 {
-            switch byte {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x0A: bytes += [0x5C, 0x6E]
-            case 0x0D: bytes += [0x5C, 0x72]
-            case 0x09: bytes += [0x5C, 0x74]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: bytes.append(byte)
-            }
+        let utf8 = value.utf8
+        // Most values need no escape: copied whole.
+        if utf8.withContiguousStorageIfAvailable({ !$0.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }) == true {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for byte in utf8 { appendEscaped(byte) }
         }
         bytes.append(0x22)
     }
 
-    mutating func field(_ name: String, integer value: Int) {
+    /// A string field whose value is already bytes that need no escaping (the time).
+    mutating func field(_ name: StaticString, plain value: UnsafeRawBufferPointer) {
         key(name)
-        bytes += String(value).utf8
+        bytes.append(0x22)
+        bytes.append(contentsOf: value)
+        bytes.append(0x22)
+    }
+
+    private mutating func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case 0x22, 0x5C: bytes.append(0x5C); bytes.append(byte)
+        case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
+        case 0x0D: bytes.append(0x5C); bytes.append(0x72)
+        case 0x09: bytes.append(0x5C); bytes.append(0x74)
+        case 0..<0x20:
+            bytes.append(0x5C); bytes.append(0x75); bytes.append(0x30); bytes.append(0x30)
+            bytes.append(Self.hexDigit(byte >> 4)); bytes.append(Self.hexDigit(byte & 0xF))
+        default: bytes.append(byte)
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+
+    mutating func field(_ name: StaticString, integer value: Int) {
+        key(name)
+        bytes.appendDecimal(value)
     }
 
     /// Milliseconds with three decimals (microseconds).
-    mutating func field(_ name: String, milliseconds value: Double) {
+    mutating func field(_ name: StaticString, milliseconds value: Double) {
         key(name)
         let micros = Int((value * 1000).rounded())
-        let fraction = micros % 1000
-        bytes += "\(micros / 1000).\(fraction < 10 ? "00" : fraction < 100 ? "0" : "")\(fraction)".utf8
+        bytes.appendDecimal(micros / 1000)
+        bytes.append(0x2E)
+        bytes.appendDecimal(abs(micros % 1000), width: 3)
     }
 
-    func finished() -> [UInt8] { bytes + [0x7D, 0x0A] }
+    mutating func finish() {
+        bytes.append(0x7D)
+        bytes.append(0x0A)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `value` in decimal, left-padded with zeros to `width` digits.
+    mutating func appendDecimal(_ value: Int, width: Int = 1) {
+        if value < 0 { append(0x2D) }
+        let magnitude = value.magnitude
+        var divisor: UInt = 1
+        var digits = 1
+        while magnitude / divisor >= 10 {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<Swift.max(width, digits) { append(0x30) }
+        while divisor > 0 {
+            append(UInt8(magnitude / divisor % 10) + 0x30)
+            divisor /= 10
+        }
+    }
 }

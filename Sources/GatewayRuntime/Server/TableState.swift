@@ -1,6 +1,7 @@
 import Foundation
 import GatewayIR
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// The table gwrun serves now. A request takes one snapshot when it starts and keeps it, so a
 /// reload never changes a request half-way; the old table stays mapped until its last request
@@ -12,12 +13,21 @@ public final class TableState: Sendable {
         public var gateway: Int?
         public var ports: [Int]
         public var generation: Int
+        public var names: TableNames
     }
 
     private let current: NIOLockedValueBox<Snapshot>
     private let failures = NIOLockedValueBox(0)
+    /// The generation being served, readable without the lock: a connection re-binds its
+    /// processor only when this moved (the hot path takes no lock shared between threads).
+    private let servedGeneration: Synchronization.Atomic<Int>
 
-    public init(_ snapshot: Snapshot) { current = NIOLockedValueBox(snapshot) }
+    public init(_ snapshot: Snapshot) {
+        current = NIOLockedValueBox(snapshot)
+        servedGeneration = Synchronization.Atomic(snapshot.generation)
+    }
+
+    public var generation: Int { servedGeneration.load(ordering: .acquiring) }
 
     public var snapshot: Snapshot { current.withLockedValue { $0 } }
     public var reloadFailures: Int { failures.withLockedValue { $0 } }
@@ -27,7 +37,7 @@ public final class TableState: Sendable {
         let table = try RouteTable.open(path: path)
         let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
         let secrets = try SecretStore.load(for: table, directory: secretsDirectory, environment: environment)
-        return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation)
+        return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table))
     }
 
     /// Swaps in a new table when it verifies and serves the same ports (listeners are bound once).
@@ -42,6 +52,7 @@ public final class TableState: Sendable {
                 return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"
             }
             current.withLockedValue { $0 = new }
+            servedGeneration.store(new.generation, ordering: .releasing)
             return "reloaded \(path): generation \(new.generation), crc32c \(String(format: "%08x", new.table.checksum))"
         } catch {
             failures.withLockedValue { $0 += 1 }

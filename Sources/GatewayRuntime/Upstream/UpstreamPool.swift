@@ -7,7 +7,12 @@ import NIOPosix
 /// A pool is only touched on its event loop.
 final class UpstreamPool {
     let eventLoop: any EventLoop
-    private var idle: [String: [any Channel]] = [:]
+    /// Keyed by host and port without joining them into a string (looked up twice per request).
+    private struct Upstream: Hashable {
+        let host: String
+        let port: Int
+    }
+    private var idle: [Upstream: [any Channel]] = [:]
     /// Idle connections kept per upstream; more are closed when released.
     static let maxIdlePerUpstream = 128
 
@@ -15,7 +20,7 @@ final class UpstreamPool {
 
     /// An idle connection to `host:port`, if one is open (no future: the common case stays synchronous).
     func takeIdle(host: String, port: Int) -> (any Channel)? {
-        let key = "\(host):\(port)"
+        let key = Upstream(host: host, port: port)
         while let channel = idle[key]?.popLast() {
             if channel.isActive { return channel }
         }
@@ -37,7 +42,7 @@ final class UpstreamPool {
 
     /// Returns a connection whose exchange ended cleanly and may be reused.
     func release(_ channel: any Channel, host: String, port: Int) {
-        let key = "\(host):\(port)"
+        let key = Upstream(host: host, port: port)
         guard channel.isActive, idle[key, default: []].count < Self.maxIdlePerUpstream else {
             channel.close(promise: nil)
             return
