@@ -4,10 +4,13 @@
 # fixed-answer nginx upstream (Benchmarks/proxy/upstream.conf). Prints a table of requests per
 # second and p50/p99 latency, the ratios against the targets (plain >= 0.7x nginx, translated >=
 # 20x LiteLLM) and each proxy's resident memory after its run.
-#   DURATION=10 CONNECTIONS=64 scripts/bench-proxy.sh
+# The plain comparison alternates nginx and gwrun for ROUNDS rounds and compares the medians
+# (single runs on a shared 2-core machine vary by 10% or more).
+#   DURATION=10 CONNECTIONS=64 ROUNDS=3 scripts/bench-proxy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10}
+rounds=${ROUNDS:-3}
 connections=${CONNECTIONS:-64}
 for tool in wrk nginx; do
   command -v $tool >/dev/null || { apt-get install -y --no-install-recommends wrk nginx-light >/dev/null || exit 1; }
@@ -31,19 +34,10 @@ mkdir -p "$work/secrets/bench/anthropic-secret"
 printf 'bench-key-not-a-secret' > "$work/secrets/bench/anthropic-secret/Authorization"
 .build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
   --port-offset 52000 --admin-port 18299 > /dev/null 2> "$work/gwrun.err" & gwrun_pid=$!; pids+=($gwrun_pid)
-(cd "$work" && exec "$(cd - >/dev/null && pwd)/$litellm_venv/bin/litellm" --config "$(cd - >/dev/null && pwd)/Benchmarks/proxy/litellm.yaml" \
-  --host 127.0.0.1 --port 18202 --num_workers 1 > "$work/litellm.log" 2>&1) & litellm_pid=$!; pids+=($litellm_pid)
 wait_for() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
 wait_for http://127.0.0.1:18200/
 wait_for http://127.0.0.1:18201/
 wait_for http://127.0.0.1:18299/readyz
-wait_for http://127.0.0.1:18202/health/liveliness
-chat='{"model":"claude-opus-4-7","max_tokens":1024,"messages":[{"role":"system","content":"You are a skilled cloud-native network engineer."},{"role":"user","content":"Write me a paragraph containing the best way to think about Istio Ambient Mesh"}]}'
-# Each proxy must give the same answer before it is measured.
-for url in http://127.0.0.1:60080/v1/chat/completions http://127.0.0.1:18202/v1/chat/completions; do
-  answer=$(curl -s "$url" -H content-type:application/json -H 'authorization: Bearer sk-bench-7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e' -d "$chat")
-  grep -q '"Think of Istio Ambient Mesh' <<<"$answer" || { echo "bench: $url answered: $answer" >&2; cat "$work/litellm.log" >&2; exit 1; }
-done
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
 # Children's memory too (nginx workers; LiteLLM's worker processes).
 tree_rss() { local total=0; for p in $1 $(pgrep -P "$1" || true); do total=$((total + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $((total / 1024)); }
@@ -68,24 +62,41 @@ print(f"{name:<22} {rps:>10.0f} {p50:>9.2f} {p99:>9.2f}  {'non-2xx: ' + bad.grou
 open(sys.argv[2] + ".rps", "w").write(str(rps))
 PY
 }
+curl -sf -o /dev/null http://127.0.0.1:60080/plain || { echo "bench: gwrun does not answer /plain" >&2; exit 1; }
 echo "wrk -t2 -c$connections -d${duration}s on $(nproc) cores; upstream: nginx fixed answer"
 printf '%-22s %10s %9s %9s\n' proxy req/s p50-ms p99-ms
-run nginx-plain http://127.0.0.1:18201/plain
-run gwrun-plain http://127.0.0.1:60080/plain
+# Plain: nginx and gwrun alternately, $rounds rounds; the ratio compares the medians.
+for round in $(seq "$rounds"); do
+  run "nginx-plain-$round" http://127.0.0.1:18201/plain
+  run "gwrun-plain-$round" http://127.0.0.1:60080/plain
+done
 # For scale: gwrun answering without any upstream (a 404 from the table, access log included),
 # and its admin /healthz (the bare SwiftNIO HTTP path: no routing, no log); nginx itself.
 run gwrun-no-upstream http://127.0.0.1:60080/no-such-route
 run gwrun-admin-healthz http://127.0.0.1:18299/healthz
 run nginx-upstream-direct http://127.0.0.1:18200/plain
 echo "gwrun RSS after plain load: $(rss $gwrun_pid) MB; nginx proxy (master + workers): $(tree_rss "${pids[1]}") MB"
+# LiteLLM starts only now, so that it idles through none of the runs above.
+(cd "$work" && exec "$(cd - >/dev/null && pwd)/$litellm_venv/bin/litellm" --config "$(cd - >/dev/null && pwd)/Benchmarks/proxy/litellm.yaml" \
+  --host 127.0.0.1 --port 18202 --num_workers 1 > "$work/litellm.log" 2>&1) & litellm_pid=$!; pids+=($litellm_pid)
+wait_for http://127.0.0.1:18202/health/liveliness
+chat='{"model":"claude-opus-4-7","max_tokens":1024,"messages":[{"role":"system","content":"You are a skilled cloud-native network engineer."},{"role":"user","content":"Write me a paragraph containing the best way to think about Istio Ambient Mesh"}]}'
+# Each proxy must give the same answer before it is measured.
+for url in http://127.0.0.1:60080/v1/chat/completions http://127.0.0.1:18202/v1/chat/completions; do
+  answer=$(curl -s "$url" -H content-type:application/json -H 'authorization: Bearer sk-bench-7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e' -d "$chat")
+  grep -q '"Think of Istio Ambient Mesh' <<<"$answer" || { echo "bench: $url answered: $answer" >&2; cat "$work/litellm.log" >&2; exit 1; }
+done
 run gwrun-translated http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
 run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/proxy/chat.lua
 echo "gwrun RSS after translated load: $(rss $gwrun_pid) MB; LiteLLM (with its workers): $(tree_rss $litellm_pid) MB"
 python3 - "$work" <<'PY'
-import sys
+import glob, statistics, sys
 w = sys.argv[1]
-r = {n: float(open(f"{w}/{n}.wrk.rps").read()) for n in ["nginx-plain", "gwrun-plain", "gwrun-translated", "litellm-translated"]}
+def rps(pattern):
+    return statistics.median(float(open(path).read()) for path in glob.glob(f"{w}/{pattern}.wrk.rps"))
+r = {"nginx-plain": rps("nginx-plain-*"), "gwrun-plain": rps("gwrun-plain-*"), "gwrun-translated": rps("gwrun-translated"), "litellm-translated": rps("litellm-translated")}
 plain = r["gwrun-plain"] / r["nginx-plain"]
+print(f"plain medians: nginx {r['nginx-plain']:.0f} req/s, gwrun {r['gwrun-plain']:.0f} req/s")
 translated = r["gwrun-translated"] / r["litellm-translated"]
 print(f"plain: gwrun/nginx = {plain:.2f}x (target >= 0.7x) {'ok' if plain >= 0.7 else 'MISSED'}")
 print(f"translated: gwrun/LiteLLM = {translated:.1f}x (target >= 20x) {'ok' if translated >= 20 else 'MISSED'}")

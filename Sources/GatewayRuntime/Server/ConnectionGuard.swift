@@ -5,10 +5,10 @@ import NIOHTTP1
 /// connection idle longer than `idleTimeout` is closed; a request whose head and body take longer
 /// than `requestReadTimeout` to arrive gets 408 and its connection closes. It also answers the
 /// HTTP decoder's refusals: 431 for headers over the limit, 400 for anything else malformed.
-/// Sits between the HTTP codec and the connection's async channel.
-final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
+/// Sits after the HTTP codec on the outbound side only, where it sees every answer begin and end;
+/// the connection handler tells it of requests (an inbound hop per request part would cost more
+/// than the guard's work) and passes it the decoder's errors.
+final class ConnectionGuard: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -30,7 +30,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         self.requestReadTimeout = requestReadTimeout
     }
 
+    private var context: ChannelHandlerContext?
+
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         phase = .idle(since: .now())
         let period = TimeAmount.nanoseconds(max(min(idleTimeout, requestReadTimeout).nanoseconds / 4, 1_000_000))
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -43,17 +46,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         check?.cancel()
         check = nil
+        self.context = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: phase = .reading(since: .now())
-        case .body: break
-        case .end:
-            pending += 1
-            phase = .answering
-        }
-        context.fireChannelRead(data)
+    /// A request's head arrived: its body must follow within the read timeout.
+    func requestBegan() { phase = .reading(since: .now()) }
+
+    /// A request was read whole: it is answered whatever it takes.
+    func requestRead() {
+        pending += 1
+        phase = .answering
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -89,17 +91,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
-            context.fireErrorCaught(error)
-            return
-        }
+    /// Answers an error of the HTTP decoder; false when `error` is another kind, for the caller to handle.
+    func decoderFailed(_ error: any Error) -> Bool {
+        guard let parserError = error as? HTTPParserError, let context else { return false }
         check?.cancel()
         if responding {
             context.close(promise: nil)
         } else {
             refuse(context, parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest)
         }
+        return true
     }
 
     /// Answers with `status` and closes the connection.

@@ -49,7 +49,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     // Its plain proxy exchange.
     private var target: RequestProcessor.PlainProxy?
     private var processor: RequestProcessor?
-    private var upstream: (any Channel)?
+    private var upstream: UpstreamConnection?
     private var upstreamReused = false
     private var retried = false
     private var upstreamStarted: UInt64 = 0
@@ -61,11 +61,11 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var deadline: NIODeadline?
     private var timer: Scheduled<Void>?
     private var timerFiresAt: NIODeadline?
-    private var upstreamHandler: UpstreamHandler?
     /// A proxied answer's bytes go out through the context of NIO's response encoder, which passes
-    /// them on unencoded; the guard is told where such an answer begins and ends.
+    /// them on unencoded. The connection's guard is told of requests, of proxied answers (the
+    /// encoder's it sees itself) and of the decoder's errors.
     private var rawContext: ChannelHandlerContext?
-    private var rawGuard: ConnectionGuard?
+    private var connectionGuard: ConnectionGuard?
     /// The head (and the first small body pieces) of a proxied answer, written as one.
     private var pendingOut: ByteBuffer?
     private var unflushed = false
@@ -85,7 +85,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         rawContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        rawGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
+        connectionGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
         let channel = context.channel
         shared.control.connections.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
         if shared.control.isDraining { context.close(promise: nil) }
@@ -98,12 +98,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         shared.control.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
         self.context = nil
         rawContext = nil
-        rawGuard = nil
+        connectionGuard = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
+            connectionGuard?.requestBegan()
             head = requestHead
             body.clear()
             tooLarge = false
@@ -115,6 +116,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             if body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
         case .end:
             guard let requestHead = head else { return }
+            connectionGuard?.requestRead()
             head = nil
             let requestBody = body
             body = ByteBuffer()
@@ -130,11 +132,15 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if connectionGuard?.decoderFailed(error) != true { context.fireErrorCaught(error) }
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // A slow client pauses the upstream instead of growing buffers.
         if let upstream, upstreamPaused, context.channel.isWritable {
             upstreamPaused = false
-            upstream.setOption(.autoRead, value: true).whenFailure { _ in }
+            upstream.channel.setOption(.autoRead, value: true).whenFailure { _ in }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -271,10 +277,14 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         pool.connect(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10))).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
-                guard self.target != nil, self.request != nil else {
-                    return pool.release(channel, host: target.host, port: target.port)
+                guard let connection = UpstreamConnection(channel) else {
+                    channel.close(promise: nil)
+                    return self.failBeforeAnswer("upstream failure: connection not usable", status: 502)
                 }
-                self.send(on: channel, reused: false)
+                guard self.target != nil, self.request != nil else {
+                    return pool.release(connection, host: target.host, port: target.port)
+                }
+                self.send(on: connection, reused: false)
             case .failure(let error):
                 guard self.target != nil else { return }
                 self.failBeforeAnswer("upstream failure: \(error)", status: 502)
@@ -282,17 +292,12 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         }
     }
 
-    private func send(on channel: any Channel, reused: Bool) {
-        guard let target, let request, let context,
-              let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
-            channel.close(promise: nil)
-            return failBeforeAnswer("upstream failure: connection not usable", status: 502)
-        }
-        upstream = channel
-        upstreamHandler = handler
+    private func send(on connection: UpstreamConnection, reused: Bool) {
+        guard let target, let request, let context else { return }
+        upstream = connection
         upstreamReused = reused
-        handler.begin(Self.requestBytes(request, to: target, allocator: context.channel.allocator),
-                      requestWasHead: request.method == "HEAD", dechunk: version.minor == 0, receiver: self)
+        connection.handler.begin(Self.requestBytes(request, to: target, allocator: context.channel.allocator),
+                                 requestWasHead: request.method == "HEAD", dechunk: version.minor == 0, receiver: self)
     }
 
     /// The proxied request as it goes upstream: its head serialised once, straight into the buffer
@@ -333,7 +338,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         switch event {
         case .head(let responseHead):
             responseStarted = true
-            rawGuard?.responseBegan()
+            connectionGuard?.responseBegan()
             record.status = responseHead.status
             record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - upstreamStarted) / 1e6
             let dechunked = version.minor == 0 && responseHead.framing == .chunked
@@ -364,13 +369,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             if !context.channel.isWritable {
                 flushOut()
                 upstreamPaused = true
-                upstream?.setOption(.autoRead, value: false).whenFailure { _ in }
+                upstream?.channel.setOption(.autoRead, value: false).whenFailure { _ in }
             }
         case .end(let reusable):
             stopTimer()
             detachUpstream(reuse: reusable)
             writePendingOut()
-            rawGuard?.responseEnded()
+            connectionGuard?.responseEnded()
             if answerCloses || shared.control.isDraining {
                 let flushed = context.eventLoop.makePromise(of: Void.self)
                 rawContext?.writeAndFlush(NIOAny(ByteBuffer()), promise: flushed)
@@ -450,18 +455,17 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     /// Detaches the upstream connection: back to the pool after a clean, reusable answer, else closed.
     private func detachUpstream(reuse reuseUpstream: Bool) {
-        guard let channel = upstream else { return }
+        guard let connection = upstream else { return }
         upstream = nil
-        upstreamHandler?.detach()
-        upstreamHandler = nil
+        connection.handler.detach()
         if upstreamPaused {
             upstreamPaused = false
-            channel.setOption(.autoRead, value: true).whenFailure { _ in }
+            connection.channel.setOption(.autoRead, value: true).whenFailure { _ in }
         }
         if reuseUpstream, let context, let target {
-            shared.pools.pool(for: context.eventLoop).release(channel, host: target.host, port: target.port)
+            shared.pools.pool(for: context.eventLoop).release(connection, host: target.host, port: target.port)
         } else {
-            channel.close(promise: nil)
+            connection.channel.close(promise: nil)
         }
     }
 

@@ -12,17 +12,17 @@ final class UpstreamPool {
         let host: String
         let port: Int
     }
-    private var idle: [Upstream: [any Channel]] = [:]
+    private var idle: [Upstream: [UpstreamConnection]] = [:]
     /// Idle connections kept per upstream; more are closed when released.
     static let maxIdlePerUpstream = 128
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
     /// An idle connection to `host:port`, if one is open (no future: the common case stays synchronous).
-    func takeIdle(host: String, port: Int) -> (any Channel)? {
+    func takeIdle(host: String, port: Int) -> UpstreamConnection? {
         let key = Upstream(host: host, port: port)
-        while let channel = idle[key]?.popLast() {
-            if channel.isActive { return channel }
+        while let connection = idle[key]?.popLast() {
+            if connection.channel.isActive { return connection }
         }
         return nil
     }
@@ -41,19 +41,31 @@ final class UpstreamPool {
     }
 
     /// Returns a connection whose exchange ended cleanly and may be reused.
-    func release(_ channel: any Channel, host: String, port: Int) {
+    func release(_ connection: UpstreamConnection, host: String, port: Int) {
         let key = Upstream(host: host, port: port)
-        guard channel.isActive, idle[key, default: []].count < Self.maxIdlePerUpstream else {
-            channel.close(promise: nil)
+        guard connection.channel.isActive, idle[key, default: []].count < Self.maxIdlePerUpstream else {
+            connection.channel.close(promise: nil)
             return
         }
-        idle[key, default: []].append(channel)
+        idle[key, default: []].append(connection)
     }
 
     /// Closes every idle connection (at shutdown).
     func closeAll() {
-        for channels in idle.values { for channel in channels { channel.close(promise: nil) } }
+        for connections in idle.values { for connection in connections { connection.channel.close(promise: nil) } }
         idle.removeAll()
+    }
+}
+
+/// A pooled upstream connection and its handler (found once, when the connection is made).
+struct UpstreamConnection {
+    let channel: any Channel
+    let handler: UpstreamHandler
+
+    init?(_ channel: any Channel) {
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else { return nil }
+        self.channel = channel
+        self.handler = handler
     }
 }
 
