@@ -235,7 +235,8 @@ public struct RequestProcessor: Sendable {
     /// events to OpenAI chunks. A failure or timeout after the head was sent cannot change the
     /// status: a translated stream ends with an OpenAI error event, a relayed one is cut (the
     /// connection closes without the body's end).
-    /// `anthropicUsage`: a relayed stream is Anthropic's; its usage is read for the log and metrics.
+    /// A relayed stream's usage is read for the log and metrics: `anthropicUsage` says whether the
+    /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks).
     static func relay(_ response: HTTPClientResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false) -> ResponseStream {
         ResponseStream { write in
             let send: ResponseStream.Writer = { piece in
@@ -246,6 +247,7 @@ public struct RequestProcessor: Sendable {
                     var outcome = ResponseStream.Outcome()
                     let translator = translate ? MessagesStreamTranslator() : nil
                     let follower = anthropicUsage && !translate ? MessagesStreamTranslator(producesChunks: false) : nil
+                    let openAIUsage = !anthropicUsage && !translate ? CompletionsUsageReader() : nil
                     var cause: String?
                     do {
                         for try await piece in response.body {
@@ -259,6 +261,7 @@ public struct RequestProcessor: Sendable {
                             } else {
                                 outcome.bytes += piece.readableBytes
                                 if let follower { _ = piece.withUnsafeReadableBytes { follower.feed($0) } }
+                                if let openAIUsage { piece.withUnsafeReadableBytes { openAIUsage.feed($0) } }
                                 try await send(piece)
                             }
                         }
@@ -273,8 +276,8 @@ public struct RequestProcessor: Sendable {
                         outcome.error = cause
                     }
                     guard let translator else {
-                        outcome.inputTokens = follower?.inputTokens
-                        outcome.outputTokens = follower?.outputTokens
+                        outcome.inputTokens = follower?.inputTokens ?? openAIUsage?.inputTokens
+                        outcome.outputTokens = follower?.outputTokens ?? openAIUsage?.outputTokens
                         outcome.truncated = cause != nil
                         return outcome
                     }
