@@ -9,6 +9,7 @@ Paths are matched by their end, so /plain/slow is /slow; GET works as POST does.
   /stall     sends headers and half a body, then waits --delay seconds
   /chunked   a chunked answer in three pieces, 0.3 s apart
   /close-framed  an answer without length or chunking: its end is the connection's close
+  /big       16 MiB of a repeated pattern, with its length
 HEAD answers /ok's head without its body.
 With "stream": true in the request, /reset and /stall do the same to an Anthropic event stream:
 the head and the first events, then a reset or a stall.
@@ -92,6 +93,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                 self.wfile.flush()
             self.wfile.write(b"0\r\n\r\n")
+            return
+        if self.path.endswith("/big"):
+            pattern = bytes(range(256)) * 4096  # 1 MiB
+            self.send_response(200)
+            self.send_header("content-type", "application/octet-stream")
+            self.send_header("content-length", str(16 * len(pattern)))
+            self.end_headers()
+            for _ in range(16):
+                self.wfile.write(pattern)
             return
         if self.path.endswith("/close-framed"):
             self.wfile.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nthe end is the close")

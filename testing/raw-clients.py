@@ -17,7 +17,7 @@ def connect():
 
 
 def read_all(sock):
-    data = b""
+    data = bytearray()
     while True:
         try:
             piece = sock.recv(65536)
@@ -26,7 +26,7 @@ def read_all(sock):
         if not piece:
             break
         data += piece
-    return data
+    return bytes(data)
 
 
 def exchange(raw):
@@ -160,6 +160,20 @@ def head_request():
     return "head without body, then the next answer on the same connection"
 
 
+def big_answer_slow_reader():
+    """16 MiB through a client that waits before reading: gwrun must hold the upstream back (not
+    buffer the whole answer) and then deliver every byte in order."""
+    sock = connect()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 << 10)
+    sock.sendall(b"GET /plain/big HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    time.sleep(1)  # within the 2 s upstream timeout, which covers the whole answer
+    status, headers, body = split_answer(read_all(sock))
+    pattern = bytes(range(256)) * 4096
+    assert status == b"HTTP/1.1 200 OK" and len(body) == 16 * len(pattern), (status, len(body))
+    assert body == pattern * 16, "the bytes arrived changed or out of order"
+    return "16 MiB, every byte in order"
+
+
 def close_framed():
     status, headers, body = split_answer(exchange(b"GET /plain/close-framed HTTP/1.1\r\nhost: x\r\n\r\n"))
     assert status == b"HTTP/1.1 200 OK" and b"connection: close" in headers and body == b"the end is the close", (status, headers, body)
@@ -171,6 +185,7 @@ for name, fn in [("header over the limit", oversized_header), ("too many header 
                  ("idle keep-alive connection", idle_connection),
                  ("plain route, chunked answer", chunked_streamed), ("plain route, HTTP/1.0 client", http10_client),
                  ("plain route, HEAD", head_request), ("plain route, answer framed by the close", close_framed),
+                 ("plain route, 16 MiB to a slow reader", big_answer_slow_reader),
                  ("the gateway still serves", still_serving)]:
     check(name, fn)
 for name, ok, detail in results:

@@ -367,9 +367,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
                 unflushed = true
             }
             if !context.channel.isWritable {
+                // The flush may drain the client's socket at once (and the channel report itself
+                // writable again before the pause is set): pause only if it is still full.
                 flushOut()
-                upstreamPaused = true
-                upstream?.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+                if !context.channel.isWritable {
+                    upstreamPaused = true
+                    upstream?.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+                }
             }
         case .end(let reusable):
             stopTimer()
