@@ -42,7 +42,8 @@ else
   status=1
 fi
 # The access log: one JSON line per request with the documented fields (written in batches:
-# give the 200 ms flush its time).
+# give the 200 ms flush its time). A request no rule matches is logged with its listener.
+curl -s -o /dev/null 127.0.0.1:18080/no-such-route
 sleep 0.5
 access_ok=0
 if python3 - "$work/access.log" <<'PY'
@@ -52,7 +53,9 @@ required = {"time", "method", "path", "listener", "status", "duration_ms", "byte
 assert lines and all(required <= line.keys() for line in lines), "missing fields"
 seed = [l for l in lines if l["path"] == "/anthropic" and l["status"] == 200 and l.get("input_tokens")]
 assert seed and seed[0]["route"] == "agentgateway-system/claude" and seed[0]["model"] == "claude-opus-4-7", seed[:1]
-print(f"ok   access log: {len(lines)} JSON lines, the seed request's with route, model and tokens")
+unrouted = [l for l in lines if l["path"] == "/no-such-route"]
+assert unrouted and unrouted[0]["status"] == 404 and unrouted[0]["listener"], unrouted
+print(f"ok   access log: {len(lines)} JSON lines, the seed request's with route, model and tokens; a 404 with its listener")
 PY
 then access_ok=1; else echo "FAIL access log"; status=1; fi
 # The metrics after this traffic, checked by Prometheus' own linter.

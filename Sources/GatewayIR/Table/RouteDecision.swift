@@ -11,6 +11,8 @@ public struct RouteDecision: Sendable {
         case forward(backendRef: Int)
     }
 
+    /// What the lookup found: nil when no listener took the request; without a rule when a
+    /// listener did but none of its routes' rules matched.
     public var match: RouteMatch?
     public var action: Action
 

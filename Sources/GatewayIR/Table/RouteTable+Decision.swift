@@ -2,9 +2,9 @@ extension RouteTable {
     /// The full decision for a request. `random` picks among weighted backendRefs (any value in
     /// 0..<UInt64.max); the share of an invalid ref gets 500, as Gateway API requires.
     public func decide(_ request: RouteRequest, gateway: Int? = nil, scheme: String = "http", random: UInt64) -> RouteDecision {
-        guard let match = lookup(request, gateway: gateway), let rule = match.rule, let matchRecord = match.match else {
-            return RouteDecision(match: nil, action: .notFound)
-        }
+        guard let match = lookup(request, gateway: gateway) else { return RouteDecision(match: nil, action: .notFound) }
+        // A listener took the request but no rule matched: the 404 still names the listener.
+        guard let rule = match.rule, let matchRecord = match.match else { return RouteDecision(match: match, action: .notFound) }
         return RouteDecision(match: match, action: action(rule: rule, match: matchRecord, listener: match.listener, request: request, scheme: scheme, random: random))
     }
 
