@@ -279,6 +279,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             case .success(let channel):
                 guard let connection = UpstreamConnection(channel) else {
                     channel.close(promise: nil)
+                    guard self.target != nil else { return }
                     return self.failBeforeAnswer("upstream failure: connection not usable", status: 502)
                 }
                 guard self.target != nil, self.request != nil else {
@@ -381,10 +382,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             writePendingOut()
             connectionGuard?.responseEnded()
             if answerCloses || shared.control.isDraining {
-                let flushed = context.eventLoop.makePromise(of: Void.self)
-                rawContext?.writeAndFlush(NIOAny(ByteBuffer()), promise: flushed)
+                let flushed = rawContext?.writeAndFlush(NIOAny(ByteBuffer()))
                 unflushed = false
-                complete(closing: true, after: flushed.futureResult)
+                complete(closing: true, after: flushed)
             } else {
                 flushOut()
                 complete(closing: false, after: nil)
