@@ -4,22 +4,58 @@ import NIOCore
 
 /// One JSON line per request on standard output, and the request's metrics. Lines are written in
 /// batches (whole lines only, at 32 KiB or every 200 ms and at exit, like nginx's
-/// `access_log buffer= flush=`), so a busy gateway makes one write(2) per many requests.
+/// `access_log buffer= flush=`), so a busy gateway makes one write(2) per many requests. Each
+/// event loop has its own batch (and its own cache of metric handles), so logging takes no lock
+/// shared between threads; only the write(2) of a batch does, so batches never interleave.
 struct AccessLog: Sendable {
     let metrics: GatewayMetrics?
-    private let buffer = NIOLockedValueBox<[UInt8]>([])
+    /// Made empty (a loop-bound value can only be made on its loop) and filled on first use.
+    private let batches: [ObjectIdentifier: NIOLoopBoundBox<Batch?>]
+    /// For a request served on a loop of another group (none in gwrun; kept for safety).
+    private let shared = NIOLockedValueBox<[UInt8]>([])
+    private static let output = NIOLock()
     static let flushBytes = 32 << 10
 
-    init(metrics: GatewayMetrics?) { self.metrics = metrics }
+    /// A loop's lines not yet written, and the metric handles its requests used.
+    final class Batch {
+        var bytes: [UInt8] = []
+        var requestMetrics: [GatewayMetrics.RequestKey: GatewayMetrics.RequestHandles] = [:]
+    }
 
-    func write(_ request: IncomingRequest, status: Int, _ record: AccessRecord, bytesOut: Int, started: UInt64) {
+    init(metrics: GatewayMetrics?, group: any EventLoopGroup) {
+        self.metrics = metrics
+        var batches: [ObjectIdentifier: NIOLoopBoundBox<Batch?>] = [:]
+        for loop in group.makeIterator() { batches[ObjectIdentifier(loop)] = .makeEmptyBox(valueType: Batch.self, eventLoop: loop) }
+        self.batches = batches
+    }
+
+    /// Logs a request answered on `eventLoop` (the caller runs on it).
+    func write(_ request: IncomingRequest, status: Int, _ record: AccessRecord, bytesOut: Int, started: UInt64, on eventLoop: any EventLoop) {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started)
+        let batch = batches[ObjectIdentifier(eventLoop)].flatMap { box -> Batch? in
+            guard box.eventLoop.inEventLoop else { return nil }
+            if let batch = box.value { return batch }
+            let batch = Batch()
+            box.value = batch
+            return batch
+        }
         if let metrics {
-            metrics.request(route: record.route ?? "", backend: record.backend ?? "", status: status, seconds: elapsed / 1e9)
+            let key = GatewayMetrics.RequestKey(route: record.route ?? "", backend: record.backend ?? "", status: status)
+            let handles: GatewayMetrics.RequestHandles
+            if let cached = batch?.requestMetrics[key] {
+                handles = cached
+            } else {
+                handles = metrics.requestHandles(key)
+                batch?.requestMetrics[key] = handles
+            }
+            handles.record(nanoseconds: Int64(elapsed))
             if let error = record.error { metrics.upstreamError(backend: record.backend ?? "", kind: error.contains("timeout") ? "timeout" : "failure") }
             if let model = record.model { metrics.tokens(model: model, input: record.inputTokens, output: record.outputTokens) }
         }
-        var line = JSONLine()
+        // The line is written straight into the batch (taken out and put back, so it is never copied).
+        var pending: [UInt8] = []
+        if let batch { swap(&pending, &batch.bytes) }
+        var line = JSONLine(appendingTo: consume pending)
         Self.timestamp { line.field("time", plain: $0) }
         line.field("method", string: request.method)
         line.field("path", string: request.path)
@@ -36,22 +72,36 @@ struct AccessLog: Sendable {
         line.field("bytes_in", integer: request.body.readableBytes)
         line.field("bytes_out", integer: bytesOut)
         if let error = record.error { line.field("error", string: error) }
-        line.finish()
-        buffer.withLockedValue { pending in
-            pending.append(contentsOf: line.bytes)
-            if pending.count >= Self.flushBytes { Self.emit(&pending) }
+        var lines = line.finish()
+        if let batch {
+            if lines.count >= Self.flushBytes { Self.emit(&lines) }
+            batch.bytes = lines
+        } else {
+            shared.withLockedValue { $0 += lines }
         }
     }
 
-    /// Writes the lines waiting (the periodic flush, and at exit).
-    func flush() { buffer.withLockedValue { Self.emit(&$0) } }
+    /// Writes every loop's waiting lines, each on its loop (the periodic flush).
+    func flush() {
+        for box in batches.values { box.eventLoop.execute { if let batch = box.value { Self.emit(&batch.bytes) } } }
+        shared.withLockedValue { Self.emit(&$0) }
+    }
+
+    /// Writes every loop's waiting lines and returns once they are written (at exit).
+    func flushAll() async {
+        for box in batches.values { try? await box.eventLoop.submit { if let batch = box.value { Self.emit(&batch.bytes) } }.get() }
+        shared.withLockedValue { Self.emit(&$0) }
+    }
 
     private static func emit(_ pending: inout [UInt8]) {
-        var offset = 0
-        while offset < pending.count {
-            let written = pending.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
-            if written <= 0 { break }  // standard output closed: lines are dropped, serving goes on
-            offset += written
+        guard !pending.isEmpty else { return }
+        output.withLock {
+            var offset = 0
+            while offset < pending.count {
+                let written = pending.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+                if written <= 0 { break }  // standard output closed: lines are dropped, serving goes on
+                offset += written
+            }
         }
         pending.removeAll(keepingCapacity: true)
     }

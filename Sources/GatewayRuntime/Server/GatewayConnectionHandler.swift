@@ -27,6 +27,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private let shared: Shared
     private let tablePort: Int
     private var context: ChannelHandlerContext?
+    /// The connection's loop (kept past the handler's removal, for the last request's log line).
+    private var eventLoop: (any EventLoop)?
 
     // The request being read.
     private var head: HTTPRequestHead?
@@ -84,6 +86,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        eventLoop = context.eventLoop
         rawContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
         connectionGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
         let channel = context.channel
@@ -224,7 +227,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     /// (the answer's last write) is done.
     fileprivate func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
         guard let request else { return }
-        if tablePort >= 0 { shared.log.write(request, status: record.status, record, bytesOut: bytesOut, started: started) }
+        if tablePort >= 0, let eventLoop { shared.log.write(request, status: record.status, record, bytesOut: bytesOut, started: started, on: eventLoop) }
         self.request = nil
         target = nil
         processor = nil

@@ -22,9 +22,17 @@ public final class GatewayMetrics: Sendable {
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
     /// The registry's counters and histograms by label values: finding one in the registry
-    /// costs more than the request it counts (name checks, help text), so each is found once.
-    private struct RequestKey: Hashable { let route: String, backend: String, status: Int }
-    private let requestMetrics = NIOLockedValueBox<[RequestKey: (count: Prometheus.Counter, duration: DurationHistogram)]>([:])
+    /// costs more than the request it counts (name checks, help text), so each is found once
+    /// (and the access log keeps the ones its loop used).
+    struct RequestKey: Hashable { let route: String, backend: String, status: Int }
+    struct RequestHandles {
+        let count: Prometheus.Counter, duration: DurationHistogram
+        func record(nanoseconds: Int64) {
+            count.increment()
+            duration.recordNanoseconds(nanoseconds)
+        }
+    }
+    private let requestMetrics = NIOLockedValueBox<[RequestKey: RequestHandles]>([:])
 
     public init() {
         _ = registry.makeGauge(descriptor: Self.generation)
@@ -36,18 +44,15 @@ public final class GatewayMetrics: Sendable {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
-    func request(route: String, backend: String, status: Int, seconds: Double) {
-        let key = RequestKey(route: route, backend: backend, status: status)
-        let metrics = requestMetrics.withLockedValue { cache in
+    func requestHandles(_ key: RequestKey) -> RequestHandles {
+        requestMetrics.withLockedValue { cache in
             if let found = cache[key] { return found }
-            let made = (
-                registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("backend", backend), ("status", String(status))]),
-                registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets))
+            let made = RequestHandles(
+                count: registry.makeCounter(descriptor: Self.requests, labels: [("route", key.route), ("backend", key.backend), ("status", String(key.status))]),
+                duration: registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", key.route)], buckets: Self.buckets))
             cache[key] = made
             return made
         }
-        metrics.count.increment()
-        metrics.duration.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     func upstreamError(backend: String, kind: String) {

@@ -75,7 +75,7 @@ public struct GatewayServer: Sendable {
     public func run(onReady: @Sendable () -> Void = {}) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let shared = GatewayConnectionHandler.Shared(
-            processor: processor, control: control, log: AccessLog(metrics: metrics), pools: UpstreamPools(group: group),
+            processor: processor, control: control, log: AccessLog(metrics: metrics, group: group), pools: UpstreamPools(group: group),
             maxBodyBytes: maxBodyBytes, admin: nil)
         var servers: [any Channel] = []
         do {
@@ -93,10 +93,6 @@ public struct GatewayServer: Sendable {
         }
         onReady()
         let flushing = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { [log = shared.log] _ in log.flush() }
-        defer {
-            flushing.cancel()
-            shared.log.flush()
-        }
         await Self.termination()
         control.draining.store(true, ordering: .relaxed)
         logger.info("stopping: no new connections; waiting for requests in flight")
@@ -108,6 +104,8 @@ public struct GatewayServer: Sendable {
         // Idle keep-alive connections (and any request past the deadline) end here.
         for connection in control.connections.withLockedValue({ Array($0.values) }) { try? await connection.close() }
         shared.pools.closeAll()
+        flushing.cancel()
+        await shared.log.flushAll()
     }
 
     /// Returns when the process receives SIGTERM or SIGINT.

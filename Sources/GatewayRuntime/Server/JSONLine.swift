@@ -4,9 +4,11 @@ struct JSONLine {
     private(set) var bytes: [UInt8] = []
     private var first = true
 
-    init() {
-        bytes.reserveCapacity(384)
-        bytes.append(0x7B)
+    /// A line appended to `bytes` (a batch of earlier lines, or none).
+    init(appendingTo bytes: consuming [UInt8] = []) {
+        self.bytes = bytes
+        self.bytes.reserveCapacity(self.bytes.count + 384)
+        self.bytes.append(0x7B)
     }
 
     private mutating func key(_ name: StaticString) {
@@ -68,9 +70,11 @@ struct JSONLine {
         bytes.appendDecimal(abs(micros % 1000), width: 3)
     }
 
-    mutating func finish() {
+    /// The bytes, the line ended.
+    consuming func finish() -> [UInt8] {
         bytes.append(0x7D)
         bytes.append(0x0A)
+        return bytes
     }
 }
 
