@@ -18,8 +18,9 @@ public struct IncomingRequest: Sendable {
         self.body = body
         self.listenerPort = listenerPort
         if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            path = String(Substring(target.utf8[..<mark]) ?? "")
-            query = String(Substring(target.utf8[target.utf8.index(after: mark)...]) ?? "")
+            // `?` is ASCII: the index splits the string on a character boundary.
+            path = String(target[..<mark])
+            query = String(target[target.utf8.index(after: mark)...])
         } else {
             path = target
             query = ""
