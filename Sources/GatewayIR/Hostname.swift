@@ -45,10 +45,11 @@ public enum Hostname {
                   bytes[bytes.index(after: colon)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             end = colon
         }
-        let host = bytes[bytes.startIndex..<end]
-        if host.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) {
-            return end == bytes.endIndex ? hostHeader : String(Substring(host) ?? "")
+        // `end` sits on an ASCII byte (`]`'s successor or `:`), so it splits on a character boundary.
+        let host = hostHeader[..<end]
+        if host.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) {
+            return end == bytes.endIndex ? hostHeader : String(host)
         }
-        return (Substring(host) ?? "").lowercased()
+        return host.lowercased()
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import GatewayIR
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -55,7 +56,6 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var upstreamReused = false
     private var retried = false
     private var upstreamStarted: UInt64 = 0
-    private var upstreamKeepAlive = true
     private var responseStarted = false
     /// The proxied request's deadline, and one timer per connection that acts on it: kept across
     /// requests and moved only when a deadline comes earlier than it fires, so a request costs no
@@ -76,8 +76,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     /// The upstream was paused because the client reads slower than it sends.
     private var upstreamPaused = false
     private var bound: (generation: Int, processor: RequestProcessor)?
-    /// Draws for weighted backend choice (SplitMix64, seeded once per connection).
-    private var randomState = UInt64.random(in: 0..<UInt64.max)
+    /// Draws for weighted backend choice, seeded once per connection.
+    private var random = SplitMix64(seed: UInt64.random(in: 0..<UInt64.max))
 
     init(shared: Shared, tablePort: Int?) {
         self.shared = shared
@@ -174,7 +174,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         if let admin = shared.admin { return respond(admin(incoming)) }
         if tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes")) }
         let processor = boundProcessor()
-        switch processor.route(incoming, random: nextRandom(), record: &record) {
+        switch processor.route(incoming, random: random.next(), record: &record) {
         case .answer(let response):
             respond(response)
         case .proxy(let target):
@@ -194,14 +194,6 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         let processor = shared.processor.bound()
         bound = (generation, processor)
         return processor
-    }
-
-    private func nextRandom() -> UInt64 {
-        randomState &+= 0x9E37_79B9_7F4A_7C15
-        var value = randomState
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 
     /// Writes a buffered answer and ends the request.

@@ -4,8 +4,8 @@ import NIOConcurrencyHelpers
 import Synchronization
 
 /// The table gwrun serves now. A request takes one snapshot when it starts and keeps it, so a
-/// reload never changes a request half-way; the old table stays mapped until its last request
-/// ends (RouteTable unmaps in deinit).
+/// reload never changes a request half-way; the old table stays mapped until nothing holds it
+/// (its last request ended, and each connection that used it has moved on: RouteTable unmaps in deinit).
 public final class TableState: Sendable {
     public struct Snapshot: Sendable {
         public var table: RouteTable
