@@ -31,8 +31,9 @@ extension RouteTable {
     /// The listener on the port whose hostname matches the host most specifically.
     public func selectListener(port: Int, host: String, gateway: Int?) -> (Int, Int)? {
         var best: (gateway: Int, listener: Int, score: Int)?
-        let gateways = gateway.map { [$0] } ?? Array(0..<count(.gateways))
-        for gatewayIndex in gateways where gatewayIndex < count(.gateways) {
+        // A range, not an array: this runs for every request.
+        let gateways = gateway.map { $0..<($0 + 1) } ?? 0..<count(.gateways)
+        for gatewayIndex in gateways where gatewayIndex >= 0 && gatewayIndex < count(.gateways) {
             let first = Int(word(.gateways, gatewayIndex, Field.Gateway.firstListener))
             let listenerCount = Int(word(.gateways, gatewayIndex, Field.Gateway.listenerCount))
             for listener in first..<(first + listenerCount) where Int(word(.listeners, listener, Field.Listener.port)) == port {
@@ -58,8 +59,8 @@ extension RouteTable {
         let wildcardCount = Int(word(.listeners, listener, Field.Listener.wildcardHostCount))
         let anyCount = Int(word(.listeners, listener, Field.Listener.anyHostCount))
         var entries: [Int] = []
-        var hostBytes = Array(host.utf8)
-        hostBytes.withUnsafeMutableBytes { raw in
+        var hostBytes = host  // searched as its UTF-8 bytes in place (no copy into an array)
+        hostBytes.withUTF8 { raw in
             if let exact = binarySearch(first..<(first + exactCount), key: UnsafeRawBufferPointer(raw), section: .hosts, field: Field.Host.hostname) {
                 entries.append(exact)
             }

@@ -16,10 +16,23 @@ struct AccessLog: Sendable {
     private static let output = NIOLock()
     static let flushBytes = 32 << 10
 
-    /// A loop's lines not yet written, and the metric handles its requests used.
+    /// A loop's lines not yet written, the metric handles its requests used and its clock's
+    /// current second as text. A connection finds its loop's batch once and passes it with every
+    /// request it logs, so logging costs no lookup, lock or formatting of the date per request.
     final class Batch {
-        var bytes: [UInt8] = []
+        /// Room for a whole batch from the start: growing it line by line would copy it each time.
+        var bytes: [UInt8] = { var bytes = [UInt8](); bytes.reserveCapacity(AccessLog.flushBytes + 1024); return bytes }()
         var requestMetrics: [GatewayMetrics.RequestKey: GatewayMetrics.RequestHandles] = [:]
+        /// The handles of the last request logged: a connection's requests mostly share them, and
+        /// comparing the key (names of one table compare as the same strings) costs less than hashing it.
+        var lastMetrics: (key: GatewayMetrics.RequestKey, handles: GatewayMetrics.RequestHandles)?
+        var clock = SecondText()
+    }
+
+    /// UTC date and time up to the second, formatted once per second.
+    struct SecondText {
+        var second = -1
+        var text: [UInt8] = []
     }
 
     init(metrics: GatewayMetrics?, group: any EventLoopGroup) {
@@ -29,24 +42,30 @@ struct AccessLog: Sendable {
         self.batches = batches
     }
 
-    /// Logs a request answered on `eventLoop` (the caller runs on it).
-    func write(_ request: IncomingRequest, status: Int, _ record: AccessRecord, bytesOut: Int, started: UInt64, on eventLoop: any EventLoop) {
+    /// The batch of `eventLoop`, made on first use; nil for a loop of another group. Call on that loop.
+    func batch(for eventLoop: any EventLoop) -> Batch? {
+        guard let box = batches[ObjectIdentifier(eventLoop)], box.eventLoop.inEventLoop else { return nil }
+        if let batch = box.value { return batch }
+        let batch = Batch()
+        box.value = batch
+        return batch
+    }
+
+    /// Logs a request answered on the loop of `batch` (the caller runs on it; nil: another group's loop).
+    func write(_ request: IncomingRequest, status: Int, _ record: AccessRecord, bytesOut: Int, started: UInt64, into batch: Batch?) {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started)
-        let batch = batches[ObjectIdentifier(eventLoop)].flatMap { box -> Batch? in
-            guard box.eventLoop.inEventLoop else { return nil }
-            if let batch = box.value { return batch }
-            let batch = Batch()
-            box.value = batch
-            return batch
-        }
         if let metrics {
             let key = GatewayMetrics.RequestKey(route: record.route ?? "", backend: record.backend ?? "", status: status)
             let handles: GatewayMetrics.RequestHandles
-            if let cached = batch?.requestMetrics[key] {
+            if let last = batch?.lastMetrics, last.key == key {
+                handles = last.handles
+            } else if let cached = batch?.requestMetrics[key] {
                 handles = cached
+                batch?.lastMetrics = (key, cached)
             } else {
                 handles = metrics.requestHandles(key)
                 batch?.requestMetrics[key] = handles
+                batch?.lastMetrics = (key, handles)
             }
             handles.record(nanoseconds: Int64(elapsed))
             if let error = record.error { metrics.upstreamError(backend: record.backend ?? "", kind: error.contains("timeout") ? "timeout" : "failure") }
@@ -56,7 +75,16 @@ struct AccessLog: Sendable {
         var pending: [UInt8] = []
         if let batch { swap(&pending, &batch.bytes) }
         var line = JSONLine(appendingTo: consume pending)
-        Self.timestamp { line.field("time", plain: $0) }
+        if let batch {
+            let millis = Self.tick(&batch.clock)
+            line.field("time", second: batch.clock.text, milliseconds: millis)
+        } else {
+            let (second, millis) = Self.sharedClock.withLockedValue { clock in
+                let millis = Self.tick(&clock)
+                return (clock.text, millis)
+            }
+            line.field("time", second: second, milliseconds: millis)
+        }
         line.field("method", string: request.method)
         line.field("path", string: request.path)
         line.field("listener", string: record.listener)
@@ -106,27 +134,21 @@ struct AccessLog: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Passes UTC time with milliseconds (`2026-11-22T06:05:10.123Z`) to `use` as bytes, made
-    /// without a formatter or a string: the date and time up to the second are formatted once per second.
-    static func timestamp(_ use: (UnsafeRawBufferPointer) -> Void) {
+    /// Brings `clock` to the current second (formatted once per second, without a formatter or a
+    /// string) and returns the milliseconds within it.
+    static func tick(_ clock: inout SecondText) -> Int {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let second = Int(now.tv_sec)
-        var text = lastSecond.withLockedValue { $0.second == second ? $0.text : [] }
-        if text.isEmpty {
-            text = secondPrefix(second)
-            lastSecond.withLockedValue { $0 = (second, text) }
+        if clock.second != second {
+            clock.second = second
+            clock.text = secondPrefix(second)
         }
-        let millis = Int(now.tv_nsec / 1_000_000)
-        text.append(0x2E)
-        text.append(UInt8(millis / 100) + 0x30)
-        text.append(UInt8(millis / 10 % 10) + 0x30)
-        text.append(UInt8(millis % 10) + 0x30)
-        text.append(0x5A)
-        text.withUnsafeBytes(use)
+        return Int(now.tv_nsec / 1_000_000)
     }
 
-    private static let lastSecond = NIOLockedValueBox<(second: Int, text: [UInt8])>((-1, []))
+    /// The clock of lines logged without a batch.
+    private static let sharedClock = NIOLockedValueBox(SecondText())
 
     private static func secondPrefix(_ second: Int) -> [UInt8] {
         var seconds = time_t(second)

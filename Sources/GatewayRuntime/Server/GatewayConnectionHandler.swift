@@ -28,8 +28,6 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private let shared: Shared
     private let tablePort: Int
     private var context: ChannelHandlerContext?
-    /// The connection's loop (kept past the handler's removal, for the last request's log line).
-    private var eventLoop: (any EventLoop)?
 
     // The request being read.
     private var head: HTTPRequestHead?
@@ -76,6 +74,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     /// The upstream was paused because the client reads slower than it sends.
     private var upstreamPaused = false
     private var bound: (generation: Int, processor: RequestProcessor)?
+    /// The upstream pool of this connection's loop, and the idle list of the upstream used last
+    /// (a client's requests mostly go to one upstream).
+    private var pool: UpstreamPool?
+    private var lastUpstream: (host: String, port: Int, idle: UpstreamPool.IdleConnections)?
+    /// The access log's batch of this connection's loop (kept past the handler's removal, for the
+    /// last request's line).
+    private var logBatch: AccessLog.Batch?
     /// Draws for weighted backend choice, seeded once per connection.
     private var random = SplitMix64(seed: UInt64.random(in: 0..<UInt64.max))
 
@@ -86,9 +91,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        eventLoop = context.eventLoop
         rawContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
         connectionGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
+        pool = shared.pools.pool(for: context.eventLoop)
+        logBatch = shared.log.batch(for: context.eventLoop)
         let channel = context.channel
         shared.control.connections.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
         if shared.control.isDraining { context.close(promise: nil) }
@@ -219,7 +225,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     /// (the answer's last write) is done.
     fileprivate func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
         guard let request else { return }
-        if tablePort >= 0, let eventLoop { shared.log.write(request, status: record.status, record, bytesOut: bytesOut, started: started, on: eventLoop) }
+        if tablePort >= 0 { shared.log.write(request, status: record.status, record, bytesOut: bytesOut, started: started, into: logBatch) }
         self.request = nil
         target = nil
         processor = nil
@@ -266,9 +272,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     private func connect(fresh: Bool) {
-        guard let context, let target else { return }
-        let pool = shared.pools.pool(for: context.eventLoop)
-        if !fresh, let idle = pool.takeIdle(host: target.host, port: target.port) { return send(on: idle, reused: true) }
+        guard context != nil, let target, let pool else { return }
+        let idle = idleConnections(of: target, in: pool)
+        if !fresh, let connection = pool.takeIdle(from: idle) { return send(on: connection, reused: true) }
         pool.connect(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10))).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
@@ -278,7 +284,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
                     return self.failBeforeAnswer("upstream failure: connection not usable", status: 502)
                 }
                 guard self.target != nil, self.request != nil else {
-                    return pool.release(connection, host: target.host, port: target.port)
+                    return pool.release(connection, to: idle)
                 }
                 self.send(on: connection, reused: false)
             case .failure(let error):
@@ -286,6 +292,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
                 self.failBeforeAnswer("upstream failure: \(error)", status: 502)
             }
         }
+    }
+
+    private func idleConnections(of target: RequestProcessor.PlainProxy, in pool: UpstreamPool) -> UpstreamPool.IdleConnections {
+        if let lastUpstream, lastUpstream.port == target.port, lastUpstream.host == target.host { return lastUpstream.idle }
+        let idle = pool.idleConnections(host: target.host, port: target.port)
+        lastUpstream = (target.host, target.port, idle)
+        return idle
     }
 
     private func send(on connection: UpstreamConnection, reused: Bool) {
@@ -461,8 +474,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             upstreamPaused = false
             connection.channel.setOption(.autoRead, value: true).whenFailure { _ in }
         }
-        if reuseUpstream, let context, let target {
-            shared.pools.pool(for: context.eventLoop).release(connection, host: target.host, port: target.port)
+        if reuseUpstream, let pool, let target {
+            pool.release(connection, to: idleConnections(of: target, in: pool))
         } else {
             connection.channel.close(promise: nil)
         }

@@ -7,21 +7,34 @@ import NIOPosix
 /// A pool is only touched on its event loop.
 final class UpstreamPool {
     let eventLoop: any EventLoop
-    /// Keyed by host and port without joining them into a string (looked up twice per request).
+    /// Keyed by host and port without joining them into a string.
     private struct Upstream: Hashable {
         let host: String
         let port: Int
     }
-    private var idle: [Upstream: [UpstreamConnection]] = [:]
+    /// The idle connections to one upstream. A connection handler keeps the list of the upstream
+    /// it used last, so that its next request finds it without hashing the host again.
+    final class IdleConnections {
+        fileprivate var connections: [UpstreamConnection] = []
+    }
+    private var idle: [Upstream: IdleConnections] = [:]
     /// Idle connections kept per upstream; more are closed when released.
     static let maxIdlePerUpstream = 128
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
-    /// An idle connection to `host:port`, if one is open (no future: the common case stays synchronous).
-    func takeIdle(host: String, port: Int) -> UpstreamConnection? {
+    /// The idle list of `host:port` (made empty on first use; it lives as long as the pool).
+    func idleConnections(host: String, port: Int) -> IdleConnections {
         let key = Upstream(host: host, port: port)
-        while let connection = idle[key]?.popLast() {
+        if let list = idle[key] { return list }
+        let list = IdleConnections()
+        idle[key] = list
+        return list
+    }
+
+    /// An idle connection of `list`, if one is open (no future: the common case stays synchronous).
+    func takeIdle(from list: IdleConnections) -> UpstreamConnection? {
+        while let connection = list.connections.popLast() {
             if connection.channel.isActive { return connection }
         }
         return nil
@@ -41,19 +54,20 @@ final class UpstreamPool {
     }
 
     /// Returns a connection whose exchange ended cleanly and may be reused.
-    func release(_ connection: UpstreamConnection, host: String, port: Int) {
-        let key = Upstream(host: host, port: port)
-        guard connection.channel.isActive, idle[key, default: []].count < Self.maxIdlePerUpstream else {
+    func release(_ connection: UpstreamConnection, to list: IdleConnections) {
+        guard connection.channel.isActive, list.connections.count < Self.maxIdlePerUpstream else {
             connection.channel.close(promise: nil)
             return
         }
-        idle[key, default: []].append(connection)
+        list.connections.append(connection)
     }
 
-    /// Closes every idle connection (at shutdown).
+    /// Closes every idle connection (at shutdown); the lists stay, empty, for handlers that hold them.
     func closeAll() {
-        for connections in idle.values { for connection in connections { connection.channel.close(promise: nil) } }
-        idle.removeAll()
+        for list in idle.values {
+            for connection in list.connections { connection.channel.close(promise: nil) }
+            list.connections.removeAll()
+        }
     }
 }
 
