@@ -4,10 +4,10 @@ import NIOHTTP1
 /// Protects a listener from clients that hold connections without using them: a keep-alive
 /// connection idle longer than `idleTimeout` is closed; a request whose head and body take longer
 /// than `requestReadTimeout` to arrive gets 408 and its connection closes. It also answers the
-/// HTTP decoder's refusals: 431 for headers over the limit, 400 for anything else malformed.
+/// request parser's refusals (431 for a head over the limits, 400 for anything malformed, ...).
 /// Sits after the HTTP codec on the outbound side only, where it sees every answer begin and end;
 /// the connection handler tells it of requests (an inbound hop per request part would cost more
-/// than the guard's work) and passes it the decoder's errors.
+/// than the guard's work) and passes it the parser's refusals.
 final class ConnectionGuard: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -91,22 +91,22 @@ final class ConnectionGuard: ChannelOutboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Answers an error of the HTTP decoder; false when `error` is another kind, for the caller to handle.
-    func decoderFailed(_ error: any Error) -> Bool {
-        guard let parserError = error as? HTTPParserError, let context else { return false }
+    /// Answers a request the parser refused (431, 400, 501, 505) and closes the connection; only
+    /// closes it when an answer is already under way.
+    func refuse(_ malformed: RequestParser.Malformed) {
+        guard let context else { return }
         check?.cancel()
         if responding {
             context.close(promise: nil)
         } else {
-            refuse(context, parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest)
+            refuse(context, HTTPResponseStatus(statusCode: malformed.status), reason: malformed.description)
         }
-        return true
     }
 
     /// Answers with `status` and closes the connection.
-    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus) {
+    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, reason: String? = nil) {
         var headers = HTTPHeaders()
-        let body = "\(status.code) \(status.reasonPhrase)\n"
+        let body = "\(status.code) \(status.reasonPhrase)\(reason.map { ": " + $0 } ?? "")\n"
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         headers.add(name: "content-length", value: String(body.utf8.count))
         headers.add(name: "connection", value: "close")

@@ -11,7 +11,7 @@ import Synchronization
 /// pooled upstream connection on the same loop, its answer streamed back as it arrives. An AI
 /// request runs as a task (translation, async-http-client) that writes its answer to the channel.
 final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = HTTPServerResponsePart
 
     /// What every connection of a server shares.
@@ -30,11 +30,12 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var context: ChannelHandlerContext?
 
     // The request being read.
-    private var head: HTTPRequestHead?
+    private var parser: RequestParser
+    private var head: RequestParser.Head?
     private var body = ByteBuffer()
     private var tooLarge = false
     /// Whole requests read while another is answered (pipelining), oldest first.
-    private var waiting: [(head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool)] = []
+    private var waiting: [(head: RequestParser.Head, body: ByteBuffer, tooLarge: Bool)] = []
     private var readingPaused = false
     static let maxWaiting = 8
 
@@ -84,9 +85,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     /// Draws for weighted backend choice, seeded once per connection.
     private var random = SplitMix64(seed: UInt64.random(in: 0..<UInt64.max))
 
-    init(shared: Shared, tablePort: Int?) {
+    init(shared: Shared, tablePort: Int?, maxHeadBytes: Int, maxHeaderCount: Int) {
         self.shared = shared
         self.tablePort = tablePort ?? -1
+        parser = RequestParser(maxHeadBytes: maxHeadBytes, maxHeaderCount: maxHeaderCount)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -111,14 +113,25 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        // The guard's read timeout runs from a request's first byte.
+        if parser.isIdle { connectionGuard?.requestBegan() }
+        do {
+            try parser.feed(unwrapInboundIn(data)) { event in received(event, context: context) }
+        } catch let error as RequestParser.Malformed {
+            connectionGuard?.refuse(error)
+        } catch {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    private func received(_ event: RequestParser.Event, context: ChannelHandlerContext) {
+        switch event {
         case .head(let requestHead):
-            connectionGuard?.requestBegan()
             head = requestHead
             body.clear()
             tooLarge = false
             // curl and others wait for this before sending a body over 1 KiB.
-            if requestHead.headers.first(name: "expect")?.lowercased() == "100-continue", request == nil {
+            if requestHead.expectsContinue, request == nil {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: .continue))), promise: nil)
             }
         case .body(var chunk):
@@ -139,10 +152,6 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
                 begin(requestHead, body: requestBody, tooLarge: tooLarge, context: context)
             }
         }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if connectionGuard?.decoderFailed(error) != true { context.fireErrorCaught(error) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -166,16 +175,15 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     // MARK: Requests
 
-    private func begin(_ requestHead: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
+    private func begin(_ requestHead: RequestParser.Head, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
         shared.control.active.add(1, ordering: .relaxed)
         started = DispatchTime.now().uptimeNanoseconds
-        keepAlive = requestHead.isKeepAlive
+        keepAlive = requestHead.keepAlive
         version = requestHead.version
         record = AccessRecord()
         bytesOut = 0
         let incoming = IncomingRequest(
-            method: requestHead.method.rawValue, target: requestHead.uri,
-            headers: requestHead.headers.map { (name: $0.name, value: $0.value) }, body: body, listenerPort: tablePort)
+            method: requestHead.method, target: requestHead.target, headers: requestHead.headers, body: body, listenerPort: tablePort)
         request = incoming
         if let admin = shared.admin { return respond(admin(incoming)) }
         if tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes")) }

@@ -155,19 +155,14 @@ public struct GatewayServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    var limits = NIOHTTPDecoderLimitConfiguration()
-                    limits.maxHeaderFieldSize = maxHeaderBytes
-                    limits.maxHeaderListSize = maxHeaderBytes
-                    limits.maxHeaderFieldCount = maxHeaderCount
                     let operations = channel.pipeline.syncOperations
-                    // Outbound header validation is off: answers carry headers NIO parsed or the table holds,
-                    // which gwc validated. Pipelined requests are queued by the connection handler (NIO's
-                    // pipelining assistance pauses reading around every request: two epoll_ctl each).
-                    try operations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+                    // Requests are read by the connection handler's own parser (RequestParser), which
+                    // also queues pipelined ones; NIO's encoder writes the answers gwrun makes itself
+                    // (outbound header validation off: their headers come from NIO-parsed answers or the
+                    // table, which gwc validated). Proxied answers pass it by, as they came.
+                    try operations.addHandler(HTTPResponseEncoder(configuration: .init()))
                     try operations.addHandler(ConnectionGuard(idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout))
-                    try operations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: tablePort))
+                    try operations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: tablePort, maxHeadBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount))
                 }
             }
             .bind(host: address, port: port)

@@ -35,10 +35,10 @@ public struct UpstreamResponseHead {
         var connectionKeepAlive = false
         try head.withUnsafeReadableBytes { bytes in
             // "HTTP/1.x SP 3DIGIT [SP reason] CRLF"
-            guard let statusEnd = Self.lineEnd(bytes, from: 0), statusEnd >= 12,
+            guard let statusEnd = HTTPBytes.lineEnd(bytes, from: 0), statusEnd >= 12,
                   bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F, bytes[5] == 0x31, bytes[6] == 0x2E,
                   bytes[7] == 0x30 || bytes[7] == 0x31, bytes[8] == 0x20,
-                  let hundreds = Self.digit(bytes[9]), let tens = Self.digit(bytes[10]), let units = Self.digit(bytes[11]),
+                  let hundreds = HTTPBytes.digit(bytes[9]), let tens = HTTPBytes.digit(bytes[10]), let units = HTTPBytes.digit(bytes[11]),
                   bytes[12] == 0x20 || bytes[12] == 0x0D
             else { throw Self.malformed("an unreadable status line") }
             isHTTP10 = bytes[7] == 0x30
@@ -46,7 +46,7 @@ public struct UpstreamResponseHead {
             statusRest = 8..<(statusEnd + 2)
             var start = statusEnd + 2
             while start < bytes.count - 2 {
-                guard let end = Self.lineEnd(bytes, from: start) else { throw Self.malformed("a header line without CRLF") }
+                guard let end = HTTPBytes.lineEnd(bytes, from: start) else { throw Self.malformed("a header line without CRLF") }
                 guard bytes[start] != 0x20, bytes[start] != 0x09 else { throw Self.malformed("a folded header line") }
                 var colon = start
                 while colon < end, bytes[colon] != 0x3A { colon += 1 }
@@ -60,21 +60,21 @@ public struct UpstreamResponseHead {
                 var keep = true
                 var isTransferEncoding = false
                 switch name.count {
-                case 14 where Self.equals(name, "content-length"):
-                    guard let length = Self.decimal(value), contentLength == nil || contentLength == length else {
+                case 14 where HTTPBytes.equals(name, "content-length"):
+                    guard let length = HTTPBytes.decimal(value), contentLength == nil || contentLength == length else {
                         throw Self.malformed("an invalid or conflicting content-length")
                     }
                     contentLength = length
-                case 17 where Self.equals(name, "transfer-encoding"):
+                case 17 where HTTPBytes.equals(name, "transfer-encoding"):
                     isTransferEncoding = true
                     transferEncoding.present = true
-                    transferEncoding.chunked = Self.lastTokenIs(value, "chunked")
-                case 10 where Self.equals(name, "connection"):
+                    transferEncoding.chunked = HTTPBytes.lastTokenIs(value, "chunked")
+                case 10 where HTTPBytes.equals(name, "connection"):
                     keep = false
-                    if Self.hasToken(value, "close") { connectionClose = true }
-                    if Self.hasToken(value, "keep-alive") { connectionKeepAlive = true }
-                case 2 where Self.equals(name, "te"), 7 where Self.equals(name, "upgrade") || Self.equals(name, "trailer"),
-                     10 where Self.equals(name, "keep-alive"), 16 where Self.equals(name, "proxy-connection"):
+                    if HTTPBytes.hasToken(value, "close") { connectionClose = true }
+                    if HTTPBytes.hasToken(value, "keep-alive") { connectionKeepAlive = true }
+                case 2 where HTTPBytes.equals(name, "te"), 7 where HTTPBytes.equals(name, "upgrade") || HTTPBytes.equals(name, "trailer"),
+                     10 where HTTPBytes.equals(name, "keep-alive"), 16 where HTTPBytes.equals(name, "proxy-connection"):
                     keep = false
                 default:
                     break
@@ -145,61 +145,5 @@ public struct UpstreamResponseHead {
 
     private static func malformed(_ what: String) -> UpstreamResponseParser.Malformed {
         UpstreamResponseParser.Malformed(description: "the upstream's answer has \(what)")
-    }
-
-    /// The index of the CR of the CRLF ending the line that starts at `start`.
-    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var index = start
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0D { return bytes[index + 1] == 0x0A ? index : nil }
-            if bytes[index] == 0x0A { return nil }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func digit(_ byte: UInt8) -> Int? { byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil }
-
-    private static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
-        var value = 0
-        for byte in bytes {
-            guard let digit = digit(byte) else { return nil }
-            value = value * 10 + digit
-        }
-        return value
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-
-    private static func equals(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { expected in
-            for index in 0..<expected.count where lower(bytes[index]) != expected[index] { return false }
-            return true
-        }
-    }
-
-    /// The comma-separated tokens of a header value.
-    private static func tokens(_ value: UnsafeRawBufferPointer) -> [UnsafeRawBufferPointer] {
-        var result: [UnsafeRawBufferPointer] = []
-        var start = 0
-        for index in 0...value.count where index == value.count || value[index] == 0x2C {
-            var low = start
-            var high = index
-            while low < high, value[low] == 0x20 || value[low] == 0x09 { low += 1 }
-            while high > low, value[high - 1] == 0x20 || value[high - 1] == 0x09 { high -= 1 }
-            if low < high { result.append(UnsafeRawBufferPointer(rebasing: value[low..<high])) }
-            start = index + 1
-        }
-        return result
-    }
-
-    private static func hasToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        tokens(value).contains { equals($0, token) }
-    }
-
-    private static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        tokens(value).last.map { equals($0, token) } ?? false
     }
 }

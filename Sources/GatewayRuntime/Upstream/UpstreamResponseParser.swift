@@ -25,13 +25,7 @@ public struct UpstreamResponseParser {
     private enum State {
         case head
         case fixed(remaining: Int)
-        case chunkSize(value: Int, digits: Int, inExtension: Bool, sawCR: Bool)
-        case chunkData(remaining: Int)
-        case chunkDataCR
-        case chunkDataLF
-        case trailerLineStart
-        case trailerLine(sawCR: Bool)
-        case trailerEndLF
+        case chunked
         case untilClose
         case done
     }
@@ -39,7 +33,8 @@ public struct UpstreamResponseParser {
     private let requestWasHead: Bool
     private let dechunk: Bool
     private var state = State.head
-    private var pendingHead: ByteBuffer?
+    private var chunks = ChunkedFraming()
+    private var gatheredHead = HeadAccumulator()
     private var keepAlive = false
     /// Payload bytes of the body (chunk framing not counted).
     public private(set) var payloadBytes = 0
@@ -70,7 +65,9 @@ public struct UpstreamResponseParser {
                 case .none: try finish(input, emit)
                 case .length(let length) where length == 0: try finish(input, emit)
                 case .length(let length): state = .fixed(remaining: length)
-                case .chunked: state = .chunkSize(value: 0, digits: 0, inExtension: false, sawCR: false)
+                case .chunked:
+                    state = .chunked
+                    chunks = ChunkedFraming()
                 case .untilClose: state = .untilClose
                 }
             case .fixed(let remaining):
@@ -86,7 +83,7 @@ public struct UpstreamResponseParser {
                 return
             case .done:
                 return
-            default:
+            case .chunked:
                 guard input.readableBytes > 0 else { return }
                 try feedChunked(&input, emit)
             }
@@ -115,127 +112,46 @@ public struct UpstreamResponseParser {
     // MARK: Head
 
     private mutating func takeHead(_ input: inout ByteBuffer) throws -> UpstreamResponseHead? {
-        var source: ByteBuffer
-        if var pending = pendingHead {
-            pending.writeImmutableBuffer(input)
-            source = pending
-            input.moveReaderIndex(to: input.writerIndex)
-        } else {
-            source = input
+        let headBytes: ByteBuffer?
+        do {
+            headBytes = try gatheredHead.take(&input, limit: Self.maxHeadBytes)
+        } catch {
+            throw Malformed(description: "the upstream's answer head is over \(Self.maxHeadBytes) bytes")
         }
-        guard let length = Self.headLength(source) else {
-            guard source.readableBytes <= Self.maxHeadBytes else { throw Malformed(description: "the upstream's answer head is over \(Self.maxHeadBytes) bytes") }
-            if pendingHead == nil { input.moveReaderIndex(to: input.writerIndex) }
-            pendingHead = source
-            return nil
-        }
-        guard length <= Self.maxHeadBytes else { throw Malformed(description: "the upstream's answer head is over \(Self.maxHeadBytes) bytes") }
-        guard let headBytes = source.readSlice(length: length) else { return nil }
-        if pendingHead != nil {
-            pendingHead = nil
-            input = source  // what followed the head
-        } else {
-            input.moveReaderIndex(forwardBy: length)
-        }
+        guard let headBytes else { return nil }
         return try UpstreamResponseHead(parsing: headBytes, requestWasHead: requestWasHead)
-    }
-
-    /// The length of the head up to and including its blank line, when it is all there.
-    private static func headLength(_ buffer: ByteBuffer) -> Int? {
-        buffer.withUnsafeReadableBytes { bytes -> Int? in
-            guard bytes.count >= 4 else { return nil }
-            var index = 3
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == 0x0A {
-                    if bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A, bytes[index - 3] == 0x0D { return index + 1 }
-                    index += 1
-                } else if byte == 0x0D {
-                    index += 1
-                } else {
-                    index += 2  // neither CR nor LF: the terminator cannot end at the next byte either
-                }
-            }
-            return nil
-        }
     }
 
     // MARK: Chunked body
 
     private mutating func feedChunked(_ input: inout ByteBuffer, _ emit: (Event) throws -> Void) throws {
         let start = input.readerIndex
-        var finished = false
         var dataRanges: [Range<Int>] = []
-        let consumed: Int = try input.withUnsafeReadableBytes { bytes in
-            var index = 0
-            loop: while index < bytes.count {
-                switch state {
-                case .chunkSize(var value, var digits, var inExtension, let sawCR):
-                    let byte = bytes[index]
-                    index += 1
-                    if sawCR {
-                        guard byte == 0x0A, digits > 0 else { throw Malformed(description: "a malformed chunk size line from the upstream") }
-                        state = value == 0 ? .trailerLineStart : .chunkData(remaining: value)
-                        continue loop
-                    }
-                    if byte == 0x0D { state = .chunkSize(value: value, digits: digits, inExtension: inExtension, sawCR: true); continue loop }
-                    if inExtension { continue loop }
-                    if byte == 0x3B { inExtension = true } else {
-                        guard let digit = Self.hexValue(byte), digits < 15 else { throw Malformed(description: "a malformed chunk size from the upstream") }
-                        value = value << 4 | digit
-                        digits += 1
-                    }
-                    state = .chunkSize(value: value, digits: digits, inExtension: inExtension, sawCR: false)
-                case .chunkData(let remaining):
-                    let count = min(remaining, bytes.count - index)
-                    if dechunk { dataRanges.append(index..<(index + count)) }
-                    payloadBytes += count
-                    index += count
-                    state = count == remaining ? .chunkDataCR : .chunkData(remaining: remaining - count)
-                case .chunkDataCR:
-                    guard bytes[index] == 0x0D else { throw Malformed(description: "a chunk from the upstream longer than its size") }
-                    index += 1
-                    state = .chunkDataLF
-                case .chunkDataLF:
-                    guard bytes[index] == 0x0A else { throw Malformed(description: "a chunk from the upstream longer than its size") }
-                    index += 1
-                    state = .chunkSize(value: 0, digits: 0, inExtension: false, sawCR: false)
-                case .trailerLineStart:
-                    let byte = bytes[index]
-                    index += 1
-                    state = byte == 0x0D ? .trailerEndLF : .trailerLine(sawCR: false)
-                case .trailerLine(let sawCR):
-                    let byte = bytes[index]
-                    index += 1
-                    if byte == 0x0A, sawCR { state = .trailerLineStart } else { state = .trailerLine(sawCR: byte == 0x0D) }
-                case .trailerEndLF:
-                    guard bytes[index] == 0x0A else { throw Malformed(description: "malformed trailers from the upstream") }
-                    index += 1
-                    finished = true
-                    break loop
-                default:
-                    break loop
+        var dataBytes = 0
+        let consumed: Int
+        do {
+            consumed = try input.withUnsafeReadableBytes { bytes throws(ChunkedFraming.Failure) in
+                try chunks.scan(bytes) { range in
+                    dataBytes += range.count
+                    if dechunk, !range.isEmpty { dataRanges.append(range) }
                 }
             }
-            return index
+        } catch {
+            switch error {
+            case .size: throw Malformed(description: "a malformed chunk size from the upstream")
+            case .overrun: throw Malformed(description: "a chunk from the upstream longer than its size")
+            case .trailers: throw Malformed(description: "malformed trailers from the upstream")
+            }
         }
+        payloadBytes += dataBytes
         if dechunk {
-            for range in dataRanges where !range.isEmpty {
+            for range in dataRanges {
                 if let slice = input.getSlice(at: start + range.lowerBound, length: range.count) { try emit(.body(slice)) }
             }
         } else if let slice = input.getSlice(at: start, length: consumed) {
             try emit(.body(slice))
         }
         input.moveReaderIndex(forwardBy: consumed)
-        if finished { try finish(input, emit) }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case 0x30...0x39: Int(byte - 0x30)
-        case 0x41...0x46: Int(byte - 0x41 + 10)
-        case 0x61...0x66: Int(byte - 0x61 + 10)
-        default: nil
-        }
+        if chunks.isDone { try finish(input, emit) }
     }
 }

@@ -1,0 +1,80 @@
+import NIOCore
+
+/// Byte-level helpers for HTTP/1.x heads, shared by the request parser and the upstream answer parser.
+enum HTTPBytes {
+    /// The length of the head up to and including its blank line, when it is all there.
+    static func headLength(_ buffer: ByteBuffer) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard bytes.count >= 4 else { return nil }
+            var index = 3
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A {
+                    if bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A, bytes[index - 3] == 0x0D { return index + 1 }
+                    index += 1
+                } else if byte == 0x0D {
+                    index += 1
+                } else {
+                    index += 2  // neither CR nor LF: the terminator cannot end at the next byte either
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The index of the CR of the CRLF ending the line that starts at `start`.
+    static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0D { return bytes[index + 1] == 0x0A ? index : nil }
+            if bytes[index] == 0x0A { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    static func digit(_ byte: UInt8) -> Int? { byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil }
+
+    static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard let digit = digit(byte) else { return nil }
+            value = value * 10 + digit
+        }
+        return value
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            for index in 0..<expected.count where lower(bytes[index]) != expected[index] { return false }
+            return true
+        }
+    }
+
+    /// The comma-separated tokens of a header value.
+    static func tokens(_ value: UnsafeRawBufferPointer) -> [UnsafeRawBufferPointer] {
+        var result: [UnsafeRawBufferPointer] = []
+        var start = 0
+        for index in 0...value.count where index == value.count || value[index] == 0x2C {
+            var low = start
+            var high = index
+            while low < high, value[low] == 0x20 || value[low] == 0x09 { low += 1 }
+            while high > low, value[high - 1] == 0x20 || value[high - 1] == 0x09 { high -= 1 }
+            if low < high { result.append(UnsafeRawBufferPointer(rebasing: value[low..<high])) }
+            start = index + 1
+        }
+        return result
+    }
+
+    static func hasToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
+        tokens(value).contains { equals($0, token) }
+    }
+
+    static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
+        tokens(value).last.map { equals($0, token) } ?? false
+    }
+}
