@@ -1,4 +1,3 @@
-import GatewayIR
 import GatewayRuntime
 import NIOCore
 import NIOHTTP1
@@ -138,25 +137,12 @@ struct RequestParserTests {
             "GET /a?b=c HTTP/1.1\r\nHost: gw\r\nX-A: b\r\n\r\nGET /d HTTP/1.1\r\n\r\n",
             "POST /v1/messages HTTP/1.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
             "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nT: 1\r\n\r\nGET / HTTP/1.0\r\n\r\n",
-        ].map { Array($0.utf8) }
-        var random = SplitMix64(seed: 0x7265_7175_6573_74)
+        ]
         let alphabet = Array("\r\n: ;0123456789abcdefHTP/.GETchunkedContent-LengthTransfer-EncodingHost".utf8) + [0, 0x7F, 0x09]
         var refused = 0
-        for round in 0..<3000 {
-            var bytes = seeds[round % seeds.count]
-            for _ in 0..<(1 + Int(random.next() % 4)) {
-                let position = Int(random.next() % UInt64(bytes.count + 1))
-                switch random.next() % 4 {
-                case 0 where position < bytes.count: bytes[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
-                case 1: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
-                case 2 where position < bytes.count: bytes.remove(at: position)
-                default: bytes = Array(bytes[..<position])
-                }
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
-            guard text.utf8.elementsEqual(bytes) else { continue }  // the helper feeds text
+        for (text, pieceSize) in Mutations.of(seeds, alphabet: alphabet, rounds: 3000, seed: 0x7265_7175_6573_74) {
             let whole = Self.parse(text)
-            let pieces = Self.parse(text, pieceSize: 1 + Int(random.next() % 7))
+            let pieces = Self.parse(text, pieceSize: pieceSize)
             #expect(whole.refusal?.status == pieces.refusal?.status, "\(text.debugDescription)")
             if whole.refusal == nil {
                 #expect(whole.summary == pieces.summary, "\(text.debugDescription)")
