@@ -64,7 +64,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var timerFiresAt: NIODeadline?
     /// A proxied answer's bytes go out through the context of NIO's response encoder, which passes
     /// them on unencoded. The connection's guard is told of requests, of proxied answers (the
-    /// encoder's it sees itself) and of the decoder's errors.
+    /// encoder's it sees itself) and of the requests the parser refuses.
     private var rawContext: ChannelHandlerContext?
     private var connectionGuard: ConnectionGuard?
     /// The head (and the first small body pieces) of a proxied answer, written as one.
