@@ -105,13 +105,28 @@ def ambiguous_requests():
         data = exchange(raw)
         # One answer, naming the fault; the request smuggled behind the first one is never answered.
         assert status_of(data) == status and reason in data and data.count(b"HTTP/1.1 ") == 1, data[:200]
-    return "both lengths 400, two hosts 400, gzip coding 501, space before a colon 400, HTTP/2.0 505; one answer each, connection closed"
+    # A good request before a faulty one in the same packet is answered first.
+    data = exchange(b"GET /anthropic/v1/models HTTP/1.1\r\nhost: x\r\n\r\nGET /plain HTTP/1.1\r\nx : y\r\n\r\n")
+    first, second = data.split(b"HTTP/1.1 ")[1:3]
+    assert first.startswith(b"200") and second.startswith(b"400") and data.count(b"HTTP/1.1 ") == 2, data[:300]
+    return ("both lengths 400, two hosts 400, gzip coding 501, space before a colon 400, HTTP/2.0 505; one answer each, "
+            "connection closed; a good request before a faulty one: 200, then 400")
 
 
 def slow_body():
     sock = connect()
     started = time.monotonic()
     sock.sendall(b"POST /anthropic HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"mo")
+    data = read_all(sock)
+    took = time.monotonic() - started
+    assert status_of(data) == 408 and READ_TIMEOUT - 0.2 <= took < READ_TIMEOUT + 2, (data[:80], took)
+    return f"408 after {took:.1f} s"
+
+
+def slow_head():
+    sock = connect()
+    started = time.monotonic()
+    sock.sendall(b"GET /plain HTTP/1.1\r\nhost: x\r\n")  # the head's blank line never comes
     data = read_all(sock)
     took = time.monotonic() - started
     assert status_of(data) == 408 and READ_TIMEOUT - 0.2 <= took < READ_TIMEOUT + 2, (data[:80], took)
@@ -208,6 +223,7 @@ def close_framed():
 for name, fn in [("header over the limit", oversized_header), ("too many header fields", too_many_headers),
                  ("not HTTP", malformed_request), ("requests that could be read two ways", ambiguous_requests),
                  ("chunked request body", chunked_request_body), ("body slower than the read timeout", slow_body),
+                 ("head slower than the read timeout", slow_head),
                  ("idle keep-alive connection", idle_connection),
                  ("plain route, chunked answer", chunked_streamed), ("plain route, HTTP/1.0 client", http10_client),
                  ("plain route, HEAD", head_request), ("plain route, answer framed by the close", close_framed),

@@ -38,6 +38,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var waiting: [(head: RequestParser.Head, body: ByteBuffer, tooLarge: Bool)] = []
     private var readingPaused = false
     static let maxWaiting = 8
+    /// Requests the current read completed (to tell the guard when the next one begins).
+    private var requestsEnded = 0
+    /// A fault found after requests that are still to be answered: refused once they are.
+    private var refusal: RequestParser.Malformed?
 
     // The request being answered.
     private var request: IncomingRequest?
@@ -113,15 +117,19 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        // The guard's read timeout runs from a request's first byte.
-        if parser.isIdle { connectionGuard?.requestBegan() }
+        let wasIdle = parser.isIdle
+        requestsEnded = 0
         do {
             try parser.feed(unwrapInboundIn(data)) { event in received(event, context: context) }
-        } catch let error as RequestParser.Malformed {
-            connectionGuard?.refuse(error)
+        } catch let malformed as RequestParser.Malformed {
+            // Requests read before the faulty one are answered first; the refusal ends the connection.
+            if request == nil, waiting.isEmpty { connectionGuard?.refuse(malformed) } else { refusal = malformed }
+            return
         } catch {
-            context.fireErrorCaught(error)
+            return context.fireErrorCaught(error)
         }
+        // A request began in this read and is not whole yet: the guard's read timeout runs from now.
+        if !parser.isIdle, wasIdle || requestsEnded > 0 { connectionGuard?.requestBegan() }
     }
 
     private func received(_ event: RequestParser.Event, context: ChannelHandlerContext) {
@@ -138,6 +146,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             if body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
         case .end:
             guard let requestHead = head else { return }
+            requestsEnded += 1
             connectionGuard?.requestRead()
             head = nil
             let requestBody = body
@@ -253,6 +262,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
                 context.channel.setOption(.autoRead, value: true).whenFailure { _ in }
             }
             begin(next.head, body: next.body, tooLarge: next.tooLarge, context: context)
+        } else if let refusal {
+            self.refusal = nil
+            connectionGuard?.refuse(refusal)
         }
     }
 
