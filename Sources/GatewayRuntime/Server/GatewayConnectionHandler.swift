@@ -38,8 +38,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     private var waiting: [(head: RequestParser.Head, body: ByteBuffer, tooLarge: Bool)] = []
     private var readingPaused = false
     static let maxWaiting = 8
-    /// Requests the current read completed (to tell the guard when the next one begins).
-    private var requestsEnded = 0
+    /// The current read completed a request (to tell the guard when the next one begins).
+    private var requestEnded = false
     /// A fault found after requests that are still to be answered: refused once they are.
     private var refusal: RequestParser.Malformed?
 
@@ -118,7 +118,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let wasIdle = parser.isIdle
-        requestsEnded = 0
+        requestEnded = false
         do {
             try parser.feed(unwrapInboundIn(data)) { event in received(event, context: context) }
         } catch let malformed as RequestParser.Malformed {
@@ -129,7 +129,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             return context.fireErrorCaught(error)
         }
         // A request began in this read and is not whole yet: the guard's read timeout runs from now.
-        if !parser.isIdle, wasIdle || requestsEnded > 0 { connectionGuard?.requestBegan() }
+        if !parser.isIdle, wasIdle || requestEnded { connectionGuard?.requestBegan() }
     }
 
     private func received(_ event: RequestParser.Event, context: ChannelHandlerContext) {
@@ -146,7 +146,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
             if body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { tooLarge = true } else { body.writeBuffer(&chunk) }
         case .end:
             guard let requestHead = head else { return }
-            requestsEnded += 1
+            requestEnded = true
             connectionGuard?.requestRead()
             head = nil
             let requestBody = body
