@@ -63,3 +63,59 @@ struct RuntimeSetupTests {
         #expect(ProviderEndpoint.resolve(table: local, provider: 0, suffix: "/messages")?.url == "http://127.0.0.1:18090/v1/messages")
     }
 }
+
+/// A secret reference never reads outside `--secrets-dir` (the table verifier refuses such names,
+/// and the store checks again and follows links only inside the directory).
+@Suite("gwrun secrets stay inside --secrets-dir")
+struct SecretContainmentTests {
+    static let reference = "agentgateway-system/anthropic-secret/Authorization"
+
+    func directory(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gwrun-secrets-\(name)-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url.appendingPathComponent("agentgateway-system/anthropic-secret"), withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func aKubernetesMountWithDataLinksIsRead() throws {
+        let root = try directory("mount")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let secret = root.appendingPathComponent("agentgateway-system/anthropic-secret")
+        try FileManager.default.createDirectory(at: secret.appendingPathComponent("..2026_12_01"), withIntermediateDirectories: true)
+        try "sk-mounted".write(to: secret.appendingPathComponent("..2026_12_01/Authorization"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: secret.appendingPathComponent("..data").path, withDestinationPath: "..2026_12_01")
+        try FileManager.default.createSymbolicLink(atPath: secret.appendingPathComponent("Authorization").path, withDestinationPath: "..data/Authorization")
+        let store = try SecretStore.load(for: try RuntimeSetupTests.seedTable(), directory: root.path, environment: [:])
+        #expect(store.credential(for: SecretStore.Reference(namespace: "agentgateway-system", name: "anthropic-secret", key: "Authorization")) == "sk-mounted")
+    }
+
+    @Test func aLinkOutOfTheDirectoryIsNotFollowed() throws {
+        let root = try directory("escape")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("gwrun-outside-\(ProcessInfo.processInfo.processIdentifier)")
+        try "not-a-secret-of-ours".write(to: outside, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent(Self.reference).path, withDestinationPath: outside.path)
+        #expect(throws: SecretStore.MissingSecret.self) { try SecretStore.load(for: try RuntimeSetupTests.seedTable(), directory: root.path, environment: [:]) }
+    }
+
+    @Test func aTraversingKeyNeverReachesATable() throws {
+        let yaml = try String(contentsOfFile: RuntimeSetupTests.repo.appendingPathComponent("samples/broken/invalid-secret-reference.yaml").path, encoding: .utf8)
+        let result = Linter().lint([SourceFile(path: "t.yaml", text: yaml)])
+        #expect(result.diagnostics.filter { $0.code == .invalidSecretName }.count == 2)
+        // What --allow-errors builds: the reference is left out, and the table verifies.
+        let table = try RouteTable(bytes: TableWriter.bytes(of: TableCompiler.compile(result)))
+        #expect(table.count(.secretRefs) == 0)
+    }
+
+    @Test func theVerifierRefusesATraversingReferenceAndControlCharacters() throws {
+        for (name, key) in [("provider-key", "../../../../etc/hostname"), ("provider-key", ".."), ("../x", "Authorization"), ("provider-key", "a\u{07}b")] {
+            var model = TableModel()
+            model.append(.secretRefs, [model.intern("default"), model.intern(name), model.intern(key)])
+            #expect(throws: TableError.self, "\(name) \(key)") { try RouteTable(bytes: TableWriter.bytes(of: model)) }
+        }
+        var model = TableModel()
+        model.append(.secretRefs, [model.intern("default"), model.intern("provider-key"), model.intern("Authorization")])
+        _ = try RouteTable(bytes: TableWriter.bytes(of: model))
+    }
+}

@@ -98,8 +98,14 @@ public struct TableCompiler {
         var mode = AuthMode.none
         switch auth?.source {
         case .secretRef(let name, let key)?:
-            mode = .secretRef
-            authRef = model.append(.secretRefs, [model.intern(backend.meta.namespace), model.intern(name), model.intern(key ?? BackendAuth.defaultSecretKey)])
+            // A reference no Secret could satisfy (lint's GW503) is left out: no credential is sent.
+            let dataKey = key ?? BackendAuth.defaultSecretKey
+            if KubernetesNames.secretReferenceProblem(namespace: backend.meta.namespace, name: name, key: dataKey) == nil {
+                mode = .secretRef
+                authRef = model.append(.secretRefs, [model.intern(backend.meta.namespace), model.intern(name), model.intern(dataKey)])
+            } else {
+                mode = .other
+            }
         case .inline?: mode = .inline  // the value itself never enters the table
         case .passthrough?: mode = .passthrough
         case .other?: mode = .other
@@ -126,7 +132,10 @@ public struct TableCompiler {
                     ]))
                 }
                 if let apiKey = traffic.apiKeyAuthentication {
-                    let secret = apiKey.secretName.map { model.append(.secretRefs, [model.intern(policy.meta.namespace), model.intern($0), model.intern("")]) } ?? TableFormat.none
+                    var secret = TableFormat.none
+                    if let secretName = apiKey.secretName, KubernetesNames.secretReferenceProblem(namespace: policy.meta.namespace, name: secretName, key: nil) == nil {
+                        secret = model.append(.secretRefs, [model.intern(policy.meta.namespace), model.intern(secretName), model.intern("")])
+                    }
                     records.append(model.append(.policies, [PolicyKind.apiKeyAuthentication.rawValue, name, model.intern(apiKey.mode), secret, 0, 0, 0, 0, 0, 0]))
                 }
                 if traffic.jwtAuthentication { records.append(model.append(.policies, [PolicyKind.jwtAuthentication.rawValue, name, 0, 0, 0, 0, 0, 0, 0, 0])) }

@@ -13,6 +13,7 @@ struct SecretChecker {
                 referenced.insert("\(backend.meta.namespace)/\(name)/\(key ?? BackendAuth.defaultSecretKey)")
             }
         }
+        checkNames()
         for secret in index.resources.secrets {
             let object = "Secret \(secret.meta.namespace)/\(secret.meta.name)"
             for key in secret.values.keys.sorted() {
@@ -32,6 +33,43 @@ struct SecretChecker {
                     diagnostics.append(Diagnostic(.placeholderSecret, "Secret key \"\(key)\" is empty", at: location, fix: "fill in the value or remove the key", object: object))
                 }
             }
+        }
+    }
+
+    /// Names and keys Kubernetes would refuse (GW503). gwrun joins them into a path under
+    /// `--secrets-dir`, so a key like `../x` must never get as far as a table.
+    private mutating func checkNames() {
+        for secret in index.resources.secrets {
+            let object = "Secret \(secret.meta.namespace)/\(secret.meta.name)"
+            if let problem = KubernetesNames.secretReferenceProblem(namespace: secret.meta.namespace, name: secret.meta.name, key: nil) {
+                diagnostics.append(Diagnostic(.invalidSecretName, "Secret \(problem)", at: secret.meta.location, fix: "use a lower-case DNS name (letters, digits, `-`, `.`)", object: object))
+            }
+            for key in secret.values.keys.sorted() where !KubernetesNames.isSecretKey(key) {
+                diagnostics.append(Diagnostic(
+                    .invalidSecretName, "Secret key \"\(KubernetesNames.printable(key))\" is not one Kubernetes allows (letters, digits, `-`, `_`, `.`; not `.` or `..`)",
+                    at: secret.keyLocations[key] ?? secret.meta.location, fix: "rename the key, e.g. `Authorization`", object: object))
+            }
+        }
+        for backend in index.resources.backends {
+            var auths = [backend.policies.auth]
+            if case .ai(let ai) = backend.kind { auths += ai.allProviders.map { $0.policies?.auth } }
+            for case let auth? in auths {
+                guard case .secretRef(let name, let key) = auth.source,
+                    let problem = KubernetesNames.secretReferenceProblem(namespace: backend.meta.namespace, name: name, key: key ?? BackendAuth.defaultSecretKey)
+                else { continue }
+                diagnostics.append(Diagnostic(
+                    .invalidSecretName, "auth secretRef: \(problem)", at: auth.location,
+                    fix: "name a Secret and key as Kubernetes writes them; gwc build leaves this reference out of the table",
+                    object: "AgentgatewayBackend \(backend.meta.namespace)/\(backend.meta.name)"))
+            }
+        }
+        for policy in index.resources.policies {
+            guard let name = policy.traffic?.apiKeyAuthentication?.secretName,
+                let problem = KubernetesNames.secretReferenceProblem(namespace: policy.meta.namespace, name: name, key: nil)
+            else { continue }
+            diagnostics.append(Diagnostic(
+                .invalidSecretName, "apiKeyAuthentication secretRef: \(problem)", at: policy.meta.location,
+                fix: "name the Secret as Kubernetes writes it", object: "AgentgatewayPolicy \(policy.meta.namespace)/\(policy.meta.name)"))
         }
     }
 }

@@ -85,6 +85,7 @@ extension DiagnosticCode {
     public static let inlineCredential = DiagnosticCode("GW500", "inline-credential", .warning, "Credential written inline")
     public static let placeholderSecret = DiagnosticCode("GW501", "placeholder-secret", .error, "Secret value is a placeholder")
     public static let invalidBase64 = DiagnosticCode("GW502", "invalid-base64", .error, "Secret data is not valid base64")
+    public static let invalidSecretName = DiagnosticCode("GW503", "invalid-secret-name", .error, "Secret name or key that Kubernetes does not allow")
 
     // 6xx: Hermes clients against the gateway
     public static let hermesNoListener = DiagnosticCode("GW600", "hermes-no-listener", .error, "Hermes endpoint reaches no listener")
@@ -114,7 +115,7 @@ extension DiagnosticCode {
         rulePartiallyInvalid,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
         policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex,
-        inlineCredential, placeholderSecret, invalidBase64,
+        inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,
         hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable,

@@ -29,10 +29,12 @@ public struct TextRenderer {
 
     private func snippet(_ location: SourceLocation, files: (String) -> SourceFile?) -> String {
         guard location.isKnown, let file = files(location.file), location.line <= file.lineCount else { return "" }
-        let text = file.lineText(location.line).replacingTabs()
+        // Never the whole line: a capped window, and no value on a line that carries a secret.
+        let excerpt = file.excerpt(line: location.line, column: location.column)
+        let text = excerpt.text.replacingTabs()
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
-        let caretPadding = String(repeating: " ", count: max(0, location.column - 1))
+        let caretPadding = String(repeating: " ", count: max(0, excerpt.caretColumn - 1))
         return "\(gutter) |\n\(number) | \(text)\n\(gutter) | \(caretPadding)" + paint("^", "1;31") + "\n"
     }
 

@@ -10,6 +10,7 @@ enum ParallelLoader {
         let slots = DecodeSlots(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let loaded = SourceLoader(limits: limits).load(files[index])
+            SensitiveValues.mark(loaded.documents, diagnostics: loaded.diagnostics, in: files[index])
             var decoded = ManifestDecoder.decode(loaded.documents, defaultNamespace: defaultNamespace)
             decoded.diagnostics.insert(contentsOf: loaded.diagnostics, at: 0)
             slots.store(decoded, at: index)

@@ -89,11 +89,39 @@ extension RouteTable {
                 guard String(validating: bytes, as: UTF8.self) != nil else {
                     throw TableError(offset: stringDataBaseValue + previous, "string \(index - 1) is not valid UTF-8")
                 }
+                if let control = Self.firstControlCharacter(bytes) {
+                    throw TableError(offset: stringDataBaseValue + previous + control, "string \(index - 1) holds a control character (readers print strings)")
+                }
             }
             previous = value
         }
         guard Int(u32(at: stringOffsetsBaseValue)) == 0, stringLength(0) == 0 else { throw TableError(offset: stringDataBaseValue, "string 0 must be empty") }
         stringCountValue = count
+    }
+
+    /// The offset of the first C0 control (tab allowed), DEL or C1 control in valid UTF-8.
+    static func firstControlCharacter(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var previous: UInt8 = 0
+        for (offset, byte) in bytes.enumerated() {
+            if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return offset }
+            if previous == 0xC2, (0x80...0x9F).contains(byte) { return offset - 1 }
+            previous = byte
+        }
+        return nil
+    }
+
+    /// Secret references must name what Kubernetes could mount: gwrun joins them into a path.
+    private func verifySecretReferences() throws {
+        for record in 0..<count(.secretRefs) {
+            let at = sectionInfo(.secretRefs).offset + record * TableSection.secretRefs.recordWords * 4
+            let key = string(word(.secretRefs, record, Field.SecretRef.key))
+            if let problem = KubernetesNames.secretReferenceProblem(
+                namespace: string(word(.secretRefs, record, Field.SecretRef.namespace)), name: string(word(.secretRefs, record, Field.SecretRef.name)),
+                key: key.isEmpty ? nil : key)
+            {
+                throw TableError(offset: at, "secret reference \(record): \(problem)")
+            }
+        }
     }
 
     private func stringLength(_ index: Int) -> Int {
@@ -181,6 +209,7 @@ extension RouteTable {
             guard end <= UInt64(count(.valueMatches)) else { throw TableError(offset: at + Field.Match.queryCount * 4, "match \(record) value matches run past their section") }
         }
         try verifyFilterAndPolicyReferences()
+        try verifySecretReferences()
     }
 
     private func verifyFilterAndPolicyReferences() throws {

@@ -56,10 +56,30 @@ public struct SecretStore: Sendable {
     }
 
     private static func read(_ reference: Reference, directory: String?, environment: [String: String]) -> SecretValue? {
-        if let directory, let data = FileManager.default.contents(atPath: "\(directory)/\(reference.namespace)/\(reference.name)/\(reference.key)") {
-            return SecretValue(bytes: [UInt8](data))
+        // The table verifier refuses such names already; checked again because this joins a path.
+        guard KubernetesNames.secretReferenceProblem(namespace: reference.namespace, name: reference.name, key: reference.key) == nil else { return nil }
+        if let directory, let data = containedFile(directory: directory, components: [reference.namespace, reference.name, reference.key]) {
+            return SecretValue(bytes: data)
         }
         return environment[reference.environmentName].map { SecretValue($0) }
+    }
+
+    /// The contents of `directory/components...` when that resolves, symbolic links followed (a
+    /// mounted Secret's keys are links into its `..data` folder), to a regular file inside the
+    /// directory; nil for anything that leaves it.
+    static func containedFile(directory: String, components: [String]) -> [UInt8]? {
+        guard let root = realPath(directory) else { return nil }
+        guard let resolved = realPath(([directory] + components).joined(separator: "/")) else { return nil }
+        guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else { return nil }
+        var info = stat()
+        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileManager.default.contents(atPath: resolved).map { [UInt8]($0) }
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The credential to send upstream: trimmed, and for the default `Authorization` key without

@@ -38,13 +38,20 @@ struct Build: ParsableCommand {
             }
         }
         let bytes = TableWriter.bytes(of: TableCompiler.compile(result, includeSourceMap: !noSourceMap))
+        // Verified before it is written: gwrun must never be handed a table its verifier refuses.
+        let table: RouteTable
+        do {
+            table = try RouteTable(bytes: bytes)
+        } catch {
+            StandardError.write("gwc build: the compiled table fails verification (\(error)); no table written\n")
+            throw ExitCode(1)
+        }
         do {
             try TableFile.write(bytes, to: output)
         } catch {
             StandardError.write("gwc build: \(error)\n")
             throw ExitCode(2)
         }
-        let table = try RouteTable(bytes: bytes)
         print("wrote \(output): \(bytes.count) bytes, \(table.count(.gateways)) gateways, \(table.count(.routes)) routes, \(table.count(.rules)) rules, \(table.count(.backends)) backends, crc32c \(String(format: "%08x", table.checksum))")
     }
 }
