@@ -85,7 +85,13 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayRuntimeTests",
-            dependencies: ["GatewayRuntime", "GatewayCompiler", "GatewayIR"],
+            dependencies: [
+                "GatewayRuntime", "GatewayCompiler", "GatewayIR",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ]

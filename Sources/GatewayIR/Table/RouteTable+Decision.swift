@@ -1,14 +1,15 @@
 extension RouteTable {
     /// The full decision for a request. `random` picks among weighted backendRefs (any value in
-    /// 0..<UInt64.max); the share of an invalid ref gets 500, as Gateway API requires.
-    public func decide(_ request: RouteRequest, gateway: Int? = nil, scheme: String = "http", random: UInt64) -> RouteDecision {
+    /// 0..<UInt64.max); the share of an invalid ref gets 500, as Gateway API requires. `scheme` is
+    /// the request's; nil takes the listener's (`https` on an HTTPS listener).
+    public func decide(_ request: RouteRequest, gateway: Int? = nil, scheme: String? = nil, random: UInt64) -> RouteDecision {
         guard let match = lookup(request, gateway: gateway) else { return RouteDecision(match: nil, action: .notFound) }
         // A listener took the request but no rule matched: the 404 still names the listener.
         guard let rule = match.rule, let matchRecord = match.match else { return RouteDecision(match: match, action: .notFound) }
         return RouteDecision(match: match, action: action(rule: rule, match: matchRecord, listener: match.listener, request: request, scheme: scheme, random: random))
     }
 
-    private func action(rule: Int, match: Int, listener: Int, request: RouteRequest, scheme: String, random: UInt64) -> RouteDecision.Action {
+    private func action(rule: Int, match: Int, listener: Int, request: RouteRequest, scheme: String?, random: UInt64) -> RouteDecision.Action {
         if word(.rules, rule, Field.Rule.flags) & RuleFlags.invalid != 0 { return .invalidBackend(reason: "the rule is invalid") }
         let firstFilter = Int(word(.rules, rule, Field.Rule.firstFilter)), filterCount = Int(word(.rules, rule, Field.Rule.filterCount))
         for filter in firstFilter..<(firstFilter + filterCount) where FilterKind(rawValue: word(.filters, filter, Field.Filter.type)) == .requestRedirect {
@@ -36,10 +37,11 @@ extension RouteTable {
 
     /// Location of a RequestRedirect: scheme, host, port and path each from the filter or the
     /// request; the port is left out when it is the scheme's default.
-    func redirectLocation(filter: Int, match: Int, listener: Int, request: RouteRequest, scheme requestScheme: String) -> String {
+    func redirectLocation(filter: Int, match: Int, listener: Int, request: RouteRequest, scheme requestScheme: String?) -> String {
         let schemeID = word(.filters, filter, Field.Filter.a), hostID = word(.filters, filter, Field.Filter.b)
         let portValue = word(.filters, filter, Field.Filter.c)
-        let scheme = optionalString(schemeID) ?? requestScheme
+        let listenerScheme = string(word(.listeners, listener, Field.Listener.protocol)) == "HTTPS" ? "https" : "http"
+        let scheme = optionalString(schemeID) ?? requestScheme ?? listenerScheme
         let host = optionalString(hostID) ?? Hostname.normalize(hostHeader: request.host)
         var port: Int
         if portValue != TableFormat.none {
@@ -59,6 +61,19 @@ extension RouteTable {
         let defaultPort = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
         if defaultPort { port = 0 }
         return "\(scheme)://\(host)\(port == 0 ? "" : ":\(port)")\(path)"
+    }
+
+    /// A rule's URLRewrite: the Host to send (nil keeps the client's, as Gateway API requires) and
+    /// the path to send (nil keeps the request's).
+    public func urlRewrite(rule: Int, match: Int, path requestPath: String) -> (host: String?, path: String?) {
+        guard let filter = filters(ofRule: rule, kind: .urlRewrite).first else { return (nil, nil) }
+        let host = optionalString(word(.filters, filter, Field.Filter.a))
+        switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.d)) {
+        case .replaceFullPath?: return (host, string(word(.filters, filter, Field.Filter.e)))
+        case .replacePrefixMatch?:
+            return (host, Self.replacePrefix(requestPath, prefix: string(word(.matches, match, Field.Match.path)), with: string(word(.filters, filter, Field.Filter.e))))
+        default: return (host, nil)
+        }
     }
 
     /// ReplacePrefixMatch as the Gateway API table defines it (`/foo/bar`, `/foo`, `/xyz` → `/xyz/bar`).

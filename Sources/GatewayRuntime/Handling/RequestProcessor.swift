@@ -56,6 +56,10 @@ public struct RequestProcessor: Sendable {
     public struct PlainProxy: Sendable {
         public var host: String
         public var port: Int
+        /// The Host header sent: the client's, unless a URLRewrite names another.
+        public var hostHeader: String
+        /// Path and query sent: the request's, or what a URLRewrite made of its path.
+        public var target: String
         public var headers: [(name: String, value: String)]
         public var rule: Int?
         public var timeout: TimeAmount
@@ -102,16 +106,24 @@ public struct RequestProcessor: Sendable {
             record.backend = names.backends[backend]
             var headers = request.headers.filter { !HeaderName.isHopByHop($0.name) }
             if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
+            var rewrite: (host: String?, path: String?) = (nil, nil)
+            if let rule, let match = decision.match?.match { rewrite = table.urlRewrite(rule: rule, match: match, path: request.path) }
+            let target = rewrite.path.map { request.query.isEmpty ? $0 : $0 + "?" + request.query } ?? request.target
+            func proxy(host: String, port: Int) -> Routing {
+                let authority = port == 80 ? host : "\(host):\(port)"
+                return .proxy(PlainProxy(
+                    host: host, port: port, hostHeader: rewrite.host ?? request.header("host") ?? authority, target: target, headers: headers, rule: rule,
+                    timeout: timeout(rule: rule, backend: backend)))
+            }
             switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
             case .ai?:
                 return .ai(backend: backend, rule: rule, headers: headers)
             case .service?:
                 let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
                 let host = "\(table.string(table.word(.backends, backend, Field.Backend.name))).\(table.string(table.word(.backends, backend, Field.Backend.namespace))).svc.cluster.local"
-                return .proxy(PlainProxy(host: host, port: portValue == TableFormat.none ? 80 : Int(portValue), headers: headers, rule: rule, timeout: timeout(rule: rule, backend: backend)))
+                return proxy(host: host, port: portValue == TableFormat.none ? 80 : Int(portValue))
             case .static?:
-                let host = table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? ""
-                return .proxy(PlainProxy(host: host, port: Int(table.word(.backends, backend, Field.Backend.port)), headers: headers, rule: rule, timeout: timeout(rule: rule, backend: backend)))
+                return proxy(host: table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? "", port: Int(table.word(.backends, backend, Field.Backend.port)))
             default:
                 return .answer(finish(.text(501, "backend \(names.backends[backend]) is of a kind gwrun does not serve yet"), rule: rule, record: &record))
             }

@@ -228,8 +228,10 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         let closing = !keepAlive || shared.control.isDraining
         if closing { headers.replaceOrAdd(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
-        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
-        bytesOut = response.body.readableBytes
+        // A HEAD answer has the length of the body a GET would get, and no body (RFC 9110 §9.3.2).
+        let bodyAllowed = request?.method != "HEAD"
+        if bodyAllowed, response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
+        bytesOut = bodyAllowed ? response.body.readableBytes : 0
         if closing {
             complete(closing: true, after: context.writeAndFlush(wrapOutboundOut(.end(nil))))
         } else {
@@ -335,13 +337,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         var out = allocator.buffer(capacity: 256 + request.body.readableBytes)
         out.writeString(request.method)
         out.writeStaticString(" ")
-        out.writeString(request.target)
+        out.writeString(target.target)
         out.writeStaticString(" HTTP/1.1\r\nhost: ")
-        out.writeString(target.host)
-        if target.port != 80 {
-            out.writeStaticString(":")
-            out.writeString(String(target.port))
-        }
+        out.writeString(target.hostHeader)
         out.writeStaticString("\r\n")
         for header in target.headers {
             // The body is already read: an expectation is met here, not upstream.
@@ -528,7 +526,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         func run() async {
             var record = self.record
             let response = await processor.answerAI(request, backend: backend, rule: rule, headers: headers, record: &record)
-            let sent = await GatewayConnectionHandler.write(response, to: channel, version: version, closing: closing)
+            let sent = await GatewayConnectionHandler.write(response, to: channel, version: version, closing: closing, bodyAllowed: request.method != "HEAD")
             if let outcome = sent.outcome {
                 record.inputTokens = outcome.inputTokens ?? record.inputTokens
                 record.outputTokens = outcome.outputTokens ?? record.outputTokens
@@ -544,7 +542,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     /// Writes an answer from a task: buffered with its length, or a stream chunked as produced.
-    fileprivate static func write(_ response: GatewayResponse, to channel: any Channel, version: HTTPVersion, closing: Bool) async -> (bytes: Int, outcome: ResponseStream.Outcome?, failed: Bool) {
+    fileprivate static func write(_ response: GatewayResponse, to channel: any Channel, version: HTTPVersion, closing: Bool, bodyAllowed: Bool) async -> (bytes: Int, outcome: ResponseStream.Outcome?, failed: Bool) {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         if response.stream == nil {
             headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
@@ -553,11 +551,11 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         }
         if closing { headers.replaceOrAdd(name: "connection", value: "close") }
         let head = HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))
-        guard let stream = response.stream else {
+        guard let stream = response.stream, bodyAllowed else {
             channel.write(head, promise: nil)
-            if response.body.readableBytes > 0 { channel.write(HTTPServerResponsePart.body(.byteBuffer(response.body)), promise: nil) }
+            if bodyAllowed, response.body.readableBytes > 0 { channel.write(HTTPServerResponsePart.body(.byteBuffer(response.body)), promise: nil) }
             let failed = (try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()) == nil
-            return (response.body.readableBytes, nil, failed)
+            return (bodyAllowed ? response.body.readableBytes : 0, nil, failed)
         }
         do { try await channel.writeAndFlush(head).get() } catch { return (0, nil, true) }
         let outcome = await stream.produce { piece in try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(piece))).get() }
