@@ -7,6 +7,7 @@ pkg-config --exists jansson 2>/dev/null || missing+=(libjansson-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)   # promtool checks gwrun's /metrics
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)   # e2e-upstream counts upstream connections
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -4,6 +4,7 @@ import Foundation
 import GatewayIR
 import GatewayRuntime
 import Logging
+import NIOCore
 
 struct GWRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,6 +41,12 @@ struct GWRun: AsyncParsableCommand {
     @Option(help: "Seconds to wait for an upstream answer (then 504); a route's or backend's shorter timeout wins.")
     var upstreamTimeout = 300
 
+    @Option(help: "Seconds opening a connection to an upstream may take (then 502); apart from --upstream-timeout.")
+    var connectTimeout = 5
+
+    @Option(help: "Connections gwrun opens at most to one AI provider endpoint; more requests wait for one (at most --connect-timeout).")
+    var upstreamConnections = 256
+
     @Option(help: "Largest request head (request line and headers) accepted, in bytes (larger: 431).")
     var maxHeaderBytes = 64 << 10
 
@@ -53,7 +60,10 @@ struct GWRun: AsyncParsableCommand {
     var requestReadTimeout = 30
 
     func validate() throws {
-        for (name, value) in [("--upstream-timeout", upstreamTimeout), ("--idle-timeout", idleTimeout), ("--request-read-timeout", requestReadTimeout), ("--max-header-count", maxHeaderCount)] where value < 1 {
+        for (name, value) in [
+            ("--upstream-timeout", upstreamTimeout), ("--idle-timeout", idleTimeout), ("--request-read-timeout", requestReadTimeout), ("--max-header-count", maxHeaderCount),
+            ("--connect-timeout", connectTimeout), ("--upstream-connections", upstreamConnections),
+        ] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value))")
         }
         if maxHeaderBytes < 1024 { throw ValidationError("--max-header-bytes must be at least 1024 (got \(maxHeaderBytes))") }
@@ -76,9 +86,16 @@ struct GWRun: AsyncParsableCommand {
         let metrics = GatewayMetrics()
         metrics.bootstrapSwiftMetrics()
         metrics.tableLoaded(generation: snapshot.generation)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // AI providers: a refused connection fails at once (async-http-client would retry it until
+        // its connect timeout), and the pool is sized by --upstream-connections (its default is 8).
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.timeout.connect = .seconds(Int64(connectTimeout))
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: upstreamConnections)
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
+        processor.setConnectTimeout(seconds: connectTimeout)
         let (path, gatewayName, directory) = (table, gateway, secretsDir)
         let watcher = TableWatcher(path: table) {
             let message = state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)

@@ -19,6 +19,10 @@ public struct RequestProcessor: Sendable {
 
     /// The upstream timeout in whole seconds (callers need not import NIO).
     public mutating func setUpstreamTimeout(seconds: Int) { upstreamTimeout = .seconds(Int64(seconds)) }
+    /// How long opening an upstream connection may take (plain routes; AI routes set it on their
+    /// client), apart from the request's own timeout.
+    public var connectTimeout: TimeAmount = .seconds(5)
+    public mutating func setConnectTimeout(seconds: Int) { connectTimeout = .seconds(Int64(seconds)) }
     public var maxResponseBytes = 64 << 20
 
     static let anthropicVersion = "2023-06-01"

@@ -86,6 +86,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     /// The access log's batch of this connection's loop (kept past the handler's removal, for the
     /// last request's line).
     private var logBatch: AccessLog.Batch?
+    /// The task answering an AI request, cancelled when the client goes away.
+    private var aiTask: Task<Void, Never>?
     /// Draws for weighted backend choice, seeded once per connection.
     private var random = SplitMix64(seed: UInt64.random(in: 0..<UInt64.max))
 
@@ -173,6 +175,9 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // The provider call (or the stream being relayed) stops now, not when it would end.
+        aiTask?.cancel()
+        aiTask = nil
         if request != nil, target != nil {
             record.error = record.error ?? "client closed the connection"
             stopTimer()
@@ -297,7 +302,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         guard context != nil, let target, let pool else { return }
         let idle = idleConnections(of: target, in: pool)
         if !fresh, let connection = pool.takeIdle(from: idle) { return send(on: connection, reused: true) }
-        pool.connect(host: target.host, port: target.port, connectTimeout: min(target.timeout, .seconds(10))).assumeIsolated().whenComplete { result in
+        let connectTimeout = min(target.timeout, processor?.connectTimeout ?? .seconds(5))
+        pool.connect(host: target.host, port: target.port, connectTimeout: connectTimeout).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
                 guard let connection = UpstreamConnection(channel) else {
@@ -507,7 +513,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         let exchange = AIRequest(
             processor: processor, request: incoming, backend: backend, rule: rule, headers: headers, version: version,
             closing: closing, record: record, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
-        Task { await exchange.run() }
+        aiTask = Task { await exchange.run() }
     }
 
     /// An AI request's answer, made and written by a task; the connection then goes on on its loop.
@@ -526,14 +532,23 @@ final class GatewayConnectionHandler: ChannelInboundHandler, UpstreamReceiver {
         func run() async {
             var record = self.record
             let response = await processor.answerAI(request, backend: backend, rule: rule, headers: headers, record: &record)
-            let sent = await GatewayConnectionHandler.write(response, to: channel, version: version, closing: closing, bodyAllowed: request.method != "HEAD")
+            var sent: (bytes: Int, outcome: ResponseStream.Outcome?, failed: Bool) = (0, nil, true)
+            if !Task.isCancelled {
+                sent = await GatewayConnectionHandler.write(response, to: channel, version: version, closing: closing, bodyAllowed: request.method != "HEAD")
+            }
             if let outcome = sent.outcome {
                 record.inputTokens = outcome.inputTokens ?? record.inputTokens
                 record.outputTokens = outcome.outputTokens ?? record.outputTokens
                 record.error = outcome.error ?? record.error
             }
+            if Task.isCancelled, sent.failed || sent.outcome?.truncated == true {
+                // nginx's code for a client that closed its connection before the answer ended.
+                record.status = 499
+                record.error = "client closed the connection"
+            }
             let (finalRecord, handler, closing) = (record, handler, closing || sent.outcome?.truncated == true || sent.failed)
             channel.eventLoop.execute {
+                handler.value.aiTask = nil
                 handler.value.record = finalRecord
                 handler.value.bytesOut = sent.bytes
                 handler.value.complete(closing: closing, after: nil)
