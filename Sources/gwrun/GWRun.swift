@@ -59,6 +59,12 @@ struct GWRun: AsyncParsableCommand {
     @Option(help: "Seconds a client has to send a request's head and body (then 408).")
     var requestReadTimeout = 30
 
+    @Option(help: "Open client connections at most; more are answered 503 and closed. Default: half the file-descriptor limit less 32 (each may need an upstream connection).")
+    var maxConnections: Int?
+
+    @Option(help: "What gwrun logs to standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
     func validate() throws {
         for (name, value) in [
             ("--upstream-timeout", upstreamTimeout), ("--idle-timeout", idleTimeout), ("--request-read-timeout", requestReadTimeout), ("--max-header-count", maxHeaderCount),
@@ -69,17 +75,19 @@ struct GWRun: AsyncParsableCommand {
         if maxHeaderBytes < 1024 { throw ValidationError("--max-header-bytes must be at least 1024 (got \(maxHeaderBytes))") }
         if maxBodyBytes < 0 { throw ValidationError("--max-body-bytes cannot be negative (got \(maxBodyBytes))") }
         if portOffset < 0 || portOffset > 65535 { throw ValidationError("--port-offset must be between 0 and 65535 (got \(portOffset))") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got \(logLevel))") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
     }
 
     func run() async throws {
-        var logger = Logger(label: "gwrun")
-        logger.logLevel = .info
+        GatewayLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "gwrun")
         let environment = ProcessInfo.processInfo.environment
         let state: TableState
         do {
             state = TableState(try TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1))
         } catch {
-            FileHandle.standardError.write(Data("gwrun: \(table): \(error)\n".utf8))
+            logger.error("\(table): \(error)")
             throw ExitCode(1)
         }
         let snapshot = state.snapshot
@@ -100,7 +108,7 @@ struct GWRun: AsyncParsableCommand {
         let watcher = TableWatcher(path: table) {
             let message = state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)
             if message.hasPrefix("reloaded") { metrics.tableLoaded(generation: state.snapshot.generation) } else { metrics.reloadFailed() }
-            FileHandle.standardError.write(Data("gwrun: \(message)\n".utf8))
+            logger.info("\(message)")
         }
         watcher.start()
         let plan = (ports: snapshot.ports, checksum: snapshot.table.checksum)
@@ -109,13 +117,14 @@ struct GWRun: AsyncParsableCommand {
             address: listenAddress, adminPort: adminPort, maxBodyBytes: maxBodyBytes, logger: logger)
         server.metrics = metrics
         server.setLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, idleSeconds: idleTimeout, requestReadSeconds: requestReadTimeout)
+        server.maxConnections = maxConnections ?? GatewayServer.defaultMaxConnections()
         let ports = plan.ports.map { String($0 + portOffset) }.joined(separator: ", ")
         do {
             try await server.run {
-                FileHandle.standardError.write(Data("gwrun: serving \(table) (crc32c \(String(format: "%08x", plan.checksum))) on \(listenAddress) port \(ports)\n".utf8))
+                logger.info("serving \(table) (crc32c \(String(format: "%08x", plan.checksum))) on \(listenAddress) port \(ports)")
             }
         } catch {
-            FileHandle.standardError.write(Data("gwrun: \(error)\n".utf8))
+            logger.error("\(error)")
             try? await client.shutdown()
             throw ExitCode(1)
         }

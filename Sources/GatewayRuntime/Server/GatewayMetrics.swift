@@ -19,6 +19,8 @@ public final class GatewayMetrics: Sendable {
     static var tokenCounts: MetricNameDescriptor { name("tokens", "total", "LLM tokens reported by providers, by model and type (input, output).") }
     static var generation: MetricNameDescriptor { name("table_generation", "", "Generation of the route table being served: 1 at start, one more per reload.") }
     static var reloadFailures: MetricNameDescriptor { name("table_reload_failures", "total", "Tables refused at reload (failed verification, secrets or ports).") }
+    static var acceptFailures: MetricNameDescriptor { name("accept_failures", "total", "Times accepting a connection failed (out of file descriptors); accepting then pauses.") }
+    static var refusedConnections: MetricNameDescriptor { name("connections_refused", "total", "Connections answered 503 and closed because --max-connections were open.") }
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
     /// The registry's counters and histograms by label values: finding one in the registry
@@ -37,6 +39,8 @@ public final class GatewayMetrics: Sendable {
     public init() {
         _ = registry.makeGauge(descriptor: Self.generation)
         _ = registry.makeCounter(descriptor: Self.reloadFailures)
+        _ = registry.makeCounter(descriptor: Self.acceptFailures)
+        _ = registry.makeCounter(descriptor: Self.refusedConnections)
     }
 
     /// Makes swift-metrics report into this registry; call once per process.
@@ -66,6 +70,8 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    func acceptFailed() { registry.makeCounter(descriptor: Self.acceptFailures).increment() }
+    func connectionRefused() { registry.makeCounter(descriptor: Self.refusedConnections).increment() }
     public func tableLoaded(generation value: Int) { registry.makeGauge(descriptor: Self.generation).set(Double(value)) }
     public func reloadFailed() { registry.makeCounter(descriptor: Self.reloadFailures).increment() }
 

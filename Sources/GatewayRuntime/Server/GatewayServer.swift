@@ -39,6 +39,9 @@ public struct GatewayServer: Sendable {
     public var requestReadTimeout: TimeAmount = .seconds(30)
     /// Where requests are counted; /metrics on the admin listener shows them.
     public var metrics: GatewayMetrics?
+    /// Open client connections at most (admin included); more are answered 503 and closed.
+    public var maxConnections = AcceptLimits.defaultMaxConnections()
+    public static func defaultMaxConnections() -> Int { AcceptLimits.defaultMaxConnections() }
     private let control = Control()
 
     /// Shared between connections: requests in flight, and whether the server is draining.
@@ -74,18 +77,19 @@ public struct GatewayServer: Sendable {
     /// `onReady` runs once all listeners are bound.
     public func run(onReady: @Sendable () -> Void = {}) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
+        let limits = AcceptLimits(maxConnections: maxConnections, logger: logger, metrics: metrics)
         let shared = GatewayConnectionHandler.Shared(
             processor: processor, control: control, log: AccessLog(metrics: metrics, group: group), pools: UpstreamPools(group: group),
             maxBodyBytes: maxBodyBytes, admin: nil)
         var servers: [any Channel] = []
         do {
-            for listener in listeners { servers.append(try await bind(port: listener.bindPort, tablePort: listener.tablePort, shared: shared, group: group)) }
+            for listener in listeners { servers.append(try await bind(port: listener.bindPort, tablePort: listener.tablePort, shared: shared, limits: limits, group: group)) }
             if let adminPort {
                 let server = self
                 let adminShared = GatewayConnectionHandler.Shared(
                     processor: processor, control: control, log: shared.log, pools: shared.pools, maxBodyBytes: maxBodyBytes,
                     admin: { server.admin($0) })
-                servers.append(try await bind(port: adminPort, tablePort: nil, shared: adminShared, group: group))
+                servers.append(try await bind(port: adminPort, tablePort: nil, shared: adminShared, limits: limits, group: group))
             }
         } catch {
             for server in servers { try? await server.close() }
@@ -137,9 +141,9 @@ public struct GatewayServer: Sendable {
         public let description: String
     }
 
-    private func bind(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+    private func bind(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, limits: AcceptLimits, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
         do {
-            return try await bindListener(port: port, tablePort: tablePort, shared: shared, group: group)
+            return try await bindListener(port: port, tablePort: tablePort, shared: shared, limits: limits, group: group)
         } catch {
             let what = tablePort.map { $0 == port ? "listener port \($0)" : "listener port \($0) + --port-offset \(port - $0)" } ?? "--admin-port"
             let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
@@ -147,15 +151,21 @@ public struct GatewayServer: Sendable {
         }
     }
 
-    private func bindListener(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+    private func bindListener(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, limits: AcceptLimits, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
         let (maxHeaderBytes, maxHeaderCount, idleTimeout, requestReadTimeout) = (self.maxHeaderBytes, self.maxHeaderCount, self.idleTimeout, self.requestReadTimeout)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptPause(limits: limits))
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
+                    guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) }
                     // Requests are read by the connection handler's own parser (RequestParser), which
                     // also queues pipelined ones; NIO's encoder writes the answers gwrun makes itself
                     // (outbound header validation off: their headers come from NIO-parsed answers or the
