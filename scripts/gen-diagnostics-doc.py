@@ -69,9 +69,9 @@ EXPLAIN = {
 "GW600": ("A Hermes endpoint's URL uses a port on which no Gateway listens.", "Use a listener port in base_url."),
 "GW601": ("The request Hermes sends (its base_url plus the suffix of its api_mode) matches no attached route: the gateway answers 404.", "Add a route match for the path, or change base_url/api_mode."),
 "GW602": ("The route reaches a backend that treats the path as another request format than Hermes sends (agentgateway's route types: every path is Completions unless `policies.ai.routes` says otherwise), so the gateway answers 400.", "Change api_mode, or add the path to the backend's policies.ai.routes."),
-"GW603": ("A `providers:` entry that no `model.provider` selects. Without a `model:` block Hermes does not start (\"isn't configured yet\") — the seed how-to's snippet alone hits this; with one that names another provider this is a note.", "Add a model block naming the provider, as the help line shows."),
+"GW603": ("A `providers:` entry, and no `model:` block names a provider: Hermes does not start (\"isn't configured yet\"). The seed how-to's snippet alone hits this. (When a `model:` block names another provider, the entry is only unused: GW613.)", "Add a model block naming the provider, as the help line shows."),
 "GW604": ("The backend pins a model (`model:` on its provider), so the model Hermes asks for is replaced.", "Ask for the pinned model, or remove the override."),
-"GW605": ("No api_mode is set, and Hermes guesses one from the URL (a path ending in /anthropic means Anthropic Messages) that the route does not serve.", "Set api_mode explicitly (usually chat_completions)."),
+"GW605": ("No api_mode is set, and Hermes guesses one from the URL (a path ending in /anthropic means Anthropic Messages) that the route does not serve: every request Hermes sends there is refused.", "Set api_mode explicitly (usually chat_completions)."),
 "GW606": ("A route sends traffic to an AI provider with the gateway's own key, and no policy authenticates clients on a listener that is not LAN-only: anyone who reaches the port spends the key.", "Add an AgentgatewayPolicy with traffic.apiKeyAuthentication (or JWT/basic auth) on the route or Gateway, or annotate the Gateway `gwc.dev/exposure: lan`."),
 "GW607": ("A Hermes base_url without scheme and host (after ${VAR} expansion); Hermes drops it.", "Write a full URL."),
 "GW608": ("An api_mode (or transport) value Hermes does not know; Hermes ignores it silently and guesses from the URL.", "Use chat_completions, codex_responses or anthropic_messages."),
@@ -79,6 +79,7 @@ EXPLAIN = {
 "GW610": ("model.provider names neither a `providers:` entry nor a built-in provider.", "Fix the name (gwc suggests the nearest)."),
 "GW611": ("A Hermes endpoint outside the gateway: a public provider host, or no Gateway among the inputs to check it against.", "Information."),
 "GW612": ("A `${VAR}` in a Hermes URL is not set in gwc's environment; Hermes would keep it verbatim.", "Export the variable (or put it in $HERMES_HOME/.env) before running gwc and Hermes."),
+"GW613": ("A `providers:` entry that no `model.provider` selects while the `model:` block names another provider: Hermes sends it no traffic, so whatever it reaches is not checked as a live path.", "Select it with `model.provider`, or remove the entry."),
 }
 
 def main():

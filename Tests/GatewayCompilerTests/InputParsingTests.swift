@@ -137,4 +137,19 @@ struct InputParsingTests {
         #expect(result.resources.skippedKinds["apps/v1/Deployment"] == 1)
         #expect(!result.hasErrors)
     }
+
+    /// A YAML flow mapping looks like JSON; in a `.yaml` file, or on standard input where it is
+    /// not JSON, it is read as the YAML it is.
+    @Test func aYAMLFlowMappingIsYAMLNotJSON() {
+        let flow = "{apiVersion: v1, kind: Secret, metadata: {name: s, namespace: default}, stringData: {Authorization: sk-x}}\n"
+        for path in ["secret.yaml", "secret.yml", "-"] {
+            let result = lint(flow, path: path)
+            #expect(!result.diagnostics.contains { $0.code == .jsonSyntax }, "\(path): \(result.diagnostics.map(\.message))")
+            #expect(result.resources.secrets.count == 1, "\(path)")
+        }
+        // JSON on standard input is still JSON (its errors are JSON's), and a `.json` file stays JSON.
+        #expect(lint("{\"apiVersion\": \"v1\", \"apiVersion\": \"v2\"}", path: "-").diagnostics.contains { $0.code == .duplicateKey })
+        #expect(lint(flow, path: "secret.json").diagnostics.contains { $0.code == .jsonSyntax })
+        #expect(lint("{\"apiVersion\": ", path: "-").diagnostics.contains { $0.code == .jsonSyntax })
+    }
 }

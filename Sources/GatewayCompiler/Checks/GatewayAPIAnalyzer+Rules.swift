@@ -76,7 +76,7 @@ extension GatewayAPIAnalyzer {
         if let problem, problem.reason == "UnsupportedValue" || problem.reason == "IncompatibleFilters", route.rules.count > 1 {
             diagnostics.append(Diagnostic(
                 .rulePartiallyInvalid, "rule \(ruleIndex) is invalid (\(problem.message)) and is dropped; the route's other rules are served",
-                at: rule.location, severity: .note, condition: "PartiallyInvalid=True/\(problem.reason)", object: object))
+                at: rule.location, condition: "PartiallyInvalid=True/\(problem.reason)", object: object))
         }
         return problem
     }

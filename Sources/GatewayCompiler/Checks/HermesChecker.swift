@@ -50,8 +50,8 @@ struct HermesChecker {
                     fix: "add:\nmodel:\n  provider: \(provider.name)\n  default: \(provider.models.first ?? "<model id>")", object: object))
             } else if !isSelected {
                 diagnostics.append(Diagnostic(
-                    .hermesProviderNotSelected, "`providers.\(provider.name)` is selected by no model.provider; Hermes will not send it traffic", at: provider.location,
-                    severity: .note, fix: "select it with `model.provider: \(provider.name)` or `hermes model`", object: object))
+                    .hermesProviderUnused, "`providers.\(provider.name)` is selected by no model.provider; Hermes will not send it traffic", at: provider.location,
+                    fix: "select it with `model.provider: \(provider.name)` or `hermes model`", object: object))
             }
             let modelName = isSelected ? config.model?.defaultModel : nil
             checkEndpoint(role: "providers.\(provider.name)", baseURL: provider.baseURL, apiMode: provider.apiMode, model: modelName, apiKey: provider.apiKey, location: provider.location, object: object)
@@ -163,7 +163,7 @@ struct HermesChecker {
                 diagnostics.append(Diagnostic(
                     autodetected ? .hermesModeDiffers : .hermesFormatMismatch,
                     "\(role) sends \(format) requests (\(mode)\(autodetected ? ", guessed from the URL" : "")) to \(path), but backend \(target.namespacedName) treats that path as \(routeType): \(problem)",
-                    at: apiMode?.location ?? baseURL.location, severity: .error,
+                    at: apiMode?.location ?? baseURL.location,
                     notes: [DiagnosticNote("matched by HTTPRoute \(routeName) rule \(match.ruleIndex)", at: match.rule.location)],
                     fix: autodetected ? "set `api_mode: chat_completions` in the provider entry" : "add `\(suffix)` with type \(format) to the backend's policies.ai.routes, or change api_mode",
                     object: object))

@@ -26,7 +26,8 @@ public struct DiagnosticNote: Sendable, Hashable {
 /// One finding: a value produced by a check, rendered elsewhere. Messages never hold secret values.
 public struct Diagnostic: Sendable, Hashable {
     public var code: DiagnosticCode
-    public var severity: Severity
+    /// Always the code's catalogued severity: the catalogue is the one source of it.
+    public let severity: Severity
     public var message: String
     public var location: SourceLocation
     public var notes: [DiagnosticNote]
@@ -38,11 +39,11 @@ public struct Diagnostic: Sendable, Hashable {
     public var object: String?
 
     public init(
-        _ code: DiagnosticCode, _ message: String, at location: SourceLocation, severity: Severity? = nil,
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation,
         notes: [DiagnosticNote] = [], fix: String? = nil, condition: String? = nil, object: String? = nil
     ) {
         self.code = code
-        self.severity = severity ?? code.defaultSeverity
+        self.severity = code.defaultSeverity
         self.message = message
         self.location = location
         self.notes = notes

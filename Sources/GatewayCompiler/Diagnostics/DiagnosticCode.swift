@@ -68,7 +68,7 @@ extension DiagnosticCode {
     public static let parentRefsNotDistinct = DiagnosticCode("GW320", "parent-refs-not-distinct", .error, "Several parentRefs to one parent without distinct sectionNames")
     public static let overlappingTLS = DiagnosticCode("GW321", "overlapping-tls", .warning, "Listeners on one port have overlapping TLS hostnames")
     public static let routeNotAttached = DiagnosticCode("GW322", "route-not-attached", .warning, "Route attaches to no Gateway")
-    public static let rulePartiallyInvalid = DiagnosticCode("GW323", "rule-dropped", .error, "Invalid rule dropped from an otherwise accepted route")
+    public static let rulePartiallyInvalid = DiagnosticCode("GW323", "rule-dropped", .note, "Invalid rule dropped from an otherwise accepted route")
 
     // 4xx: agentgateway
     public static let backendSecretNotFound = DiagnosticCode("GW400", "backend-secret-not-found", .error, "Backend auth Secret not found")
@@ -93,7 +93,7 @@ extension DiagnosticCode {
     public static let hermesFormatMismatch = DiagnosticCode("GW602", "hermes-format-mismatch", .error, "Backend does not accept the request format Hermes sends")
     public static let hermesProviderNotSelected = DiagnosticCode("GW603", "hermes-provider-not-selected", .error, "providers entry selected by no model.provider")
     public static let hermesModelOverridden = DiagnosticCode("GW604", "hermes-model-overridden", .warning, "Backend replaces the model Hermes asks for")
-    public static let hermesModeDiffers = DiagnosticCode("GW605", "hermes-mode-differs", .warning, "Auto-detected api_mode differs from what the route serves")
+    public static let hermesModeDiffers = DiagnosticCode("GW605", "hermes-mode-differs", .error, "Auto-detected api_mode differs from what the route serves")
     public static let openAIRouteWithoutAuth = DiagnosticCode("GW606", "ai-route-without-client-auth", .warning, "AI route without client authentication on a listener open beyond the LAN")
     public static let hermesInvalidURL = DiagnosticCode("GW607", "hermes-invalid-url", .error, "Hermes base_url cannot be used")
     public static let hermesInvalidAPIMode = DiagnosticCode("GW608", "hermes-invalid-api-mode", .warning, "api_mode value Hermes ignores")
@@ -101,6 +101,7 @@ extension DiagnosticCode {
     public static let hermesUnknownProvider = DiagnosticCode("GW610", "hermes-unknown-provider", .error, "model.provider names no provider")
     public static let hermesExternalEndpoint = DiagnosticCode("GW611", "hermes-external-endpoint", .note, "Hermes endpoint is outside the gateway")
     public static let hermesUnresolvedVariable = DiagnosticCode("GW612", "hermes-unresolved-variable", .warning, "${VAR} not set; Hermes keeps it verbatim")
+    public static let hermesProviderUnused = DiagnosticCode("GW613", "hermes-provider-unused", .note, "providers entry selected by no model.provider while another is")
 
     /// Every code, in catalogue order.
     public static let all: [DiagnosticCode] = [
@@ -118,6 +119,6 @@ extension DiagnosticCode {
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,
-        hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable,
+        hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable, hermesProviderUnused,
     ]
 }
