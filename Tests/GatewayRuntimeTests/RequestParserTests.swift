@@ -1,4 +1,4 @@
-import GatewayRuntime
+@testable import GatewayRuntime
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -151,5 +151,43 @@ struct RequestParserTests {
             }
         }
         #expect(refused > 100)  // the mutations do reach the refusals
+    }
+}
+
+/// Gathering a head that trickles in costs work in proportion to its size, not its square.
+@Suite("Head gathering is linear")
+struct HeadAccumulatorTests {
+    /// Bytes searched to gather a head of `size` bytes sent one byte at a time.
+    static func searched(headOf size: Int) throws -> Int {
+        var head = "GET / HTTP/1.1\r\nhost: x\r\nx-pad: "
+        head += String(repeating: "a", count: size - head.utf8.count - 4) + "\r\n\r\n"
+        var accumulator = HeadAccumulator()
+        var whole: ByteBuffer?
+        for byte in head.utf8 {
+            var piece = ByteBuffer(bytes: [byte])
+            if let found = try accumulator.take(&piece, limit: 1 << 20) { whole = found }
+        }
+        #expect(whole?.readableBytes == size, "the head is gathered whole")
+        return accumulator.bytesSearched
+    }
+
+    @Test func aSixtyKiBHeadInOneBytePiecesIsSearchedOnce() throws {
+        let small = try Self.searched(headOf: 30 << 10), large = try Self.searched(headOf: 60 << 10)
+        // Each byte is examined about once; the old rescan from the start examined ~n²/4.
+        #expect(large <= 60 << 10)
+        #expect(Double(large) / Double(small) < 2.2, "twice the head, twice the work: \(small) then \(large)")
+    }
+
+    @Test func aBlankLineSplitAcrossPiecesIsFound() throws {
+        let head = "GET / HTTP/1.1\r\nhost: x\r\n\r\n"
+        let bytes = Array(head.utf8)
+        for cut in 1..<bytes.count {
+            var accumulator = HeadAccumulator()
+            var first = ByteBuffer(bytes: bytes[..<cut]), second = ByteBuffer(bytes: bytes[cut...] + Array("NEXT".utf8))
+            #expect(try accumulator.take(&first, limit: 1024) == nil || cut == bytes.count)
+            let found = try accumulator.take(&second, limit: 1024)
+            #expect(found?.readableBytes == bytes.count, "cut at \(cut)")
+            #expect(second.readableBytes == 4, "what follows the head stays: cut at \(cut)")
+        }
     }
 }

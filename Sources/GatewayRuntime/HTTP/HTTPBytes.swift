@@ -2,15 +2,19 @@ import NIOCore
 
 /// Byte-level helpers for HTTP/1.x heads, shared by the request parser and the upstream answer parser.
 enum HTTPBytes {
-    /// The length of the head up to and including its blank line, when it is all there.
-    static func headLength(_ buffer: ByteBuffer) -> Int? {
-        buffer.withUnsafeReadableBytes { bytes -> Int? in
-            guard bytes.count >= 4 else { return nil }
-            var index = 3
+    /// The length of the head up to and including its blank line when it is all there, searching
+    /// from byte `start` of the readable bytes (no blank line ends before it), and how many bytes
+    /// the search examined.
+    static func headLength(_ buffer: ByteBuffer, from start: Int) -> (length: Int?, scanned: Int) {
+        buffer.withUnsafeReadableBytes { bytes -> (length: Int?, scanned: Int) in
+            guard bytes.count >= 4 else { return (nil, 0) }
+            var index = max(3, start + 3)
+            var scanned = 0
             while index < bytes.count {
+                scanned += 1
                 let byte = bytes[index]
                 if byte == 0x0A {
-                    if bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A, bytes[index - 3] == 0x0D { return index + 1 }
+                    if bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A, bytes[index - 3] == 0x0D { return (index + 1, scanned) }
                     index += 1
                 } else if byte == 0x0D {
                     index += 1
@@ -18,7 +22,7 @@ enum HTTPBytes {
                     index += 2  // neither CR nor LF: the terminator cannot end at the next byte either
                 }
             }
-            return nil
+            return (nil, scanned)
         }
     }
 
