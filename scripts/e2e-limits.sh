@@ -9,11 +9,11 @@ source "$(dirname "$0")/lib/e2e-common.sh"
 run_case() {  # run_case NAME EXPECT [gwrun options...]
   local name=$1 expect=$2; shift 2
   start prlimit --nofile=256:256 .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
-    --port-offset 52000 --admin-port 61901 "$@" > /dev/null 2> "$work/gwrun.err"
+    --port-offset 16000 --admin-port 24901 "$@" > /dev/null 2> "$work/gwrun.err"
   local pid=$last_pid
-  wait_ready 61901
+  wait_ready 24901
   echo "-- $name"
-  if python3 testing/idle-clients.py 127.0.0.1 60080 2000 "$pid" "$expect"; then ok "$name"; else fail "$name"; fi
+  if python3 testing/idle-clients.py 127.0.0.1 24080 2000 "$pid" "$expect"; then ok "$name"; else fail "$name"; fi
   if [ "$expect" = held ]; then
     logged=$(grep -c "cannot accept connections" "$work/gwrun.err")
     if [ "$logged" -ge 1 ] && [ "$logged" -le 2 ]; then ok "out of descriptors: logged $logged time(s), not once per attempt"; else fail "out of descriptors logged" "$logged times"; fi

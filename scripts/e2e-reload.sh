@@ -7,11 +7,11 @@ source "$(dirname "$0")/lib/e2e-common.sh"
 mkdir -p "$work/variant"
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" 2>/dev/null
-start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 30000 \
-  --admin-port 39901 > /dev/null 2> "$work/gwrun.err"
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 13000 \
+  --admin-port 21901 > /dev/null 2> "$work/gwrun.err"
 gw_pid=$last_pid
-wait_ready 39901
-python3 testing/load.py 127.0.0.1 38080 "$work/stop" > "$work/load.out" &
+wait_ready 21901
+python3 testing/load.py 127.0.0.1 21080 "$work/stop" > "$work/load.out" &
 load_pid=$!
 sleep 1
 for i in $(seq 1 50); do
@@ -28,7 +28,7 @@ for i in $(seq 1 50); do
 done
 sleep 1.5
 touch "$work/stop"; wait "$load_pid"; load_status=$?
-ready=$(curl -s 127.0.0.1:39901/readyz)
+ready=$(curl -s 127.0.0.1:21901/readyz)
 reloaded=$(grep -c "^gwrun: reloaded" "$work/gwrun.err"); refused=$(grep -c "^gwrun: reload refused" "$work/gwrun.err")
 echo "load: $(cat "$work/load.out")"
 echo "reloads: $reloaded applied, $refused refused; $ready"
@@ -36,7 +36,7 @@ check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }
 check "no request failed during the swaps" "[ $load_status -eq 0 ]"
 check "the 5 corrupt tables were refused" "[ $refused -ge 5 ]"
 check "at least 50 good tables were swapped in" "[ $reloaded -ge 50 ]"
-check "still serving after the last swap" "curl -sf -o /dev/null 127.0.0.1:38080/anthropic -H content-type:application/json -d '{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'"
+check "still serving after the last swap" "curl -sf -o /dev/null 127.0.0.1:21080/anthropic -H content-type:application/json -d '{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'"
 # A keep-alive connection keeps its table between requests; after a reload its next request must
 # be routed by the new one (here a table where /anthropic moved: 404).
 sed "s|value: /anthropic$|value: /moved|" samples/hermes-anthropic-local/gateway.yaml > "$work/variant/gateway.yaml"
@@ -44,7 +44,7 @@ sed "s|value: /anthropic$|value: /moved|" samples/hermes-anthropic-local/gateway
 statuses=$(python3 - "$gw_pid" "$work" <<'PY'
 import http.client, os, signal, sys, time
 pid, work = int(sys.argv[1]), sys.argv[2]
-connection = http.client.HTTPConnection("127.0.0.1", 38080, timeout=5)
+connection = http.client.HTTPConnection("127.0.0.1", 21080, timeout=5)
 def status():
     connection.request("GET", "/anthropic/v1/models")
     answer = connection.getresponse()

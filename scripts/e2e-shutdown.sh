@@ -4,19 +4,19 @@
 source "$(dirname "$0")/lib/e2e-common.sh"
 .build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/faulty-upstream.py --port 18095 --delay 2
-start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 40000 \
-  --admin-port 49901 --upstream-timeout 10 > /dev/null 2> "$work/gwrun.err"
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 14000 \
+  --admin-port 22901 --upstream-timeout 10 > /dev/null 2> "$work/gwrun.err"
 gw_pid=$last_pid
-wait_ready 49901
+wait_ready 22901
 # /fault/slow answers after 2 s (with a body that is valid JSON but no message: 200 or 502 both
 # prove the request was answered rather than cut).
-curl -s -o /dev/null -w '%{http_code}' --max-time 10 127.0.0.1:48080/fault/slow -H content-type:application/json \
+curl -s -o /dev/null -w '%{http_code}' --max-time 10 127.0.0.1:22080/fault/slow -H content-type:application/json \
   -d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' > "$work/inflight" &
 curl_pid=$!
 sleep 0.5
 kill -TERM "$gw_pid"
 sleep 0.3
-after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 127.0.0.1:48080/anthropic || true)
+after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 127.0.0.1:22080/anthropic || true)
 wait "$curl_pid"
 wait "$gw_pid"; exit_status=$?
 inflight=$(cat "$work/inflight")

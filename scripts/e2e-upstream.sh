@@ -6,11 +6,11 @@
 source "$(dirname "$0")/lib/e2e-common.sh"
 .build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/faulty-upstream.py --port 18095 --delay 3
-start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 50000 \
-  --admin-port 59901 --upstream-timeout 20 > "$work/access.log" 2> "$work/gwrun.err"
-wait_ready 59901
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 15000 \
+  --admin-port 23901 --upstream-timeout 20 > "$work/access.log" 2> "$work/gwrun.err"
+wait_ready 23901
 body='{"model":"m","messages":[{"role":"user","content":"hi"}]}'
-refused=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 127.0.0.1:58080/fault/refused -H content-type:application/json -d "$body")
+refused=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 127.0.0.1:23080/fault/refused -H content-type:application/json -d "$body")
 if [ "${refused%% *}" = 502 ] && awk -v t="${refused#* }" 'BEGIN { exit !(t < 0.5) }'; then
   ok "refused provider: 502 after ${refused#* } s"
 else
@@ -19,7 +19,7 @@ fi
 wait_for_curls() { while [ "$(jobs -r | wc -l)" -gt 2 ]; do sleep 0.1; done; }  # the two started services keep running
 # First, before any pooled connection exists: clients that leave.
 for i in $(seq 20); do
-  curl -s -o /dev/null --max-time 0.3 127.0.0.1:58080/fault/slow -H content-type:application/json -d "$body" &
+  curl -s -o /dev/null --max-time 0.3 127.0.0.1:23080/fault/slow -H content-type:application/json -d "$body" &
 done
 sleep 0.2
 during=$(ss -tn state established '( dport = :18095 )' | tail -n +2 | wc -l)
@@ -40,7 +40,7 @@ else
 fi
 started=$(date +%s.%N)
 for i in $(seq 30); do
-  curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 127.0.0.1:58080/fault/slow -H content-type:application/json -d "$body" >> "$work/concurrent" &
+  curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 127.0.0.1:23080/fault/slow -H content-type:application/json -d "$body" >> "$work/concurrent" &
 done
 wait_for_curls
 took=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')

@@ -23,6 +23,8 @@ wait_ready() {
   echo "FAIL gwrun did not become ready on admin port $1:"; cat "$work/gwrun.err" 2>/dev/null; exit 1
 }
 
+# Each script's ports stay below 32768: Linux hands out 32768-60999 to outgoing connections, so a
+# listener port there can be taken by any client socket of an earlier test.
 passed=0; failed=0
 # ok NAME / fail NAME DETAIL: count and print one check.
 ok() { passed=$((passed + 1)); echo "ok   $1"; }

@@ -84,7 +84,7 @@ public struct TableCompiler {
             for route in backend.policies.aiRoutes {
                 model.append(.routeTypes, [model.intern(route.pathSuffix), model.intern(route.routeType)])
             }
-            let timeout = backend.policies.requestTimeout.flatMap(Self.milliseconds) ?? TableFormat.none
+            let timeout = backendTimeout(backend) ?? TableFormat.none
             backendIndex[key] = model.append(.backends, [
                 kind.rawValue, model.intern(key.namespace), model.intern(key.name), host, port, firstProvider, providerCount,
                 firstRouteType, UInt32(model.count(.routeTypes)) - firstRouteType, timeout,
@@ -158,6 +158,11 @@ public struct TableCompiler {
                     ]))
                 }
             }
+            // `backend.http.requestTimeout` of a policy caps the upstream call like `traffic.timeouts.request`;
+            // for an AgentgatewayBackend it targets, the backend's own record carries it (below).
+            if let timeout = policy.backend?.requestTimeout.flatMap(Self.milliseconds), policy.targetRefs.contains(where: { $0.kind != "AgentgatewayBackend" }) {
+                records.append(model.append(.policies, [PolicyKind.timeout.rawValue, name, timeout, 0, 0, 0, 0, 0, 0, 0]))
+            }
             if let promptGuard = policy.backend?.promptGuard { records += appendPromptGuard(promptGuard, name: name) }
             policyIndex[policy.key] = records
         }
@@ -192,6 +197,14 @@ public struct TableCompiler {
             keys.formUnion(policiesByTarget["AgentgatewayBackend/\(ref.namespace ?? route.meta.namespace)/\(ref.name)"] ?? [])
         }
         return keys.sorted().flatMap { policyIndex[$0] ?? [] }
+    }
+
+    /// A backend's request timeout: its own `policies.http.requestTimeout`, else the shortest of
+    /// the policies that target it (the more specific setting wins, as agentgateway merges them).
+    func backendTimeout(_ backend: AgentgatewayBackend) -> UInt32? {
+        if let own = backend.policies.requestTimeout.flatMap(Self.milliseconds) { return own }
+        let targeting = policiesByTarget["AgentgatewayBackend/\(backend.meta.namespace)/\(backend.meta.name)"] ?? []
+        return result.resources.policies.filter { targeting.contains($0.key) }.compactMap { $0.backend?.requestTimeout.flatMap(Self.milliseconds) }.min()
     }
 
     func sourceFile(_ location: SourceLocation) -> String { includeSourceMap ? location.file : "" }

@@ -11,6 +11,7 @@ struct AIExchange {
     let processor: RequestProcessor
     let request: IncomingRequest
     let backend: Int
+    /// The client's headers, hop-by-hop ones removed and the rule's request header modifiers applied.
     let headers: [(name: String, value: String)]
     /// How long the provider may take (route and backend timeouts, else --upstream-timeout).
     let timeout: TimeAmount
@@ -33,19 +34,23 @@ struct AIExchange {
             return .openAIError(400, "failed to process LLM request: \(error)")
         }
         record.model = pinned ?? body["model"]?.string
-        switch (kind, routeType) {
-        case ("anthropic", "Completions"):
+        if kind == "anthropic", routeType == "Completions" {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
-        case ("anthropic", "Messages"), ("anthropic", "Passthrough"):
-            if let pinned { body.set("model", pinned) }
-            return await send(body.serializedBuffer(), provider: provider, suffix: "/messages", anthropic: true, record: &record)
-        case ("openai", _):
-            if let pinned { body.set("model", pinned) }
-            return await send(body.serializedBuffer(), provider: provider, suffix: "/chat/completions", anthropic: false, record: &record)
-        default:
-            return .openAIError(400, "failed to process LLM request: unsupported conversion from \(routeType) to \(kind)")
         }
+        // Every other pair goes to the provider's own operation for that route type, or is refused:
+        // never sent to another operation.
+        guard let operation = Self.operations[kind]?[routeType] else {
+            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions to anthropic)")
+        }
+        if let pinned { body.set("model", pinned) }
+        return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: kind == "anthropic", record: &record)
     }
+
+    /// The provider operation (under its version prefix) each route type is forwarded to as it is.
+    static let operations: [String: [String: String]] = [
+        "anthropic": ["Messages": "/messages", "Passthrough": "/messages", "AnthropicTokenCount": "/messages/count_tokens"],
+        "openai": ["Completions": "/chat/completions", "Responses": "/responses", "Embeddings": "/embeddings"],
+    ]
 
     /// agentgateway's resolution: longest matching path suffix, `*` last, Completions by default.
     func routeType() -> String {
@@ -130,10 +135,18 @@ struct AIExchange {
         .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
     }
 
-    /// The provider's URL and headers, with the backend's credential where the provider expects it.
-    private func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (url: String, headers: [(name: String, value: String)])? {
+    /// Headers gwrun sets itself on a provider call, never taken from the client: its credential
+    /// (replaced by the backend's), the body's type and length, what gwrun can read back.
+    static let providerOwnedHeaders: Set<String> = ["authorization", "x-api-key", "content-type", "content-length", "accept", "accept-encoding", "anthropic-version", "host"]
+
+    /// The provider's URL and headers: the client's (`anthropic-beta`, `user-agent`, those the
+    /// rule's modifiers set), then the backend's credential where the provider expects it.
+    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (url: String, headers: [(name: String, value: String)])? {
         guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else { return nil }
         var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
+        for header in headers where !Self.providerOwnedHeaders.contains(header.name.lowercased()) && !HeaderName.hasLineBreak(header.value) {
+            upstreamHeaders.append(header)
+        }
         let auth = table.word(.providers, provider, Field.Provider.auth)
         var credential: String?
         if auth != TableFormat.none {

@@ -172,13 +172,20 @@ public struct RequestProcessor: Sendable {
     }
 
     /// How long a request may wait on its backend: the shortest of the rule's `timeouts.request`
-    /// and `timeouts.backendRequest`, the backend policy's request timeout, and --upstream-timeout.
+    /// and `timeouts.backendRequest`, the timeout policies attached to its route or Gateway, the
+    /// backend's request timeout (its own, or a policy's that targets it) and --upstream-timeout.
     func timeout(rule: Int?, backend: Int?) -> TimeAmount {
         var milliseconds = upstreamTimeout.nanoseconds / 1_000_000
         func tighten(_ value: UInt32) { if value != TableFormat.none, value > 0 { milliseconds = min(milliseconds, Int64(value)) } }
         if let rule {
             tighten(table.word(.rules, rule, Field.Rule.requestTimeoutMs))
             tighten(table.word(.rules, rule, Field.Rule.backendTimeoutMs))
+            // Timeout policies attached to the route, its Gateway or the backends it reaches.
+            let first = Int(table.word(.rules, rule, Field.Rule.firstPolicyRef)), count = Int(table.word(.rules, rule, Field.Rule.policyRefCount))
+            for ref in first..<(first + count) {
+                let policy = Int(table.word(.policyRefs, ref, 0))
+                if PolicyKind(rawValue: table.word(.policies, policy, Field.Policy.kind)) == .timeout { tighten(table.word(.policies, policy, Field.Policy.a)) }
+            }
         }
         if let backend { tighten(table.word(.backends, backend, Field.Backend.requestTimeoutMs)) }
         return .milliseconds(milliseconds)
