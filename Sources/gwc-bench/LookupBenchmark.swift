@@ -24,7 +24,7 @@ enum LookupBenchmark {
         }
         let table = try RouteTable.open(path: tablePath)
         let result = Linter().lint(paths: [corpus])
-        let resolver = IRRouteResolver(result: result)
+        let resolver = LinearScanBaseline(result: result)
         let requests = makeRequests(table: table)
 
         // Both sides must agree before their speed means anything.
@@ -44,7 +44,7 @@ enum LookupBenchmark {
 
     struct Request {
         var table: RouteRequest
-        var ir: IRRouteResolver.Request
+        var ir: LinearScanBaseline.Request
         var gatewayIndex: Int
         var gatewayKey: ObjectKey
     }
@@ -69,7 +69,7 @@ enum LookupBenchmark {
             guard let gatewayIndex = (0..<table.count(.gateways)).first(where: { table.string(table.word(.gateways, $0, Field.Gateway.namespace)) == namespace }) else { continue }
             requests.append(Request(
                 table: RouteRequest(port: port, host: host, method: method, path: path, headers: headers),
-                ir: IRRouteResolver.Request(port: port, host: host, method: method, path: path, headers: Dictionary(uniqueKeysWithValues: headers.map { ($0.name, $0.value) })),
+                ir: LinearScanBaseline.Request(port: port, host: host, method: method, path: path, headers: Dictionary(uniqueKeysWithValues: headers.map { ($0.name, $0.value) })),
                 gatewayIndex: gatewayIndex, gatewayKey: ObjectKey(group: APIGroup.gateway, kind: "Gateway", namespace: namespace, name: "gw")))
         }
         return requests

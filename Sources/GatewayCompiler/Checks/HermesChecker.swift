@@ -7,6 +7,8 @@ struct HermesChecker {
     let index: ResourceIndex
     let report: StatusReport
     let environment: [String: String]
+    /// The route table's own lookup, on the manifests compiled in memory.
+    let resolver: TableRouteResolver
     var diagnostics: [Diagnostic] = []
     /// Every endpoint followed to a request, for the route table and `gwc diff`.
     var endpoints: [HermesEndpointResolution] = []
@@ -123,9 +125,8 @@ struct HermesChecker {
         default: return
         }
         let path = (url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path) + suffix
-        let resolver = IRRouteResolver(index: index, report: report)
         let wire = "POST \(url.scheme)://\(url.host):\(url.port)\(path)"
-        let matched = resolver.resolve(IRRouteResolver.Request(port: url.port, host: url.host, method: "POST", path: path, headers: ["content-type": "application/json"]))
+        let matched = resolver.resolve(port: url.port, host: url.host, method: "POST", path: path, headers: [("content-type", "application/json")])
         endpoints.append(HermesEndpointResolution(
             configFile: object.replacingOccurrences(of: "Hermes config ", with: ""), role: role, url: expanded, mode: mode, model: model,
             gateway: matched?.gateway ?? resolver.gateways(onPort: url.port).first, port: url.port, host: url.host, path: path))

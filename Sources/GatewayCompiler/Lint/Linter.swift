@@ -36,13 +36,18 @@ public struct Linter {
         var clientAuth = ClientAuthChecker(index: index, report: report)
         clientAuth.run()
         diagnostics.append(contentsOf: clientAuth.diagnostics)
-        var hermes = HermesChecker(index: index, report: report, environment: options.environment)
-        hermes.run()
-        diagnostics.append(contentsOf: hermes.diagnostics)
-
-        return LintResult(
-            files: files, resources: decoded.resources, index: index, status: report, hermesEndpoints: hermes.endpoints, diagnostics: diagnostics.sorted(),
+        var result = LintResult(
+            files: files, resources: decoded.resources, index: index, status: report, hermesEndpoints: [], diagnostics: [],
             documentCount: decoded.documentCount, objectCount: decoded.objectCount)
+        if !decoded.resources.hermesConfigs.isEmpty {
+            // Hermes requests are resolved by the table's lookup, as gwrun and `gwc route` resolve them.
+            var hermes = HermesChecker(index: index, report: report, environment: options.environment, resolver: TableRouteResolver(result: result))
+            hermes.run()
+            diagnostics.append(contentsOf: hermes.diagnostics)
+            result.hermesEndpoints = hermes.endpoints
+        }
+        result.diagnostics = diagnostics.sorted()
+        return result
     }
 
     /// Decodes files without checking them.

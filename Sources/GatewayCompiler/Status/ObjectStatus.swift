@@ -69,6 +69,10 @@ public struct StatusReport: Sendable {
 public struct RuleID: Sendable, Hashable {
     public var route: ObjectKey
     public var rule: Int
+    public init(route: ObjectKey, rule: Int) {
+        self.route = route
+        self.rule = rule
+    }
 }
 
 public struct BackendRefID: Sendable, Hashable {

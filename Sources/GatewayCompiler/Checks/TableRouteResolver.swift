@@ -1,0 +1,48 @@
+import GatewayIR
+
+/// Resolves a request the way gwrun and `gwc route` do: through the route table's own lookup,
+/// on a table compiled in memory from the analysed manifests. Lint's Hermes checks use it, so
+/// lint can never name another route than the gateway picks (there is no second implementation
+/// of Gateway API precedence to drift apart).
+struct TableRouteResolver {
+    struct Match {
+        var gateway: ObjectKey
+        var listener: String
+        var route: HTTPRoute
+        var ruleIndex: Int
+        var rule: HTTPRouteRule
+    }
+
+    private let table: RouteTable?
+    private let index: ResourceIndex
+
+    /// Compiles `result` (its Hermes endpoints play no part in routing).
+    init(result: LintResult) {
+        index = result.index
+        table = try? RouteTable(bytes: TableWriter.bytes(of: TableCompiler.compile(result, includeSourceMap: false)))
+    }
+
+    /// Gateways with a listener on the port.
+    func gateways(onPort port: Int) -> [ObjectKey] {
+        index.resources.gateways.filter { $0.listeners.contains { $0.port == port } }.map(\.key)
+    }
+
+    func resolve(port: Int, host: String, method: String, path: String, headers: [(name: String, value: String)]) -> Match? {
+        guard let table else { return nil }
+        let query = path.firstIndex(of: "?").map { RouteRequest.parseQuery(String(path[path.index(after: $0)...])) } ?? []
+        let bare = path.firstIndex(of: "?").map { String(path[..<$0]) } ?? path
+        guard let found = table.lookup(RouteRequest(port: port, host: host, method: method, path: bare, headers: headers, query: query)),
+            let rule = found.rule
+        else { return nil }
+        let routeRecord = Int(table.word(.rules, rule, Field.Rule.route))
+        let routeKey = ObjectKey(
+            group: APIGroup.gateway, kind: "HTTPRoute", namespace: table.string(table.word(.routes, routeRecord, Field.Route.namespace)),
+            name: table.string(table.word(.routes, routeRecord, Field.Route.name)))
+        let ruleIndex = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
+        guard let route = index.routes[routeKey], route.rules.indices.contains(ruleIndex) else { return nil }
+        let gateway = ObjectKey(
+            group: APIGroup.gateway, kind: "Gateway", namespace: table.string(table.word(.gateways, found.gateway, Field.Gateway.namespace)),
+            name: table.string(table.word(.gateways, found.gateway, Field.Gateway.name)))
+        return Match(gateway: gateway, listener: table.string(table.word(.listeners, found.listener, Field.Listener.name)), route: route, ruleIndex: ruleIndex, rule: route.rules[ruleIndex])
+    }
+}
