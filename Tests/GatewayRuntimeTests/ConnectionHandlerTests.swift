@@ -24,9 +24,7 @@ struct ConnectionHandlerTests {
             if admin { answer = { _ in GatewayResponse.text(200, "ok") } }
             let shared = GatewayConnectionHandler.Shared(
                 processor: processor, control: GatewayServer.Control(), log: AccessLog(metrics: nil, group: loop), pools: UpstreamPools(group: loop),
-                maxBodyBytes: 1 << 20, admin: answer)
-            try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder(configuration: .init()))
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuard(idleTimeout: .seconds(60), requestReadTimeout: .seconds(30)))
+                maxBodyBytes: 1 << 20, idleTimeout: .seconds(60), requestReadTimeout: .seconds(30), admin: answer)
             try channel.pipeline.syncOperations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: admin ? nil : 8080, maxHeadBytes: 64 << 10, maxHeaderCount: 100))
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         }
@@ -64,5 +62,64 @@ struct ConnectionHandlerTests {
         #expect(out.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(out.contains("content-length: 3\r\n"))
         #expect(out.hasSuffix("\r\n\r\n"), "\(out)")
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let harness = try Harness()
+        try harness.send((1...3).map { "GET /nowhere/\($0) HTTP/1.1\r\nhost: x\r\n\r\n" }.joined())
+        let out = try harness.output()
+        let order = ["/nowhere/1", "/nowhere/2", "/nowhere/3"].compactMap { out.range(of: $0)?.lowerBound }
+        #expect(order.count == 3 && order == order.sorted(), "\(out)")
+        #expect(harness.channel.isActive, "kept alive")
+    }
+
+    @Test func aGoodRequestIsAnsweredBeforeTheFaultBehindIt() throws {
+        let harness = try Harness()
+        try harness.send("GET /nowhere HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nhost: x\r\n folded\r\n\r\n")
+        let out = try harness.output()
+        let notFound = try #require(out.range(of: "404 Not Found")), badRequest = try #require(out.range(of: "400 Bad Request"))
+        #expect(notFound.lowerBound < badRequest.lowerBound)
+        #expect(out.contains("connection: close"))
+        harness.channel.embeddedEventLoop.run()
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func aHeadSlowerThanTheReadTimeoutGets408() throws {
+        let harness = try Harness()
+        try harness.send("GET /nowhere HTTP/1.1\r\nhost: x\r\n")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(try harness.output().isEmpty)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(try harness.output().hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        harness.channel.embeddedEventLoop.run()
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws {
+        let harness = try Harness()
+        try harness.send("GET /nowhere HTTP/1.1\r\nhost: x\r\n\r\n")
+        _ = try harness.output()
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(59))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(16))
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func drainingClosesAnIdleConnection() throws {
+        let harness = try Harness()
+        try harness.send("GET /nowhere HTTP/1.1\r\nhost: x\r\n\r\n")
+        #expect(harness.channel.isActive)
+        harness.channel.pipeline.fireUserInboundEventTriggered(GatewayServer.DrainEvent())
+        harness.channel.embeddedEventLoop.run()
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func anHTTP10ClientWithoutKeepAliveIsAnsweredAndClosed() throws {
+        let harness = try Harness()
+        try harness.send("GET /nowhere HTTP/1.0\r\n\r\n")
+        let out = try harness.output()
+        #expect(out.hasPrefix("HTTP/1.0 404 Not Found\r\n") && out.contains("connection: close\r\n"))
+        harness.channel.embeddedEventLoop.run()
+        #expect(!harness.channel.isActive)
     }
 }

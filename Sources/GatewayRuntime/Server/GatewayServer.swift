@@ -44,6 +44,9 @@ public struct GatewayServer: Sendable {
     public static func defaultMaxConnections() -> Int { AcceptLimits.defaultMaxConnections() }
     private let control = Control()
 
+    /// Sent to every connection when the server stops accepting.
+    struct DrainEvent {}
+
     /// Shared between connections: requests in flight, and whether the server is draining.
     final class Control: Sendable {
         /// Requests being answered, and whether the server is draining: atomics, since every
@@ -80,7 +83,7 @@ public struct GatewayServer: Sendable {
         let limits = AcceptLimits(maxConnections: maxConnections, logger: logger, metrics: metrics)
         let shared = GatewayConnectionHandler.Shared(
             processor: processor, control: control, log: AccessLog(metrics: metrics, group: group), pools: UpstreamPools(group: group),
-            maxBodyBytes: maxBodyBytes, admin: nil)
+            maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout, admin: nil)
         var servers: [any Channel] = []
         do {
             for listener in listeners { servers.append(try await bind(port: listener.bindPort, tablePort: listener.tablePort, shared: shared, limits: limits, group: group)) }
@@ -88,7 +91,7 @@ public struct GatewayServer: Sendable {
                 let server = self
                 let adminShared = GatewayConnectionHandler.Shared(
                     processor: processor, control: control, log: shared.log, pools: shared.pools, maxBodyBytes: maxBodyBytes,
-                    admin: { server.admin($0) })
+                    idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout, admin: { server.admin($0) })
                 servers.append(try await bind(port: adminPort, tablePort: nil, shared: adminShared, limits: limits, group: group))
             }
         } catch {
@@ -101,11 +104,13 @@ public struct GatewayServer: Sendable {
         control.draining.store(true, ordering: .relaxed)
         logger.info("stopping: no new connections; waiting for requests in flight")
         for server in servers { try? await server.close() }
+        // Idle keep-alive connections close now; busy ones after their answer.
+        for connection in control.connections.withLockedValue({ Array($0.values) }) { connection.pipeline.fireUserInboundEventTriggered(DrainEvent()) }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(drainSeconds) * 1_000_000_000
         while control.active.load(ordering: .relaxed) > 0, DispatchTime.now().uptimeNanoseconds < deadline {
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
-        // Idle keep-alive connections (and any request past the deadline) end here.
+        // Requests still running past the deadline end here.
         for connection in control.connections.withLockedValue({ Array($0.values) }) { try? await connection.close() }
         shared.pools.closeAll()
         flushing.cancel()
@@ -152,7 +157,7 @@ public struct GatewayServer: Sendable {
     }
 
     private func bindListener(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, limits: AcceptLimits, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
-        let (maxHeaderBytes, maxHeaderCount, idleTimeout, requestReadTimeout) = (self.maxHeaderBytes, self.maxHeaderCount, self.idleTimeout, self.requestReadTimeout)
+        let (maxHeaderBytes, maxHeaderCount) = (self.maxHeaderBytes, self.maxHeaderCount)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -166,12 +171,8 @@ public struct GatewayServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) }
-                    // Requests are read by the connection handler's own parser (RequestParser), which
-                    // also queues pipelined ones; NIO's encoder writes the answers gwrun makes itself
-                    // (outbound header validation off: their headers come from NIO-parsed answers or the
-                    // table, which gwc validated). Proxied answers pass it by, as they came.
-                    try operations.addHandler(HTTPResponseEncoder(configuration: .init()))
-                    try operations.addHandler(ConnectionGuard(idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout))
+                    // The connection handler reads requests with its own parser and writes the
+                    // bytes `ClientWriter` makes: no HTTP codec in the pipeline.
                     try operations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: tablePort, maxHeadBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount))
                 }
             }

@@ -1,0 +1,259 @@
+import Dispatch
+import GatewayIR
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Serves one client connection by executing what its state machines decide: the connection's
+/// (`ConnectionStateMachine`: queueing, keep-alive, timeouts, drain, refusals) and, for a plain
+/// route, its upstream exchange's (`ProxyExchangeStateMachine`). Every byte to the client is made
+/// by `ClientWriter`. Everything runs on the connection's event loop except an AI request's
+/// exchange, a task (`GatewayConnectionHandler+AI`). The only handler of the client's channel.
+final class GatewayConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What every connection of a server shares.
+    struct Shared: Sendable {
+        let processor: RequestProcessor
+        let control: GatewayServer.Control
+        let log: AccessLog
+        let pools: UpstreamPools
+        let maxBodyBytes: Int
+        let idleTimeout: TimeAmount
+        let requestReadTimeout: TimeAmount
+        /// Answers on the admin listener (nil on a table listener).
+        let admin: (@Sendable (IncomingRequest) -> GatewayResponse)?
+    }
+
+    /// A request read whole, waiting for its turn.
+    struct QueuedRequest {
+        var head: RequestParser.Head
+        var body: ByteBuffer
+        var tooLarge: Bool
+    }
+
+    /// The request being answered.
+    struct Answering {
+        var request: IncomingRequest
+        var keepAlive: Bool
+        /// The request's HTTP version, which its answer takes.
+        var version: HTTPVersion
+        var started: UInt64
+        var record = AccessRecord()
+        var bytesOut = 0
+    }
+
+    /// The request being read (its parser apart: feeding it must not overlap changes to this).
+    private struct Reading {
+        /// The parser is being fed (an answer completed meanwhile must not read it; the read's
+        /// end checks it instead).
+        var feeding = false
+        var head: RequestParser.Head?
+        var body = ByteBuffer()
+        var tooLarge = false
+    }
+
+    let shared: Shared
+    let tablePort: Int
+    var context: ChannelHandlerContext?
+    private var machine: ConnectionStateMachine<QueuedRequest>
+    private var parser: RequestParser
+    private var reading = Reading()
+    private var ticks: RepeatedTask?
+    var answering: Answering?
+    /// A plain route's exchange with its upstream (`GatewayConnectionHandler+Proxy`).
+    var proxy: ProxyState?
+    /// The task answering an AI request, cancelled when the client goes away.
+    var aiTask: Task<Void, Never>?
+    /// What this connection keeps of its event loop: upstream pool, log batch, bound table.
+    var local: LoopLocal
+    var timer = ProxyTimer()
+
+    init(shared: Shared, tablePort: Int?, maxHeadBytes: Int, maxHeaderCount: Int) {
+        self.shared = shared
+        self.tablePort = tablePort ?? -1
+        parser = RequestParser(maxHeadBytes: maxHeadBytes, maxHeaderCount: maxHeaderCount)
+        machine = ConnectionStateMachine(idleTimeout: shared.idleTimeout, readTimeout: shared.requestReadTimeout, now: .now())
+        local = LoopLocal()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        machine = ConnectionStateMachine(idleTimeout: shared.idleTimeout, readTimeout: shared.requestReadTimeout, now: context.eventLoop.now)
+        local.pool = shared.pools.pool(for: context.eventLoop)
+        local.logBatch = shared.log.batch(for: context.eventLoop)
+        let channel = context.channel
+        shared.control.connections.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
+        if shared.control.isDraining { _ = machine.drain() }
+        let interval = machine.tickInterval
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        ticks = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in handler.value.tick() }
+        if shared.control.isDraining { context.close(promise: nil) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        ticks?.cancel()
+        ticks = nil
+        stopProxyTimer()
+        let id = ObjectIdentifier(context.channel)
+        shared.control.connections.withLockedValue { _ = $0.removeValue(forKey: id) }
+        self.context = nil
+    }
+
+    // MARK: Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let wasIdle = parser.isIdle
+        var requestEnded = false
+        reading.feeding = true
+        defer { reading.feeding = false }
+        do {
+            try parser.feed(unwrapInboundIn(data)) { event in
+                if received(event, context: context) { requestEnded = true }
+            }
+        } catch let malformed as RequestParser.Malformed {
+            return refuse(machine.requestMalformed(malformed))
+        } catch {
+            return context.fireErrorCaught(error)
+        }
+        // A request began in this read and is not whole yet: its read timeout runs from now.
+        if !parser.isIdle, wasIdle || requestEnded { machine.requestBegan(now: context.eventLoop.now) }
+    }
+
+    /// Returns true when a request ended.
+    private func received(_ event: RequestParser.Event, context: ChannelHandlerContext) -> Bool {
+        switch event {
+        case .head(let head):
+            reading.head = head
+            reading.body.clear()
+            reading.tooLarge = false
+            // curl and others wait for this before sending a body over 1 KiB.
+            if head.expectsContinue, !machine.isAnswering {
+                var out = context.channel.allocator.buffer(capacity: 32)
+                ClientWriter.continueHead(version: head.version, into: &out)
+                context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            }
+            return false
+        case .body(var chunk):
+            if reading.body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { reading.tooLarge = true } else { reading.body.writeBuffer(&chunk) }
+            return false
+        case .end:
+            guard let head = reading.head else { return false }
+            reading.head = nil
+            let request = QueuedRequest(head: head, body: reading.body, tooLarge: reading.tooLarge)
+            reading.body = ByteBuffer()
+            switch machine.requestReceived(request) {
+            case .start(let request): begin(request, context: context)
+            case .queue(pauseReading: true): context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+            case .queue(pauseReading: false), .drop: break
+            }
+            return true
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server drains: an idle connection closes now, a busy one after its answer.
+        if event is GatewayServer.DrainEvent, machine.drain() { context.close(promise: nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        proxyClientWritable(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if machine.closed() {
+            // The provider call (or the stream being relayed) stops now, not when it would end.
+            aiTask?.cancel()
+            aiTask = nil
+            proxyClientClosed()
+        }
+        context.fireChannelInactive()
+    }
+
+    private func tick() {
+        guard let context else { return }
+        switch machine.tick(now: context.eventLoop.now) {
+        case .none: break
+        case .close: context.close(promise: nil)
+        case .refuse(let status, let reason): writeRefusal(status: status, reason: reason, context: context)
+        }
+    }
+
+    private func refuse(_ action: ConnectionStateMachine<QueuedRequest>.RefuseAction) {
+        guard let context else { return }
+        switch action {
+        case .refuse(let status, let reason): writeRefusal(status: status, reason: reason, context: context)
+        case .later, .none: break
+        }
+    }
+
+    private func writeRefusal(status: Int, reason: String, context: ChannelHandlerContext) {
+        ticks?.cancel()
+        var out = context.channel.allocator.buffer(capacity: 256)
+        ClientWriter.refusal(status: status, reason: reason, into: &out)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    // MARK: Answering
+
+    private func begin(_ queued: QueuedRequest, context: ChannelHandlerContext) {
+        shared.control.active.add(1, ordering: .relaxed)
+        let incoming = IncomingRequest(method: queued.head.method, target: queued.head.target, headers: queued.head.headers, body: queued.body, listenerPort: tablePort)
+        answering = Answering(request: incoming, keepAlive: queued.head.keepAlive, version: queued.head.version, started: DispatchTime.now().uptimeNanoseconds)
+        if let admin = shared.admin { return respond(admin(incoming)) }
+        if queued.tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes")) }
+        let processor = local.processor(shared.processor)
+        var record = AccessRecord()
+        let routing = processor.route(incoming, random: local.random.next(), record: &record)
+        answering?.record = record
+        switch routing {
+        case .answer(let response): respond(response)
+        case .proxy(let target): startProxy(target, processor: processor, context: context)
+        case .ai(let backend, let rule, let headers): answerAI(incoming, processor: processor, backend: backend, rule: rule, headers: headers, context: context)
+        }
+    }
+
+    /// The connection closes after this answer.
+    var answerCloses: Bool { !(answering?.keepAlive ?? false) || shared.control.isDraining || machine.draining }
+
+    /// Writes a buffered answer and ends the request.
+    func respond(_ response: GatewayResponse) {
+        guard let context, let current = answering else { return complete(closing: true, after: nil) }
+        answering?.record.status = response.status
+        let closing = answerCloses
+        var out = context.channel.allocator.buffer(capacity: 256 + response.body.readableBytes)
+        answering?.bytesOut = ClientWriter.answer(response, requestMethod: current.request.method, version: current.version, closing: closing, into: &out)
+        let written = context.writeAndFlush(wrapOutboundOut(out))
+        complete(closing: closing, after: closing ? written : nil)
+    }
+
+    /// Logs the request and goes on with the next one, or closes the connection once `lastWrite`
+    /// (the answer's last write) is done.
+    func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
+        guard let current = answering else { return }
+        if tablePort >= 0 {
+            shared.log.write(current.request, status: current.record.status, current.record, bytesOut: current.bytesOut, started: current.started, into: local.logBatch)
+        }
+        answering = nil
+        proxy = nil
+        shared.control.active.subtract(1, ordering: .relaxed)
+        guard let context else { return }
+        switch machine.answerEnded(closeConnection: closing || shared.control.isDraining, now: context.eventLoop.now) {
+        case .close:
+            let channel = context.channel
+            if let lastWrite { lastWrite.whenComplete { _ in channel.close(promise: nil) } } else { channel.close(promise: nil) }
+        case .start(let next, let resumeReading):
+            if resumeReading { context.channel.setOption(.autoRead, value: true).whenFailure { _ in } }
+            begin(next, context: context)
+        case .refuse(let malformed):
+            writeRefusal(status: malformed.status, reason: malformed.description, context: context)
+        case .waitForRequest:
+            if !reading.feeding, !parser.isIdle { machine.requestBegan(now: context.eventLoop.now) }
+        }
+    }
+}
