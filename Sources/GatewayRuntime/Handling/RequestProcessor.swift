@@ -82,56 +82,11 @@ public struct RequestProcessor: Sendable {
         return bound
     }
 
-    /// The table lookup `gwc route` uses, and what follows from it.
-    /// `random` picks among weighted backendRefs (the server draws it from a fast per-connection
-    /// generator: the system's costs a syscall per request).
+    /// The table lookup `gwc route` uses, and what follows from it: the request pipeline's stages
+    /// (`RequestPipeline`). `random` picks among weighted backendRefs (the server draws it from a
+    /// fast per-connection generator: the system's costs a syscall per request).
     public func route(_ request: IncomingRequest, random: UInt64 = UInt64.random(in: 0..<UInt64.max), record: inout AccessRecord) -> Routing {
-        let routeRequest = RouteRequest(
-            port: request.listenerPort, host: request.header("host") ?? "", method: request.method, path: request.path,
-            headers: request.headers, query: RouteRequest.parseQuery(request.query))
-        let decision = table.decide(routeRequest, gateway: gateway, random: random)
-        if let match = decision.match {
-            record.listener = names.listeners[match.listener]
-            if let rule = match.rule {
-                record.route = names.routes[Int(table.word(.rules, rule, Field.Rule.route))]
-                record.rule = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
-            }
-        }
-        let rule = decision.match?.rule
-        switch decision.action {
-        case .notFound:
-            return .answer(finish(.text(404, "no route for \(request.method) \(request.path)"), rule: rule, record: &record))
-        case .invalidBackend(let reason):
-            return .answer(finish(.text(500, "invalid backend: \(reason)"), rule: rule, record: &record))
-        case .redirect(let status, let location):
-            return .answer(finish(GatewayResponse(status: status, headers: [("location", location)]), rule: rule, record: &record))
-        case .forward(let ref):
-            let backend = Int(table.word(.backendRefs, ref, Field.BackendRef.backend))
-            record.backend = names.backends[backend]
-            var headers = request.headers.filter { !HeaderName.isHopByHop($0.name) }
-            if let rule { for filter in table.filters(ofRule: rule, kind: .requestHeaderModifier) { table.applyHeaderModifier(filter: filter, to: &headers) } }
-            var rewrite: (host: String?, path: String?) = (nil, nil)
-            if let rule, let match = decision.match?.match { rewrite = table.urlRewrite(rule: rule, match: match, path: request.path) }
-            let target = rewrite.path.map { request.query.isEmpty ? $0 : $0 + "?" + request.query } ?? request.target
-            func proxy(host: String, port: Int) -> Routing {
-                let authority = port == 80 ? host : "\(host):\(port)"
-                return .proxy(PlainProxy(
-                    host: host, port: port, hostHeader: rewrite.host ?? request.header("host") ?? authority, target: target, headers: headers, rule: rule,
-                    timeout: timeout(rule: rule, backend: backend)))
-            }
-            switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
-            case .ai?:
-                return .ai(backend: backend, rule: rule, headers: headers)
-            case .service?:
-                let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
-                let host = "\(table.string(table.word(.backends, backend, Field.Backend.name))).\(table.string(table.word(.backends, backend, Field.Backend.namespace))).svc.cluster.local"
-                return proxy(host: host, port: portValue == TableFormat.none ? 80 : Int(portValue))
-            case .static?:
-                return proxy(host: table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? "", port: Int(table.word(.backends, backend, Field.Backend.port)))
-            default:
-                return .answer(finish(.text(501, "backend \(names.backends[backend]) is of a kind gwrun does not serve yet"), rule: rule, record: &record))
-            }
-        }
+        RequestPipeline.run(request, random: random, processor: self, record: &record)
     }
 
     /// The AI exchange for a request `route` sent to an AI backend.
@@ -140,10 +95,10 @@ public struct RequestProcessor: Sendable {
         return finish(response, rule: rule, record: &record)
     }
 
-    /// The rule's response header modifiers, and the status for the log.
+    /// The response stages (the rule's response header modifiers), and the status for the log.
     public func finish(_ response: GatewayResponse, rule: Int?, record: inout AccessRecord) -> GatewayResponse {
         var response = response
-        if let rule { applyResponseModifiers(rule: rule, to: &response.headers) }
+        for stage in RequestPipeline.responseStages { stage.observe(&response.headers, status: response.status, rule: rule, self) }
         record.status = response.status
         return response
     }

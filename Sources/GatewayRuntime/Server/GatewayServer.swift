@@ -9,6 +9,9 @@ import Synchronization
 
 /// Serves a route table: one HTTP/1.1 listener (keep-alive, bounded bodies) per table port,
 /// plus an optional admin listener with /healthz and /readyz.
+///
+/// More than 12 stored properties: it is the server's configuration value, one field per gwrun
+/// option (each documented where it is declared), plus the shared `control`.
 public struct GatewayServer: Sendable {
     public struct Listener: Sendable {
         /// The port in the table, which routing uses.

@@ -1,0 +1,23 @@
+/// The order a request's stages run in (docs/runtime.md draws it): the route, then the policy
+/// stages (authentication, rate limits, prompt guards, CORS: the policy issue adds them here,
+/// between the route and the headers), the upstream request's headers and URL, and the upstream
+/// exchange; every answer passes the response stages before it goes out.
+enum RequestPipeline {
+    static let requestStages: [any RequestStage] = [RouteStage(), RequestHeaderStage(), URLRewriteStage()]
+    static let upstream = UpstreamStage()
+    static let responseStages: [any ResponseStage] = [ResponseHeaderStage()]
+
+    /// Runs the request stages; an early answer has been through the response stages.
+    static func run(_ request: IncomingRequest, random: UInt64, processor: RequestProcessor, record: inout AccessRecord) -> RequestProcessor.Routing {
+        var context = RequestContext(request: request, random: random)
+        defer { record = context.record }
+        for stage in requestStages {
+            if case .answer(let response) = stage.run(&context, processor) {
+                return .answer(processor.finish(response, rule: context.rule, record: &context.record))
+            }
+        }
+        let routing = upstream.route(context, processor)
+        if case .answer(let response) = routing { return .answer(processor.finish(response, rule: context.rule, record: &context.record)) }
+        return routing
+    }
+}

@@ -1,0 +1,20 @@
+/// One named step of the request pipeline (`RequestPipeline`). A stage reads and changes the
+/// request's context, or answers it early (a redirect, a 404, and with the policy stages to come,
+/// 401, 403, 429). Stages are values with no state of their own: everything a request carries
+/// is in its `RequestContext`.
+protocol RequestStage: Sendable {
+    var name: String { get }
+    func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult
+}
+
+enum StageResult {
+    case next
+    case answer(GatewayResponse)
+}
+
+/// A step that sees a request's answer before it goes out (buffered answers, and the head of
+/// streamed and proxied ones).
+protocol ResponseStage: Sendable {
+    var name: String { get }
+    func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, _ processor: RequestProcessor)
+}
