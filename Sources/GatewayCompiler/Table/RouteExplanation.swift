@@ -124,7 +124,7 @@ public struct RouteExplanation: Sendable {
 
     static func describeFilter(_ table: RouteTable, _ filter: Int) -> String {
         func ops() -> String {
-            let first = Int(table.word(.filters, filter, Field.Filter.a)), count = Int(table.word(.filters, filter, Field.Filter.b))
+            let first = Int(table.word(.filters, filter, Field.Filter.HeaderModifier.firstOp)), count = Int(table.word(.filters, filter, Field.Filter.HeaderModifier.opCount))
             return (first..<(first + count)).map { op in
                 let name = table.string(table.word(.headerOps, op, Field.HeaderOp.name)), value = table.string(table.word(.headerOps, op, Field.HeaderOp.value))
                 switch HeaderOpKind(rawValue: table.word(.headerOps, op, Field.HeaderOp.op)) {
@@ -137,11 +137,11 @@ public struct RouteExplanation: Sendable {
         switch FilterKind(rawValue: table.word(.filters, filter, Field.Filter.type)) {
         case .requestHeaderModifier?: return "RequestHeaderModifier (\(ops()))"
         case .responseHeaderModifier?: return "ResponseHeaderModifier (\(ops()))"
-        case .requestRedirect?: return "RequestRedirect \(table.word(.filters, filter, Field.Filter.f))"
+        case .requestRedirect?: return "RequestRedirect \(table.word(.filters, filter, Field.Filter.Redirect.statusCode))"
         case .urlRewrite?: return "URLRewrite"
         case .requestMirror?: return "RequestMirror"
         case .cors?: return "CORS"
-        default: return "ExtensionRef \(table.string(table.word(.filters, filter, Field.Filter.a)))"
+        default: return "ExtensionRef \(table.string(table.word(.filters, filter, Field.Filter.Named.name)))"
         }
     }
 

@@ -147,20 +147,20 @@ public enum TableInspector {
         let name = table.string(field(Field.Policy.name))
         switch PolicyKind(rawValue: field(Field.Policy.kind)) {
         case .localRateLimit?:
-            let amount = optional(field(Field.Policy.a)).map { "\($0) requests" } ?? optional(field(Field.Policy.b)).map { "\($0) tokens" } ?? "?"
-            return "\(name): local rate limit \(amount) per \(field(Field.Policy.c)) s" + (optional(field(Field.Policy.d)).map { ", burst \($0)" } ?? "")
+            let amount = optional(field(Field.Policy.RateLimit.requests)).map { "\($0) requests" } ?? optional(field(Field.Policy.RateLimit.tokens)).map { "\($0) tokens" } ?? "?"
+            return "\(name): local rate limit \(amount) per \(field(Field.Policy.RateLimit.unitSeconds)) s" + (optional(field(Field.Policy.RateLimit.burst)).map { ", burst \($0)" } ?? "")
         case .apiKeyAuthentication?:
-            let ref = field(Field.Policy.b)
-            return "\(name): API key authentication (\(table.string(field(Field.Policy.a))))" + (ref == TableFormat.none ? "" : ", keys in \(describeSecretRef(table, Int(ref)))")
+            let ref = field(Field.Policy.APIKey.secretRef)
+            return "\(name): API key authentication (\(table.string(field(Field.Policy.APIKey.mode))))" + (ref == TableFormat.none ? "" : ", keys in \(describeSecretRef(table, Int(ref)))")
         case .jwtAuthentication?: return "\(name): JWT authentication"
         case .basicAuthentication?: return "\(name): basic authentication"
-        case .timeout?: return "\(name): request timeout \(field(Field.Policy.a)) ms"
-        case .retry?: return "\(name): retry \(field(Field.Policy.a)) attempts on \(list(Field.Policy.c, Field.Policy.d).joined(separator: ","))"
-        case .cors?: return "\(name): CORS origins \(list(Field.Policy.a, Field.Policy.b).joined(separator: ","))"
+        case .timeout?: return "\(name): request timeout \(field(Field.Policy.Timeout.milliseconds)) ms"
+        case .retry?: return "\(name): retry \(field(Field.Policy.Retry.attempts)) attempts on \(list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount).joined(separator: ","))"
+        case .cors?: return "\(name): CORS origins \(list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount).joined(separator: ","))"
         case .promptGuard?:
-            let direction = field(Field.Policy.a) == 0 ? "request" : "response"
-            let patterns = list(Field.Policy.c, Field.Policy.d) + list(Field.Policy.e, Field.Policy.f)
-            return "\(name): prompt guard on \(direction), \(table.string(field(Field.Policy.b))) \(patterns.joined(separator: ", "))"
+            let direction = field(Field.Policy.PromptGuard.direction) == 0 ? "request" : "response"
+            let patterns = list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount) + list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)
+            return "\(name): prompt guard on \(direction), \(table.string(field(Field.Policy.PromptGuard.action))) \(patterns.joined(separator: ", "))"
         case nil: return "\(name): unknown policy"
         }
     }

@@ -13,7 +13,7 @@ extension RouteTable {
         if word(.rules, rule, Field.Rule.flags) & RuleFlags.invalid != 0 { return .invalidBackend(reason: "the rule is invalid") }
         let firstFilter = Int(word(.rules, rule, Field.Rule.firstFilter)), filterCount = Int(word(.rules, rule, Field.Rule.filterCount))
         for filter in firstFilter..<(firstFilter + filterCount) where FilterKind(rawValue: word(.filters, filter, Field.Filter.type)) == .requestRedirect {
-            return .redirect(status: Int(word(.filters, filter, Field.Filter.f)), location: redirectLocation(filter: filter, match: match, listener: listener, request: request, scheme: scheme))
+            return .redirect(status: Int(word(.filters, filter, Field.Filter.Redirect.statusCode)), location: redirectLocation(filter: filter, match: match, listener: listener, request: request, scheme: scheme))
         }
         let first = Int(word(.rules, rule, Field.Rule.firstBackendRef)), refCount = Int(word(.rules, rule, Field.Rule.backendRefCount))
         var total: UInt64 = 0
@@ -38,8 +38,8 @@ extension RouteTable {
     /// Location of a RequestRedirect: scheme, host, port and path each from the filter or the
     /// request; the port is left out when it is the scheme's default.
     func redirectLocation(filter: Int, match: Int, listener: Int, request: RouteRequest, scheme requestScheme: String?) -> String {
-        let schemeID = word(.filters, filter, Field.Filter.a), hostID = word(.filters, filter, Field.Filter.b)
-        let portValue = word(.filters, filter, Field.Filter.c)
+        let schemeID = word(.filters, filter, Field.Filter.Redirect.scheme), hostID = word(.filters, filter, Field.Filter.Redirect.hostname)
+        let portValue = word(.filters, filter, Field.Filter.Redirect.port)
         let listenerScheme = string(word(.listeners, listener, Field.Listener.protocol)) == "HTTPS" ? "https" : "http"
         let scheme = optionalString(schemeID) ?? requestScheme ?? listenerScheme
         let host = optionalString(hostID) ?? Hostname.normalize(hostHeader: request.host)
@@ -52,10 +52,10 @@ extension RouteTable {
             port = Int(word(.listeners, listener, Field.Listener.port))
         }
         let path: String
-        switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.d)) {
-        case .replaceFullPath?: path = string(word(.filters, filter, Field.Filter.e))
+        switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.Redirect.pathModifier)) {
+        case .replaceFullPath?: path = string(word(.filters, filter, Field.Filter.Redirect.path))
         case .replacePrefixMatch?:
-            path = Self.replacePrefix(request.path, prefix: string(word(.matches, match, Field.Match.path)), with: string(word(.filters, filter, Field.Filter.e)))
+            path = Self.replacePrefix(request.path, prefix: string(word(.matches, match, Field.Match.path)), with: string(word(.filters, filter, Field.Filter.Redirect.path)))
         default: path = request.path
         }
         let defaultPort = (scheme == "http" && port == 80) || (scheme == "https" && port == 443)
@@ -67,11 +67,11 @@ extension RouteTable {
     /// the path to send (nil keeps the request's).
     public func urlRewrite(rule: Int, match: Int, path requestPath: String) -> (host: String?, path: String?) {
         guard let filter = filters(ofRule: rule, kind: .urlRewrite).first else { return (nil, nil) }
-        let host = optionalString(word(.filters, filter, Field.Filter.a))
-        switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.d)) {
-        case .replaceFullPath?: return (host, string(word(.filters, filter, Field.Filter.e)))
+        let host = optionalString(word(.filters, filter, Field.Filter.URLRewrite.hostname))
+        switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.URLRewrite.pathModifier)) {
+        case .replaceFullPath?: return (host, string(word(.filters, filter, Field.Filter.URLRewrite.path)))
         case .replacePrefixMatch?:
-            return (host, Self.replacePrefix(requestPath, prefix: string(word(.matches, match, Field.Match.path)), with: string(word(.filters, filter, Field.Filter.e))))
+            return (host, Self.replacePrefix(requestPath, prefix: string(word(.matches, match, Field.Match.path)), with: string(word(.filters, filter, Field.Filter.URLRewrite.path))))
         default: return (host, nil)
         }
     }
@@ -90,7 +90,7 @@ extension RouteTable {
     /// Applies the header operations of a filter (set, add, remove) to a header list. `add`
     /// joins to an existing value with a comma, as the conformance suite expects.
     public func applyHeaderModifier(filter: Int, to headers: inout [(name: String, value: String)]) {
-        let first = Int(word(.filters, filter, Field.Filter.a)), count = Int(word(.filters, filter, Field.Filter.b))
+        let first = Int(word(.filters, filter, Field.Filter.HeaderModifier.firstOp)), count = Int(word(.filters, filter, Field.Filter.HeaderModifier.opCount))
         for op in first..<(first + count) {
             let name = string(word(.headerOps, op, Field.HeaderOp.name)), value = string(word(.headerOps, op, Field.HeaderOp.value))
             switch HeaderOpKind(rawValue: word(.headerOps, op, Field.HeaderOp.op)) {

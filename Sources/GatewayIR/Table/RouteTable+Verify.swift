@@ -224,19 +224,19 @@ extension RouteTable {
             }
             switch FilterKind(rawValue: field(Field.Filter.type)) {
             case .requestHeaderModifier?, .responseHeaderModifier?:
-                let (end, overflow) = field(Field.Filter.a).addingReportingOverflow(field(Field.Filter.b))
+                let (end, overflow) = field(Field.Filter.HeaderModifier.firstOp).addingReportingOverflow(field(Field.Filter.HeaderModifier.opCount))
                 guard !overflow, Int(end) <= count(.headerOps) else { throw TableError(offset: at + 4, "filter \(record) header operations run past their section") }
             case .requestRedirect?:
-                try string(Field.Filter.a); try string(Field.Filter.b); try string(Field.Filter.e)
-                guard field(Field.Filter.d) <= 2 else { throw TableError(offset: at + Field.Filter.d * 4, "filter \(record) has an unknown path modifier") }
+                try string(Field.Filter.Redirect.scheme); try string(Field.Filter.Redirect.hostname); try string(Field.Filter.Redirect.path)
+                guard field(Field.Filter.Redirect.pathModifier) <= 2 else { throw TableError(offset: at + Field.Filter.Redirect.pathModifier * 4, "filter \(record) has an unknown path modifier") }
             case .urlRewrite?:
-                try string(Field.Filter.a); try string(Field.Filter.e)
-                guard field(Field.Filter.d) <= 2 else { throw TableError(offset: at + Field.Filter.d * 4, "filter \(record) has an unknown path modifier") }
+                try string(Field.Filter.URLRewrite.hostname); try string(Field.Filter.URLRewrite.path)
+                guard field(Field.Filter.URLRewrite.pathModifier) <= 2 else { throw TableError(offset: at + Field.Filter.URLRewrite.pathModifier * 4, "filter \(record) has an unknown path modifier") }
             case .requestMirror?:
-                let backend = field(Field.Filter.a)
+                let backend = field(Field.Filter.Mirror.backend)
                 guard backend == none || Int(backend) < count(.backends) else { throw TableError(offset: at + 4, "filter \(record) mirror backend is out of range") }
             case .cors?, .extensionRef?:
-                try string(Field.Filter.a)
+                try string(Field.Filter.Named.name)
             case nil:
                 throw TableError(offset: at, "filter \(record) has an unknown type")
             }
@@ -250,12 +250,14 @@ extension RouteTable {
             }
             switch PolicyKind(rawValue: field(Field.Policy.kind)) {
             case .apiKeyAuthentication?:
-                guard field(Field.Policy.b) == TableFormat.none || Int(field(Field.Policy.b)) < count(.secretRefs) else {
-                    throw TableError(offset: at + Field.Policy.b * 4, "policy \(record) secret reference is out of range")
+                guard field(Field.Policy.APIKey.secretRef) == TableFormat.none || Int(field(Field.Policy.APIKey.secretRef)) < count(.secretRefs) else {
+                    throw TableError(offset: at + Field.Policy.APIKey.secretRef * 4, "policy \(record) secret reference is out of range")
                 }
-            case .retry?: try list(Field.Policy.c, Field.Policy.d)
-            case .cors?: try list(Field.Policy.a, Field.Policy.b); try list(Field.Policy.c, Field.Policy.d)
-            case .promptGuard?: try list(Field.Policy.c, Field.Policy.d); try list(Field.Policy.e, Field.Policy.f)
+            case .retry?: try list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount)
+            case .cors?: try list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount); try list(Field.Policy.CORS.firstMethod, Field.Policy.CORS.methodCount)
+            case .promptGuard?:
+                try list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount)
+                try list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)
             default: break
             }
         }

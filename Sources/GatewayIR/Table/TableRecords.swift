@@ -29,9 +29,32 @@ public enum Field {
         public static let kind = 0, model = 1, host = 2, port = 3, path = 4, pathPrefix = 5, auth = 6, authMode = 7, group = 8, name = 9
     }
     public enum RouteType { public static let suffix = 0, type = 1 }
-    public enum Filter { public static let type = 0, a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7 }
+    /// A filter record: its type, then fields whose meaning depends on it (the enums below).
+    public enum Filter {
+        public static let type = 0
+        /// RequestHeaderModifier and ResponseHeaderModifier: a range of header operations.
+        public enum HeaderModifier { public static let firstOp = 1, opCount = 2 }
+        /// RequestRedirect; `pathModifier` is a `PathModifierKind`, `path` its value.
+        public enum Redirect { public static let scheme = 1, hostname = 2, port = 3, pathModifier = 4, path = 5, statusCode = 6 }
+        public enum URLRewrite { public static let hostname = 1, pathModifier = 4, path = 5 }
+        public enum Mirror { public static let backend = 1, port = 2 }
+        /// CORS and ExtensionRef filters: the name shown for them.
+        public enum Named { public static let name = 1 }
+    }
     public enum HeaderOp { public static let op = 0, name = 1, value = 2 }
-    public enum Policy { public static let kind = 0, name = 1, a = 2, b = 3, c = 4, d = 5, e = 6, f = 7, g = 8, h = 9 }
+    /// A policy record: its kind and name, then fields whose meaning depends on the kind.
+    public enum Policy {
+        public static let kind = 0, name = 1
+        public enum RateLimit { public static let requests = 2, tokens = 3, unitSeconds = 4, burst = 5 }
+        public enum APIKey { public static let mode = 2, secretRef = 3 }
+        public enum Timeout { public static let milliseconds = 2 }
+        public enum Retry { public static let attempts = 2, backoffMilliseconds = 3, firstCode = 4, codeCount = 5 }
+        public enum CORS { public static let firstOrigin = 2, originCount = 3, firstMethod = 4, methodCount = 5, maxAge = 6, allowCredentials = 7 }
+        public enum PromptGuard {
+            public static let direction = 2, action = 3, firstPattern = 4, patternCount = 5, firstBuiltin = 6, builtinCount = 7
+            public static let rejectStatus = 8, rejectMessage = 9
+        }
+    }
     public enum HermesClient {
         public static let configFile = 0, role = 1, url = 2, mode = 3, model = 4, gateway = 5, port = 6, host = 7, path = 8, status = 9
     }

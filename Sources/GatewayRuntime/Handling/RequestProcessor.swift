@@ -139,7 +139,7 @@ public struct RequestProcessor: Sendable {
             let first = Int(table.word(.rules, rule, Field.Rule.firstPolicyRef)), count = Int(table.word(.rules, rule, Field.Rule.policyRefCount))
             for ref in first..<(first + count) {
                 let policy = Int(table.word(.policyRefs, ref, 0))
-                if PolicyKind(rawValue: table.word(.policies, policy, Field.Policy.kind)) == .timeout { tighten(table.word(.policies, policy, Field.Policy.a)) }
+                if PolicyKind(rawValue: table.word(.policies, policy, Field.Policy.kind)) == .timeout { tighten(table.word(.policies, policy, Field.Policy.Timeout.milliseconds)) }
             }
         }
         if let backend { tighten(table.word(.backends, backend, Field.Backend.requestTimeoutMs)) }
