@@ -1,13 +1,14 @@
 import GatewayIR
 
 /// An AI route that anyone who can reach the listener may use spends the provider key of the
-/// gateway: warn when no policy authenticates clients and the listener is not LAN-only.
+/// gateway. Only what gwrun enforces counts: it enforces no client authentication and no source
+/// range yet, so every AI route is reported, and an authentication policy or the LAN-only
+/// annotation on it is named in a note (each is also a GW420 of its own).
 struct ClientAuthChecker {
     let index: ResourceIndex
     let report: StatusReport
     var diagnostics: [Diagnostic] = []
 
-    static let lanSuffixes = [".local", ".internal", ".lan", ".svc", ".cluster.local", ".localhost", ".home.arpa"]
     static let exposureAnnotation = "gwc.dev/exposure"
 
     mutating func run() {
@@ -27,21 +28,21 @@ struct ClientAuthChecker {
                       let backend = index.backends[ref.target(defaultNamespace: route.meta.namespace)], case .ai = backend.kind else { return false }
                 return true
             }
-            guard !aiBackends.isEmpty, !isLANOnly(listener, gateway: gateway), !authenticated.contains(route.key), !authenticated.contains(gateway.key) else { continue }
+            guard !aiBackends.isEmpty else { continue }
             warned.insert(route.key)
+            var notes = [DiagnosticNote("listener \"\(listener.name)\"", at: listener.location)]
+            if authenticated.contains(route.key) || authenticated.contains(gateway.key) {
+                notes.append(DiagnosticNote("an AgentgatewayPolicy authenticates clients here, but gwrun does not enforce it yet (GW420)"))
+            }
+            if gateway.meta.annotations[Self.exposureAnnotation] == "lan" {
+                notes.append(DiagnosticNote("the Gateway is annotated \(Self.exposureAnnotation): lan, which gwrun does not enforce yet (GW420)"))
+            }
             diagnostics.append(Diagnostic(
                 .openAIRouteWithoutAuth,
-                "HTTPRoute \(route.meta.namespace)/\(route.meta.name) sends traffic to an AI provider with the gateway's key, and no policy authenticates clients on listener \"\(listener.name)\" (port \(listener.port)), which is not LAN-only",
-                at: route.meta.location,
-                notes: [DiagnosticNote("listener \"\(listener.name)\"", at: listener.location)],
-                fix: "add an AgentgatewayPolicy with traffic.apiKeyAuthentication targeting the route or Gateway, or annotate the Gateway \(Self.exposureAnnotation): lan if it is reachable only from the LAN",
+                "HTTPRoute \(route.meta.namespace)/\(route.meta.name) sends traffic to an AI provider with the gateway's key, and gwrun authenticates no client on listener \"\(listener.name)\" (port \(listener.port)): anyone who reaches the port spends the key",
+                at: route.meta.location, notes: notes,
+                fix: "keep the port reachable only from trusted clients (a NetworkPolicy, a firewall) until gwrun enforces client authentication",
                 object: route.key.description))
         }
-    }
-
-    private func isLANOnly(_ listener: Listener, gateway: Gateway) -> Bool {
-        if gateway.meta.annotations[Self.exposureAnnotation] == "lan" { return true }
-        guard let hostname = listener.hostname else { return false }
-        return Self.lanSuffixes.contains { hostname.hasSuffix($0) }
     }
 }

@@ -97,6 +97,16 @@ extension ManifestDecoder {
             policies.promptGuard = PromptGuard(request: rules("request"), response: rules("response"))
         }
         policies.requestTimeout = reader.string(node["http"], "requestTimeout")
+        reportUnenforced(node, prefix: "policies", enforced: Self.enforcedBackendPolicies, reader: reader, object: object)
+        return policies
+    }
+
+    /// A policy's `backend`: the settings of a backend's `policies`, of which gwrun acts on fewer.
+    private mutating func decodePolicyBackend(_ node: Node, reader: NodeReader, object: String) -> BackendPolicies {
+        var ignored = ManifestDecoder(defaultNamespace: defaultNamespace)
+        let policies = ignored.decodeBackendPolicies(node, reader: reader, object: object)
+        report(ignored.result.diagnostics.filter { $0.code != .notEnforced })
+        reportUnenforced(node, prefix: "spec.backend", enforced: Self.enforcedPolicyBackend, reader: reader, object: object)
         return policies
     }
 
@@ -139,7 +149,9 @@ extension ManifestDecoder {
             }
             traffic = decoded
         }
-        let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodeBackendPolicies($0, reader: reader, object: object) }
+        let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodePolicyBackend($0, reader: reader, object: object) }
+        reportUnenforced(spec?["traffic"], prefix: "spec.traffic", enforced: Self.enforcedTraffic, reader: reader, object: object)
+        reportUnenforced(spec?["frontend"], prefix: "spec.frontend", enforced: [], reader: reader, object: object)
         if traffic == nil, backend == nil, !reader.has(spec, "frontend") {
             report(Diagnostic(
                 .invalidPolicy, "AgentgatewayPolicy sets none of `frontend`, `traffic` and `backend`", at: reader.location(spec ?? root),

@@ -80,6 +80,7 @@ extension DiagnosticCode {
     public static let invalidPolicy = DiagnosticCode("GW406", "invalid-policy", .error, "Invalid policy setting")
     public static let providerOverrideInvalid = DiagnosticCode("GW407", "provider-override-invalid", .error, "Invalid provider endpoint override")
     public static let invalidRegex = DiagnosticCode("GW408", "invalid-regex", .error, "Regular expression does not compile")
+    public static let notEnforced = DiagnosticCode("GW420", "not-enforced", .warning, "Setting that gwrun does not enforce yet")
 
     // 5xx: secrets
     public static let inlineCredential = DiagnosticCode("GW500", "inline-credential", .warning, "Credential written inline")
@@ -115,7 +116,7 @@ extension DiagnosticCode {
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, notEnforced,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,

@@ -1,0 +1,58 @@
+import GatewayIR
+
+/// What the manifests ask for and gwrun does not do yet, beyond the policy fields the decoder
+/// reports: HTTPS listeners (served in cleartext), the LAN-only annotation, route filters gwrun
+/// ignores, provider kinds and backend kinds it does not serve, failover groups. Each is a GW420 warning at the place that asks for it.
+struct EnforcementChecker {
+    let index: ResourceIndex
+    var diagnostics: [Diagnostic] = []
+
+    mutating func run() {
+        for gateway in index.resources.gateways {
+            let object = "Gateway \(gateway.meta.namespace)/\(gateway.meta.name)"
+            for listener in gateway.listeners where listener.protocol == "HTTPS" {
+                warn("listener \"\(listener.name)\" is HTTPS, and gwrun serves it in cleartext: no TLS termination yet", at: listener.location, object: object,
+                     fix: "terminate TLS in front of gwrun (a load balancer or an ingress) until gwrun does")
+            }
+            if gateway.meta.annotations[ClientAuthChecker.exposureAnnotation] != nil {
+                warn("annotation \(ClientAuthChecker.exposureAnnotation) is not enforced: gwrun accepts connections from any address", at: gateway.meta.location, object: object,
+                     fix: "restrict who reaches the port with a NetworkPolicy or firewall until gwrun enforces source ranges")
+            }
+        }
+        for route in index.resources.httpRoutes {
+            let object = "HTTPRoute \(route.meta.namespace)/\(route.meta.name)"
+            for (number, rule) in route.rules.enumerated() {
+                for filter in rule.filters where ["RequestMirror", "CORS", "ExtensionRef"].contains(filter.type) {
+                    warn("rule \(number): filter \(filter.type) is not applied by gwrun yet", at: filter.location, object: object, fix: "remove it, or do not rely on it yet")
+                }
+            }
+        }
+        for backend in index.resources.backends { check(backend) }
+    }
+
+    private mutating func check(_ backend: AgentgatewayBackend) {
+        let object = "AgentgatewayBackend \(backend.meta.namespace)/\(backend.meta.name)"
+        switch backend.kind {
+        case .other(let kind):
+            warn("backend kind `\(kind)` is not served by gwrun yet: its requests get 501", at: backend.meta.location, object: object, fix: "route to an `ai` or `static` backend")
+        case .ai(let ai):
+            let providers = ai.allProviders
+            if providers.count > 1, let second = providers.dropFirst().first {
+                warn("gwrun sends every request to the first provider; the other \(providers.count - 1) (failover, groups) are not used yet", at: second.location, object: object,
+                     fix: "list one provider until gwrun fails over")
+            }
+            for provider in providers where provider.kind != .openai && provider.kind != .anthropic {
+                warn("provider kind `\(provider.kind.rawValue)` has no endpoint in gwrun yet: its requests get 500", at: provider.location, object: object,
+                     fix: "use an openai or anthropic provider (an OpenAI-compatible endpoint with `host`) until gwrun serves it")
+            }
+            // Credentials gwrun cannot send (`policies.auth.key`, cloud identities) are reported
+            // with the other unenforced policy fields, by the decoder.
+        case .static, .invalid:
+            break
+        }
+    }
+
+    private mutating func warn(_ message: String, at location: SourceLocation, object: String, fix: String) {
+        diagnostics.append(Diagnostic(.notEnforced, message, at: location, fix: fix, object: object))
+    }
+}
