@@ -30,6 +30,7 @@ echo; echo "\$ gwrun --table routes.gwt --secrets-dir secrets/ --port-offset 100
 .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 10000 --admin-port 19901 &
 gw_pid=$!
 for _ in $(seq 50); do curl -sf 127.0.0.1:19901/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/18090) 2>/dev/null && break; sleep 0.1; done   # the stand-in is up
 
 echo; echo "\$ curl 127.0.0.1:18080/anthropic ...   (the seed's request)"
 curl -s "127.0.0.1:18080/anthropic" -H content-type:application/json -d '{

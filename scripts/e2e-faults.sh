@@ -9,7 +9,9 @@
 source "$(dirname "$0")/lib/e2e-common.sh"
 .build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" 2>/dev/null
+wait_port 18090
 start python3 testing/faulty-upstream.py --port 18095 --delay 4
+wait_port 18095
 start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 20000 \
   --admin-port 29901 --upstream-timeout 2 --request-read-timeout 1 --idle-timeout 1 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 29901

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib/e2e-common.sh"
 mkdir -p "$work/variant"
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" 2>/dev/null
+wait_port 18090
 start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 13000 \
   --admin-port 21901 > /dev/null 2> "$work/gwrun.err"
 gw_pid=$last_pid

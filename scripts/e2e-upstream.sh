@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib/e2e-common.sh"
 .build/debug/gwc build testing/faults -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/faulty-upstream.py --port 18095 --delay 3
+wait_port 18095
 start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 15000 \
   --admin-port 23901 --upstream-timeout 20 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 23901

@@ -15,6 +15,7 @@ fi
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" \
   --expect-model claude-opus-4-7 --require-system --log "$work/standin.jsonl" 2>/dev/null
+wait_port 18090
 start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 10000 \
   --admin-port 19901 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 19901

@@ -8,8 +8,9 @@ anthropic-version, the model the backend pins, and that the system prompt arrive
 (not as a message). A failed check is answered with Anthropic's 400 error, naming the check.
 
 usage: standin-anthropic.py --port 18090 --expect-key KEY [--expect-model M] [--expect-system TEXT | --require-system] [--log FILE]
+       [--tls-cert PEM --tls-key PEM]   (serve HTTPS, as the real provider does)
 """
-import argparse, json, sys, time
+import argparse, json, ssl, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = None
@@ -130,8 +131,14 @@ def main():
     parser.add_argument("--expect-system", help="exact text the `system` field must have")
     parser.add_argument("--require-system", action="store_true", help="every request must carry a system prompt in `system`")
     parser.add_argument("--log")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    if ARGS.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"stand-in Anthropic provider (test tooling) on 127.0.0.1:{ARGS.port}", file=sys.stderr, flush=True)
     server.serve_forever()
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import GatewayIR
 import GatewayRuntime
@@ -44,8 +43,11 @@ struct GWRun: AsyncParsableCommand {
     @Option(help: "Seconds opening a connection to an upstream may take (then 502); apart from --upstream-timeout.")
     var connectTimeout = 5
 
-    @Option(help: "Connections gwrun opens at most to one AI provider endpoint; more requests wait for one (at most --connect-timeout).")
+    @Option(help: "Connections gwrun opens at most to one AI provider endpoint; more requests wait for one, up to their own timeout.")
     var upstreamConnections = 256
+
+    @Option(help: "A PEM file of CA certificates trusted for TLS to providers, besides the system's (repeatable).")
+    var upstreamCAFile: [String] = []
 
     @Option(help: "Largest request head (request line and headers) accepted, in bytes (larger: 431).")
     var maxHeaderBytes = 64 << 10
@@ -94,13 +96,8 @@ struct GWRun: AsyncParsableCommand {
         let metrics = GatewayMetrics()
         metrics.bootstrapSwiftMetrics()
         metrics.tableLoaded(generation: snapshot.generation)
-        // AI providers: a refused connection fails at once (async-http-client would retry it until
-        // its connect timeout), and the pool is sized by --upstream-connections (its default is 8).
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.timeout.connect = .seconds(Int64(connectTimeout))
-        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: upstreamConnections)
-        clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        // AI providers over the per-loop pools plain routes use, bounded per endpoint.
+        let client = UpstreamClient(connectSeconds: connectTimeout, maxConnectionsPerEndpoint: upstreamConnections, additionalCAFiles: upstreamCAFile)
         var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)
@@ -125,10 +122,10 @@ struct GWRun: AsyncParsableCommand {
             }
         } catch {
             logger.error("\(error)")
-            try? await client.shutdown()
+            client.shutdown()
             throw ExitCode(1)
         }
         watcher.stop()
-        try await client.shutdown()
+        client.shutdown()
     }
 }

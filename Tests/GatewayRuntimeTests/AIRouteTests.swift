@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayIR
 import NIOCore
@@ -58,14 +57,14 @@ struct AIRouteTests {
         """
 
     final class Setup {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = UpstreamClient()
         let processor: RequestProcessor
         init() throws {
             let table = try RuntimeSetupTests.table(AIRouteTests.yaml)
             let secrets = try SecretStore.load(for: table, directory: nil, environment: ["GWRUN_SECRET_DEFAULT_KEY_AUTHORIZATION": "sk-backend"])
             processor = RequestProcessor(table: table, secrets: secrets, client: client, gateway: nil)
         }
-        deinit { try? client.syncShutdown() }
+        deinit { client.shutdown() }
 
         func exchange(_ path: String, headers: [(name: String, value: String)] = []) -> (exchange: AIExchange, rule: Int?)? {
             var record = AccessRecord()

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayIR
 import NIOCore
@@ -14,7 +13,7 @@ struct ConnectionHandlerTests {
     /// A channel with gwrun's pipeline on the seed table, and what it wrote so far.
     final class Harness {
         let channel = EmbeddedChannel()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = UpstreamClient()
 
         init(admin: Bool = false) throws {
             let table = try RuntimeSetupTests.seedTable()
@@ -29,7 +28,7 @@ struct ConnectionHandlerTests {
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         }
 
-        deinit { try? client.syncShutdown() }
+        deinit { client.shutdown() }
 
         func send(_ text: String) throws { try channel.writeInbound(ByteBuffer(string: text)) }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayIR
 import GatewayRuntime
@@ -49,8 +48,8 @@ struct ProxyRequestTests {
 
     func route(_ path: String, port: Int = 8080, host: String = "client.example") throws -> RequestProcessor.Routing {
         let table = try RuntimeSetupTests.table(Self.yaml)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { try? client.syncShutdown() }
+        let client = UpstreamClient()
+        defer { client.shutdown() }
         let processor = RequestProcessor(table: table, secrets: SecretStore(), client: client, gateway: nil)
         var record = AccessRecord()
         let request = IncomingRequest(method: "GET", target: path, headers: [("host", host), ("accept", "*/*")], body: .init(), listenerPort: port)

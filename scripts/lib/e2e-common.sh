@@ -25,6 +25,13 @@ wait_ready() {
 
 # Each script's ports stay below 32768: Linux hands out 32768-60999 to outgoing connections, so a
 # listener port there can be taken by any client socket of an earlier test.
+# wait_port PORT: until something accepts connections on 127.0.0.1:PORT (a stand-in provider that
+# is still starting would make the first requests fail as refused), 5 s at most.
+wait_port() {
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done
+  echo "FAIL nothing listens on port $1"; exit 1
+}
+
 passed=0; failed=0
 # ok NAME / fail NAME DETAIL: count and print one check.
 ok() { passed=$((passed + 1)); echo "ok   $1"; }

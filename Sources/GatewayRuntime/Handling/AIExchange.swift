@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayIR
 import NIOCore
@@ -115,15 +114,15 @@ struct AIExchange {
             return noEndpoint(provider)
         }
         let deadline = NIODeadline.now() + timeout
-        let response: HTTPClientResponse
-        switch await processor.call(method: "POST", url: request.url, headers: request.headers, body: translated.serializedBuffer(), deadline: deadline, record: &record) {
+        let response: UpstreamResponse
+        switch await processor.call(method: "POST", endpoint: request.endpoint, headers: request.headers, body: translated.serializedBuffer(), deadline: deadline, record: &record) {
         case .failed(let answer): return answer
         case .head(let head): response = head
         }
-        guard response.status.code / 100 == 2 else {
+        guard response.status / 100 == 2 else {
             switch await processor.collect(response, deadline: deadline, record: &record) {
             case .failure(let failure): return failure.response
-            case .success(let body): return .json(Int(response.status.code), MessagesToCompletions.error(body: body))
+            case .success(let body): return .json(response.status, MessagesToCompletions.error(body: body))
             }
         }
         return GatewayResponse(
@@ -141,7 +140,7 @@ struct AIExchange {
 
     /// The provider's URL and headers: the client's (`anthropic-beta`, `user-agent`, those the
     /// rule's modifiers set), then the backend's credential where the provider expects it.
-    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (url: String, headers: [(name: String, value: String)])? {
+    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
         guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else { return nil }
         var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
         for header in headers where !Self.providerOwnedHeaders.contains(header.name.lowercased()) && !HeaderName.hasLineBreak(header.value) {
@@ -164,7 +163,7 @@ struct AIExchange {
         } else if let credential {
             upstreamHeaders.append(("authorization", "Bearer \(credential)"))
         }
-        return (endpoint.url, upstreamHeaders)
+        return (endpoint, upstreamHeaders)
     }
 
     /// Calls the provider with the backend's credential; an event stream it answers with is relayed as it arrives.
@@ -172,7 +171,7 @@ struct AIExchange {
         guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream") else {
             return noEndpoint(provider)
         }
-        var response = await processor.proxy(method: "POST", url: upstream.url, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic, record: &record)
+        var response = await processor.proxy(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic, record: &record)
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
         if !translateErrors, response.stream == nil, response.status / 100 == 2, let usage = try? JSONNode.parse(response.body)["usage"] {
             record.inputTokens = usage[anthropic ? "input_tokens" : "prompt_tokens"]?.int

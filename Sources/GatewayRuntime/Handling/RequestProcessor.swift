@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayIR
 import NIOCore
@@ -12,7 +11,8 @@ public struct RequestProcessor: Sendable {
     public let state: TableState?
     public private(set) var table: RouteTable
     public private(set) var secrets: SecretStore
-    public let client: HTTPClient
+    /// Provider calls: the per-loop pools plain routes use too, TLS for https endpoints.
+    public let client: UpstreamClient
     public private(set) var gateway: Int?
     public private(set) var names: TableNames
     public var upstreamTimeout: TimeAmount = .seconds(300)
@@ -27,7 +27,7 @@ public struct RequestProcessor: Sendable {
 
     static let anthropicVersion = "2023-06-01"
 
-    public init(table: RouteTable, secrets: SecretStore, client: HTTPClient, gateway: Int?) {
+    public init(table: RouteTable, secrets: SecretStore, client: UpstreamClient, gateway: Int?) {
         self.state = nil
         self.table = table
         self.secrets = secrets
@@ -36,7 +36,7 @@ public struct RequestProcessor: Sendable {
         self.names = TableNames(table)
     }
 
-    public init(state: TableState, client: HTTPClient) {
+    public init(state: TableState, client: UpstreamClient) {
         let snapshot = state.snapshot
         self.state = state
         self.table = snapshot.table
@@ -148,21 +148,17 @@ public struct RequestProcessor: Sendable {
 
     /// What came back from upstream: its head (the body still to read), or the answer to give instead.
     enum UpstreamAnswer {
-        case head(HTTPClientResponse)
+        case head(UpstreamResponse)
         case failed(GatewayResponse)
     }
 
     /// Sends a request upstream and waits for the head of its answer, mapping failures to 502 and 504.
-    func call(method: String, url: String, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
-        var upstream = HTTPClientRequest(url: url)
-        upstream.method = HTTPMethod(rawValue: method)
-        for header in headers { upstream.headers.add(name: header.name, value: header.value) }
-        if body.readableBytes > 0 { upstream.body = .bytes(body) }
+    func call(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
         let started = DispatchTime.now().uptimeNanoseconds
         defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
         do {
-            return .head(try await client.execute(upstream, deadline: deadline))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return .head(try await client.execute(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline))
+        } catch is UpstreamClient.Timeout {
             record.error = "upstream timeout"
             return .failed(.text(504, "upstream did not answer in time"))
         } catch {
@@ -173,7 +169,7 @@ public struct RequestProcessor: Sendable {
 
     /// Reads a whole upstream body, bounded in size and by the deadline (the client's deadline
     /// covers the head only, and a body that stalls must not hold the request past it either).
-    func collect(_ response: HTTPClientResponse, deadline: NIODeadline, record: inout AccessRecord) async -> Result<ByteBuffer, GatewayResponseFailure> {
+    func collect(_ response: UpstreamResponse, deadline: NIODeadline, record: inout AccessRecord) async -> Result<ByteBuffer, GatewayResponseFailure> {
         let limit = maxResponseBytes
         let started = DispatchTime.now().uptimeNanoseconds
         defer { record.upstreamMilliseconds = (record.upstreamMilliseconds ?? 0) + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
@@ -190,20 +186,20 @@ public struct RequestProcessor: Sendable {
 
     /// Proxies a request: buffered answers are read whole (so a failure mid-body is still a clean
     /// 502), server-sent events are relayed as they arrive.
-    func proxy(method: String, url: String, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false, record: inout AccessRecord) async -> GatewayResponse {
+    func proxy(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false, record: inout AccessRecord) async -> GatewayResponse {
         let deadline = NIODeadline.now() + timeout
-        let response: HTTPClientResponse
-        switch await call(method: method, url: url, headers: headers, body: body, deadline: deadline, record: &record) {
+        let response: UpstreamResponse
+        switch await call(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline, record: &record) {
         case .failed(let answer): return answer
         case .head(let head): response = head
         }
-        let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }.map { (name: $0.name, value: $0.value) }
-        if response.headers.first(name: "content-type")?.lowercased().hasPrefix("text/event-stream") == true {
-            return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, stream: Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage))
+        let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }
+        if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
+            return GatewayResponse(status: response.status, headers: responseHeaders, stream: Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage))
         }
         switch await collect(response, deadline: deadline, record: &record) {
         case .failure(let failure): return failure.response
-        case .success(let buffer): return GatewayResponse(status: Int(response.status.code), headers: responseHeaders, body: buffer)
+        case .success(let buffer): return GatewayResponse(status: response.status, headers: responseHeaders, body: buffer)
         }
     }
 
@@ -215,7 +211,7 @@ public struct RequestProcessor: Sendable {
     /// connection closes without the body's end).
     /// A relayed stream's usage is read for the log and metrics: `anthropicUsage` says whether the
     /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks).
-    static func relay(_ response: HTTPClientResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false) -> ResponseStream {
+    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false) -> ResponseStream {
         ResponseStream { write in
             let send: ResponseStream.Writer = { piece in
                 do { try await write(piece) } catch { throw ClientGone() }

@@ -85,7 +85,7 @@ public struct GatewayServer: Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let limits = AcceptLimits(maxConnections: maxConnections, logger: logger, metrics: metrics)
         let shared = GatewayConnectionHandler.Shared(
-            processor: processor, control: control, log: AccessLog(metrics: metrics, group: group), pools: UpstreamPools(group: group),
+            processor: processor, control: control, log: AccessLog(metrics: metrics, group: group), pools: processor.client.pools,
             maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout, admin: nil)
         var servers: [any Channel] = []
         do {

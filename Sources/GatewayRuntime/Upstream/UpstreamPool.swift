@@ -83,14 +83,32 @@ struct UpstreamConnection {
     }
 }
 
-/// The pools of every event loop of a group, each made and used on its own loop.
+/// The pools of every event loop of a group, each made and used on its own loop: plain routes'
+/// idle connections (`UpstreamPool`) and the AI path's bounded leases (`UpstreamLeases`).
 final class UpstreamPools: Sendable {
     private let pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool?>]
+    private let leases: [ObjectIdentifier: NIOLoopBoundBox<UpstreamLeases?>]
+    let tls: UpstreamTLS
 
-    init(group: any EventLoopGroup) {
+    init(group: any EventLoopGroup, tls: UpstreamTLS = UpstreamTLS()) {
         var pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool?>] = [:]
-        for loop in group.makeIterator() { pools[ObjectIdentifier(loop)] = .makeEmptyBox(valueType: UpstreamPool.self, eventLoop: loop) }
+        var leases: [ObjectIdentifier: NIOLoopBoundBox<UpstreamLeases?>] = [:]
+        for loop in group.makeIterator() {
+            pools[ObjectIdentifier(loop)] = .makeEmptyBox(valueType: UpstreamPool.self, eventLoop: loop)
+            leases[ObjectIdentifier(loop)] = .makeEmptyBox(valueType: UpstreamLeases.self, eventLoop: loop)
+        }
         self.pools = pools
+        self.leases = leases
+        self.tls = tls
+    }
+
+    /// The leases of `eventLoop`; call on that loop.
+    func leases(for eventLoop: any EventLoop) -> UpstreamLeases {
+        guard let box = leases[ObjectIdentifier(eventLoop)] else { return UpstreamLeases(eventLoop: eventLoop, tls: tls) }
+        if let made = box.value { return made }
+        let made = UpstreamLeases(eventLoop: eventLoop, tls: tls)
+        box.value = made
+        return made
     }
 
     /// The pool of `eventLoop`; call on that loop.
@@ -104,6 +122,9 @@ final class UpstreamPools: Sendable {
 
     func closeAll() {
         for box in pools.values {
+            box.eventLoop.execute { box.value?.closeAll() }
+        }
+        for box in leases.values {
             box.eventLoop.execute { box.value?.closeAll() }
         }
     }
