@@ -175,7 +175,8 @@ public struct RequestProcessor: Sendable {
         defer { record.upstreamMilliseconds = (record.upstreamMilliseconds ?? 0) + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
         do {
             return .success(try await Self.withDeadline(deadline) { try await response.body.collect(upTo: limit) })
-        } catch is DeadlinePassed {
+        } catch is DeadlinePassed, is UpstreamClient.Timeout {
+            // The call's own deadline timer may fire first: the same deadline, the same answer.
             record.error = "upstream timeout"
             return .failure(GatewayResponseFailure(response: .text(504, "upstream did not answer in time")))
         } catch {
@@ -243,7 +244,7 @@ public struct RequestProcessor: Sendable {
                         outcome.error = "client closed the connection"
                         outcome.truncated = true
                         return outcome
-                    } catch is CancellationError {
+                    } catch is CancellationError, is UpstreamClient.Timeout {
                         throw DeadlinePassed()
                     } catch {
                         cause = "upstream failure: \(error)"
