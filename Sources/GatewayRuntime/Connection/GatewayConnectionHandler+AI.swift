@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// An AI request's answer is made and written by a task (translation, the provider call through
-/// async-http-client); the connection then goes on on its loop. The task is cancelled when the
+/// `UpstreamClient`); the connection then goes on on its loop. The task is cancelled when the
 /// client goes away, and the request logged with 499.
 extension GatewayConnectionHandler {
     func answerAI(_ incoming: IncomingRequest, processor: RequestProcessor, backend: Int, rule: Int?, headers: [(name: String, value: String)], context: ChannelHandlerContext) {

@@ -18,11 +18,9 @@ struct AIExchange {
     var table: RouteTable { processor.table }
 
     func run(record: inout AccessRecord) async -> GatewayResponse {
-        let providerCount = Int(table.word(.backends, backend, Field.Backend.providerCount))
-        guard providerCount > 0 else { return .openAIError(500, "backend has no provider") }
-        let provider = Int(table.word(.backends, backend, Field.Backend.firstProvider))
-        let kind = table.string(table.word(.providers, provider, Field.Provider.kind))
-        let pinned = table.optionalString(table.word(.providers, provider, Field.Provider.model))
+        guard let provider = table.backend(backend).providers.first else { return .openAIError(500, "backend has no provider") }
+        let kind = table.provider(provider).kind
+        let pinned = table.provider(provider).model
         if let listing = modelDiscovery(kind: kind, model: pinned) { return listing }
         guard request.method == "POST" else { return .openAIError(404, "no such endpoint on an AI route: \(request.method) \(request.path)", type: "not_found_error") }
         let routeType = self.routeType()
@@ -53,11 +51,10 @@ struct AIExchange {
 
     /// agentgateway's resolution: longest matching path suffix, `*` last, Completions by default.
     func routeType() -> String {
-        let first = Int(table.word(.backends, backend, Field.Backend.firstRouteType)), count = Int(table.word(.backends, backend, Field.Backend.routeTypeCount))
         var best: (length: Int, type: String)?
         var wildcard: String?
-        for index in first..<(first + count) {
-            let suffix = table.string(table.word(.routeTypes, index, Field.RouteType.suffix)), type = table.string(table.word(.routeTypes, index, Field.RouteType.type))
+        for index in table.backend(backend).routeTypes {
+            let suffix = table.routeType(index).suffix, type = table.routeType(index).type
             if suffix == "*" { wildcard = type } else if request.path.hasSuffix(suffix), suffix.count > (best?.length ?? -1) { best = (suffix.count, type) }
         }
         return best?.type ?? wildcard ?? "Completions"
@@ -131,7 +128,7 @@ struct AIExchange {
     }
 
     private func noEndpoint(_ provider: Int) -> GatewayResponse {
-        .openAIError(500, "provider \(table.string(table.word(.providers, provider, Field.Provider.kind))) has no endpoint gwrun knows")
+        .openAIError(500, "provider \(table.provider(provider).kind) has no endpoint gwrun knows")
     }
 
     /// Headers gwrun sets itself on a provider call, never taken from the client: its credential
@@ -146,15 +143,10 @@ struct AIExchange {
         for header in headers where !Self.providerOwnedHeaders.contains(header.name.lowercased()) && !HeaderName.hasLineBreak(header.value) {
             upstreamHeaders.append(header)
         }
-        let auth = table.word(.providers, provider, Field.Provider.auth)
         var credential: String?
-        if auth != TableFormat.none {
-            let reference = SecretStore.Reference(
-                namespace: table.string(table.word(.secretRefs, Int(auth), Field.SecretRef.namespace)),
-                name: table.string(table.word(.secretRefs, Int(auth), Field.SecretRef.name)),
-                key: table.string(table.word(.secretRefs, Int(auth), Field.SecretRef.key)))
-            credential = processor.secrets.credential(for: reference)
-        } else if AuthMode(rawValue: table.word(.providers, provider, Field.Provider.authMode)) == .passthrough {
+        if let secret = table.provider(provider).secretRef {
+            credential = processor.secrets.credential(for: SecretStore.Reference(namespace: secret.namespace, name: secret.name, key: secret.key))
+        } else if table.provider(provider).authMode == .passthrough {
             credential = request.header("authorization").map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 } ?? request.header("x-api-key")
         }
         if anthropic {

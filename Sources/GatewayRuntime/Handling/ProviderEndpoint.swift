@@ -14,15 +14,14 @@ public struct ProviderEndpoint: Sendable, Equatable {
     /// A translated request always goes to the provider's own path for that operation, also with a
     /// host override (the client's path names the gateway's route, not the provider's API).
     public static func resolve(table: RouteTable, provider: Int, suffix: String) -> ProviderEndpoint? {
-        let kind = table.string(table.word(.providers, provider, Field.Provider.kind))
+        let record = table.provider(provider)
+        let kind = record.kind
         let defaults: [String: String] = ["anthropic": "api.anthropic.com", "openai": "api.openai.com"]
-        let hostOverride = table.optionalString(table.word(.providers, provider, Field.Provider.host))
+        let hostOverride = record.host
         guard let host = hostOverride ?? defaults[kind] else { return nil }
-        let portValue = table.word(.providers, provider, Field.Provider.port)
         let scheme = hostOverride == nil ? "https" : "http"
-        let port = portValue == TableFormat.none ? (scheme == "https" ? 443 : 80) : Int(portValue)
-        let path = table.optionalString(table.word(.providers, provider, Field.Provider.path))
-            ?? (table.optionalString(table.word(.providers, provider, Field.Provider.pathPrefix)) ?? "/v1") + suffix
+        let port = record.port ?? (scheme == "https" ? 443 : 80)
+        let path = record.path ?? (record.pathPrefix ?? "/v1") + suffix
         return ProviderEndpoint(scheme: scheme, host: host, port: port, path: path)
     }
 }

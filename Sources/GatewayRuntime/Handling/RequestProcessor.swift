@@ -131,18 +131,15 @@ public struct RequestProcessor: Sendable {
     /// backend's request timeout (its own, or a policy's that targets it) and --upstream-timeout.
     func timeout(rule: Int?, backend: Int?) -> TimeAmount {
         var milliseconds = upstreamTimeout.nanoseconds / 1_000_000
-        func tighten(_ value: UInt32) { if value != TableFormat.none, value > 0 { milliseconds = min(milliseconds, Int64(value)) } }
+        func tighten(_ value: UInt32?) { if let value, value > 0 { milliseconds = min(milliseconds, Int64(value)) } }
         if let rule {
-            tighten(table.word(.rules, rule, Field.Rule.requestTimeoutMs))
-            tighten(table.word(.rules, rule, Field.Rule.backendTimeoutMs))
+            let record = table.rule(rule)
+            tighten(record.requestTimeoutMilliseconds)
+            tighten(record.backendTimeoutMilliseconds)
             // Timeout policies attached to the route, its Gateway or the backends it reaches.
-            let first = Int(table.word(.rules, rule, Field.Rule.firstPolicyRef)), count = Int(table.word(.rules, rule, Field.Rule.policyRefCount))
-            for ref in first..<(first + count) {
-                let policy = Int(table.word(.policyRefs, ref, 0))
-                if PolicyKind(rawValue: table.word(.policies, policy, Field.Policy.kind)) == .timeout { tighten(table.word(.policies, policy, Field.Policy.Timeout.milliseconds)) }
-            }
+            for policy in record.policies { tighten(policy.timeoutMilliseconds) }
         }
-        if let backend { tighten(table.word(.backends, backend, Field.Backend.requestTimeoutMs)) }
+        if let backend { tighten(table.backend(backend).requestTimeoutMilliseconds) }
         return .milliseconds(milliseconds)
     }
 

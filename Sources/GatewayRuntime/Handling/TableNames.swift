@@ -8,11 +8,8 @@ public final class TableNames: Sendable {
     let listeners: [String]
 
     public init(_ table: RouteTable) {
-        func qualified(_ section: TableSection, namespace: Int, name: Int) -> [String] {
-            (0..<table.count(section)).map { "\(table.string(table.word(section, $0, namespace)))/\(table.string(table.word(section, $0, name)))" }
-        }
-        routes = qualified(.routes, namespace: Field.Route.namespace, name: Field.Route.name)
-        backends = qualified(.backends, namespace: Field.Backend.namespace, name: Field.Backend.name)
-        listeners = (0..<table.count(.listeners)).map { table.string(table.word(.listeners, $0, Field.Listener.name)) }
+        routes = (0..<table.count(.routes)).map { "\(table.route($0).namespace)/\(table.route($0).name)" }
+        backends = (0..<table.count(.backends)).map { "\(table.backend($0).namespace)/\(table.backend($0).name)" }
+        listeners = (0..<table.count(.listeners)).map { table.listener($0).name }
     }
 }

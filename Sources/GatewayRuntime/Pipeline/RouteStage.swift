@@ -16,8 +16,8 @@ struct RouteStage: RequestStage {
         if let match = decision.match {
             context.record.listener = processor.names.listeners[match.listener]
             if let rule = match.rule {
-                context.record.route = processor.names.routes[Int(table.word(.rules, rule, Field.Rule.route))]
-                context.record.rule = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
+                context.record.route = processor.names.routes[table.rule(rule).route]
+                context.record.rule = table.rule(rule).ruleIndex
             }
         }
         switch decision.action {
@@ -28,7 +28,8 @@ struct RouteStage: RequestStage {
         case .redirect(let status, let location):
             return .answer(GatewayResponse(status: status, headers: [("location", location)]))
         case .forward(let ref):
-            let backend = Int(table.word(.backendRefs, ref, Field.BackendRef.backend))
+            // `.forward` is decided only for a backendRef that resolves.
+            let backend = table.backendRef(ref).backend ?? 0
             context.backendRef = ref
             context.backend = backend
             context.record.backend = processor.names.backends[backend]

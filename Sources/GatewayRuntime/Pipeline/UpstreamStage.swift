@@ -16,15 +16,14 @@ struct UpstreamStage: Sendable {
                 host: host, port: port, hostHeader: context.hostRewrite ?? context.request.header("host") ?? authority, target: context.target,
                 headers: context.headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend)))
         }
-        switch BackendKind(rawValue: table.word(.backends, backend, Field.Backend.kind)) {
+        let record = table.backend(backend)
+        switch record.kind {
         case .ai?:
             return .ai(backend: backend, rule: rule, headers: context.headers)
         case .service?:
-            let portValue = table.word(.backendRefs, ref, Field.BackendRef.port)
-            let host = "\(table.string(table.word(.backends, backend, Field.Backend.name))).\(table.string(table.word(.backends, backend, Field.Backend.namespace))).svc.cluster.local"
-            return proxy(host: host, port: portValue == TableFormat.none ? 80 : Int(portValue))
+            return proxy(host: "\(record.name).\(record.namespace).svc.cluster.local", port: table.backendRef(ref).port ?? 80)
         case .static?:
-            return proxy(host: table.optionalString(table.word(.backends, backend, Field.Backend.host)) ?? "", port: Int(table.word(.backends, backend, Field.Backend.port)))
+            return proxy(host: record.host ?? "", port: record.port ?? 80)
         default:
             return .answer(.text(501, "backend \(processor.names.backends[backend]) is of a kind gwrun does not serve yet"))
         }

@@ -40,10 +40,8 @@ public struct SecretStore: Sendable {
         var store = SecretStore()
         var missing: [Reference] = []
         for index in 0..<table.count(.secretRefs) {
-            let reference = Reference(
-                namespace: table.string(table.word(.secretRefs, index, Field.SecretRef.namespace)),
-                name: table.string(table.word(.secretRefs, index, Field.SecretRef.name)),
-                key: table.string(table.word(.secretRefs, index, Field.SecretRef.key)))
+            let record = table.secretRef(index)
+            let reference = Reference(namespace: record.namespace, name: record.name, key: record.key)
             guard !reference.key.isEmpty else { continue }  // client API-key sets: every key counts, resolved elsewhere
             if let value = read(reference, directory: directory, environment: environment) {
                 store.values[reference] = value

@@ -13,7 +13,7 @@ public struct ServePlan: Sendable {
     /// two Gateways claiming one port is refused (in Kubernetes each has its own address).
     public static func make(table: RouteTable, gatewayName: String?) throws -> ServePlan {
         func name(_ index: Int) -> String {
-            "\(table.string(table.word(.gateways, index, Field.Gateway.namespace)))/\(table.string(table.word(.gateways, index, Field.Gateway.name)))"
+            "\(table.gateway(index).namespace)/\(table.gateway(index).name)"
         }
         var served = Array(0..<table.count(.gateways))
         var chosen: Int?
@@ -26,9 +26,8 @@ public struct ServePlan: Sendable {
         }
         var owner: [Int: Int] = [:]
         for gateway in served {
-            let first = Int(table.word(.gateways, gateway, Field.Gateway.firstListener)), count = Int(table.word(.gateways, gateway, Field.Gateway.listenerCount))
-            for listener in first..<(first + count) {
-                let port = Int(table.word(.listeners, listener, Field.Listener.port))
+            for listener in table.gateway(gateway).listeners {
+                let port = table.listener(listener).port
                 if let other = owner[port], other != gateway {
                     throw Refusal(description: "Gateways \(name(other)) and \(name(gateway)) both listen on port \(port); serve one with --gateway NAMESPACE/NAME")
                 }

@@ -1,0 +1,142 @@
+/// Typed views of the table's records: one per record kind, each field by name and type, so that
+/// readers do not pick words by position. Views are values over a verified table (every index and
+/// range in them was checked by `verify`); making one costs nothing, each property reads its word.
+/// docs/table-format.md is the reference for what each holds.
+extension RouteTable {
+    public struct GatewayRecord {
+        let table: RouteTable
+        public let index: Int
+        public var namespace: String { table.string(word(Field.Gateway.namespace)) }
+        public var name: String { table.string(word(Field.Gateway.name)) }
+        public var listeners: Range<Int> { table.range(.gateways, index, Field.Gateway.firstListener, Field.Gateway.listenerCount) }
+        func word(_ field: Int) -> UInt32 { table.word(.gateways, index, field) }
+    }
+
+    public struct ListenerRecord {
+        let table: RouteTable
+        public let index: Int
+        public var gateway: Int { Int(word(Field.Listener.gateway)) }
+        public var name: String { table.string(word(Field.Listener.name)) }
+        public var `protocol`: String { table.string(word(Field.Listener.protocol)) }
+        public var port: Int { Int(word(Field.Listener.port)) }
+        public var hostname: String? { table.optionalString(word(Field.Listener.hostname)) }
+        func word(_ field: Int) -> UInt32 { table.word(.listeners, index, field) }
+    }
+
+    public struct RouteRecord {
+        let table: RouteTable
+        public let index: Int
+        public var namespace: String { table.string(word(Field.Route.namespace)) }
+        public var name: String { table.string(word(Field.Route.name)) }
+        public var sourceFile: String { table.string(word(Field.Route.sourceFile)) }
+        public var sourceLine: Int { Int(word(Field.Route.sourceLine)) }
+        public var rules: Range<Int> { table.range(.routes, index, Field.Route.firstRule, Field.Route.ruleCount) }
+        func word(_ field: Int) -> UInt32 { table.word(.routes, index, field) }
+    }
+
+    public struct RuleRecord {
+        let table: RouteTable
+        public let index: Int
+        public var route: Int { Int(word(Field.Rule.route)) }
+        /// The rule's position in its HTTPRoute.
+        public var ruleIndex: Int { Int(word(Field.Rule.ruleIndex)) }
+        public var backendRefs: Range<Int> { table.range(.rules, index, Field.Rule.firstBackendRef, Field.Rule.backendRefCount) }
+        public var filters: Range<Int> { table.range(.rules, index, Field.Rule.firstFilter, Field.Rule.filterCount) }
+        public var policyRefs: Range<Int> { table.range(.rules, index, Field.Rule.firstPolicyRef, Field.Rule.policyRefCount) }
+        public var requestTimeoutMilliseconds: UInt32? { table.optional(word(Field.Rule.requestTimeoutMs)) }
+        public var backendTimeoutMilliseconds: UInt32? { table.optional(word(Field.Rule.backendTimeoutMs)) }
+        public var sourceLine: Int { Int(word(Field.Rule.sourceLine)) }
+        public var isInvalid: Bool { word(Field.Rule.flags) & RuleFlags.invalid != 0 }
+        /// The policies attached to the rule (through its route, Gateway and backends).
+        public var policies: [PolicyRecord] { policyRefs.map { table.policy(Int(table.word(.policyRefs, $0, 0))) } }
+        func word(_ field: Int) -> UInt32 { table.word(.rules, index, field) }
+    }
+
+    public struct BackendRefRecord {
+        let table: RouteTable
+        public let index: Int
+        /// nil when the reference resolves to no backend (its share answers 500).
+        public var backend: Int? { table.optional(word(Field.BackendRef.backend)).map(Int.init) }
+        public var weight: UInt32 { word(Field.BackendRef.weight) }
+        public var port: Int? { table.optional(word(Field.BackendRef.port)).map(Int.init) }
+        public var problem: String? { table.optionalString(word(Field.BackendRef.problem)) }
+        func word(_ field: Int) -> UInt32 { table.word(.backendRefs, index, field) }
+    }
+
+    public struct BackendRecord {
+        let table: RouteTable
+        public let index: Int
+        public var kind: BackendKind? { BackendKind(rawValue: word(Field.Backend.kind)) }
+        public var namespace: String { table.string(word(Field.Backend.namespace)) }
+        public var name: String { table.string(word(Field.Backend.name)) }
+        /// A static backend's host and port.
+        public var host: String? { table.optionalString(word(Field.Backend.host)) }
+        public var port: Int? { table.optional(word(Field.Backend.port)).map(Int.init) }
+        public var providers: Range<Int> { table.range(.backends, index, Field.Backend.firstProvider, Field.Backend.providerCount) }
+        public var routeTypes: Range<Int> { table.range(.backends, index, Field.Backend.firstRouteType, Field.Backend.routeTypeCount) }
+        public var requestTimeoutMilliseconds: UInt32? { table.optional(word(Field.Backend.requestTimeoutMs)) }
+        func word(_ field: Int) -> UInt32 { table.word(.backends, index, field) }
+    }
+
+    public struct ProviderRecord {
+        let table: RouteTable
+        public let index: Int
+        public var kind: String { table.string(word(Field.Provider.kind)) }
+        public var model: String? { table.optionalString(word(Field.Provider.model)) }
+        public var host: String? { table.optionalString(word(Field.Provider.host)) }
+        public var port: Int? { table.optional(word(Field.Provider.port)).map(Int.init) }
+        public var path: String? { table.optionalString(word(Field.Provider.path)) }
+        public var pathPrefix: String? { table.optionalString(word(Field.Provider.pathPrefix)) }
+        /// The Secret holding the backend's credential, when it names one.
+        public var secretRef: SecretRefRecord? { table.optional(word(Field.Provider.auth)).map { table.secretRef(Int($0)) } }
+        public var authMode: AuthMode? { AuthMode(rawValue: word(Field.Provider.authMode)) }
+        public var name: String? { table.optionalString(word(Field.Provider.name)) }
+        func word(_ field: Int) -> UInt32 { table.word(.providers, index, field) }
+    }
+
+    public struct RouteTypeRecord {
+        let table: RouteTable
+        public let index: Int
+        public var suffix: String { table.string(table.word(.routeTypes, index, Field.RouteType.suffix)) }
+        public var type: String { table.string(table.word(.routeTypes, index, Field.RouteType.type)) }
+    }
+
+    public struct SecretRefRecord {
+        let table: RouteTable
+        public let index: Int
+        public var namespace: String { table.string(table.word(.secretRefs, index, Field.SecretRef.namespace)) }
+        public var name: String { table.string(table.word(.secretRefs, index, Field.SecretRef.name)) }
+        /// Empty for a reference to a whole Secret (an API-key set).
+        public var key: String { table.string(table.word(.secretRefs, index, Field.SecretRef.key)) }
+    }
+
+    public struct PolicyRecord {
+        let table: RouteTable
+        public let index: Int
+        public var kind: PolicyKind? { PolicyKind(rawValue: word(Field.Policy.kind)) }
+        public var name: String { table.string(word(Field.Policy.name)) }
+        /// A timeout policy's limit.
+        public var timeoutMilliseconds: UInt32? { kind == .timeout ? word(Field.Policy.Timeout.milliseconds) : nil }
+        func word(_ field: Int) -> UInt32 { table.word(.policies, index, field) }
+    }
+
+    public func gateway(_ index: Int) -> GatewayRecord { GatewayRecord(table: self, index: index) }
+    public func listener(_ index: Int) -> ListenerRecord { ListenerRecord(table: self, index: index) }
+    public func route(_ index: Int) -> RouteRecord { RouteRecord(table: self, index: index) }
+    public func rule(_ index: Int) -> RuleRecord { RuleRecord(table: self, index: index) }
+    public func backendRef(_ index: Int) -> BackendRefRecord { BackendRefRecord(table: self, index: index) }
+    public func backend(_ index: Int) -> BackendRecord { BackendRecord(table: self, index: index) }
+    public func provider(_ index: Int) -> ProviderRecord { ProviderRecord(table: self, index: index) }
+    public func routeType(_ index: Int) -> RouteTypeRecord { RouteTypeRecord(table: self, index: index) }
+    public func secretRef(_ index: Int) -> SecretRefRecord { SecretRefRecord(table: self, index: index) }
+    public func policy(_ index: Int) -> PolicyRecord { PolicyRecord(table: self, index: index) }
+
+    /// A (first, count) pair of a record as a range (verified to lie inside its target section).
+    func range(_ section: TableSection, _ record: Int, _ first: Int, _ count: Int) -> Range<Int> {
+        let start = Int(word(section, record, first))
+        return start..<(start + Int(word(section, record, count)))
+    }
+
+    /// A word that holds `TableFormat.none` when absent.
+    func optional(_ value: UInt32) -> UInt32? { value == TableFormat.none ? nil : value }
+}
