@@ -34,15 +34,12 @@ struct TableRouteResolver {
         guard let found = table.lookup(RouteRequest(port: port, host: host, method: method, path: bare, headers: headers, query: query)),
             let rule = found.rule
         else { return nil }
-        let routeRecord = Int(table.word(.rules, rule, Field.Rule.route))
-        let routeKey = ObjectKey(
-            group: APIGroup.gateway, kind: "HTTPRoute", namespace: table.string(table.word(.routes, routeRecord, Field.Route.namespace)),
-            name: table.string(table.word(.routes, routeRecord, Field.Route.name)))
-        let ruleIndex = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
+        let routeRecord = table.route(table.rule(rule).route)
+        let routeKey = ObjectKey(group: APIGroup.gateway, kind: "HTTPRoute", namespace: routeRecord.namespace, name: routeRecord.name)
+        let ruleIndex = table.rule(rule).ruleIndex
         guard let route = index.routes[routeKey], route.rules.indices.contains(ruleIndex) else { return nil }
-        let gateway = ObjectKey(
-            group: APIGroup.gateway, kind: "Gateway", namespace: table.string(table.word(.gateways, found.gateway, Field.Gateway.namespace)),
-            name: table.string(table.word(.gateways, found.gateway, Field.Gateway.name)))
-        return Match(gateway: gateway, listener: table.string(table.word(.listeners, found.listener, Field.Listener.name)), route: route, ruleIndex: ruleIndex, rule: route.rules[ruleIndex])
+        let gatewayRecord = table.gateway(found.gateway)
+        let gateway = ObjectKey(group: APIGroup.gateway, kind: "Gateway", namespace: gatewayRecord.namespace, name: gatewayRecord.name)
+        return Match(gateway: gateway, listener: table.listener(found.listener).name, route: route, ruleIndex: ruleIndex, rule: route.rules[ruleIndex])
     }
 }
