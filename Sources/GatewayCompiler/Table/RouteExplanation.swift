@@ -50,128 +50,104 @@ public struct RouteExplanation: Sendable {
             explanation.reason = "no listener on port \(request.port) accepts host \(request.host)"
             return explanation
         }
-        explanation.gateway = "\(table.string(table.word(.gateways, routeMatch.gateway, Field.Gateway.namespace)))/\(table.string(table.word(.gateways, routeMatch.gateway, Field.Gateway.name)))"
-        explanation.listener = table.string(table.word(.listeners, routeMatch.listener, Field.Listener.name))
+        let gatewayRecord = table.gateway(routeMatch.gateway)
+        explanation.gateway = "\(gatewayRecord.namespace)/\(gatewayRecord.name)"
+        explanation.listener = table.listener(routeMatch.listener).name
         guard let rule = routeMatch.rule, let match = routeMatch.match else {
             explanation.reason = "no rule of a route attached to this listener matches"
             return explanation
         }
-        let route = Int(table.word(.rules, rule, Field.Rule.route))
-        explanation.routeNamespace = table.string(table.word(.routes, route, Field.Route.namespace))
-        explanation.routeName = table.string(table.word(.routes, route, Field.Route.name))
-        explanation.rule = Int(table.word(.rules, rule, Field.Rule.ruleIndex))
-        explanation.match = Int(table.word(.matches, match, Field.Match.matchIndex))
+        let ruleRecord = table.rule(rule), route = table.route(ruleRecord.route)
+        explanation.routeNamespace = route.namespace
+        explanation.routeName = route.name
+        explanation.rule = ruleRecord.ruleIndex
+        explanation.match = table.match(match).matchIndex
         explanation.matchDescription = describe(table, match: match)
-        explanation.hostname = routeMatch.hostEntry.map { table.string(table.word(.hosts, $0, Field.Host.hostname)) }.flatMap { $0.isEmpty ? nil : $0 }
-        explanation.source = "\(table.string(table.word(.routes, route, Field.Route.sourceFile))):\(table.word(.rules, rule, Field.Rule.sourceLine))"
-        let first = Int(table.word(.rules, rule, Field.Rule.firstBackendRef)), count = Int(table.word(.rules, rule, Field.Rule.backendRefCount))
-        for ref in first..<(first + count) { explanation.backends.append(backend(table, ref: ref)) }
+        explanation.hostname = routeMatch.hostEntry.map { table.host($0).hostname }.flatMap { $0.isEmpty ? nil : $0 }
+        explanation.source = "\(route.sourceFile):\(ruleRecord.sourceLine)"
+        for ref in ruleRecord.backendRefs { explanation.backends.append(backend(table, ref: ref)) }
         switch decision.action {
         case .redirect(_, let location): explanation.location = location
         case .invalidBackend(let reason): explanation.reason = reason
         default: break
         }
-        let firstFilter = Int(table.word(.rules, rule, Field.Rule.firstFilter)), filterCount = Int(table.word(.rules, rule, Field.Rule.filterCount))
-        for filter in firstFilter..<(firstFilter + filterCount) { explanation.filters.append(describeFilter(table, filter)) }
-        let firstPolicy = Int(table.word(.rules, rule, Field.Rule.firstPolicyRef)), policyCount = Int(table.word(.rules, rule, Field.Rule.policyRefCount))
-        for ref in firstPolicy..<(firstPolicy + policyCount) { explanation.policies.append(TableInspector.describePolicy(table, Int(table.word(.policyRefs, ref, 0)))) }
+        for filter in ruleRecord.filters { explanation.filters.append(describeFilter(table, filter)) }
+        for policy in ruleRecord.policies { explanation.policies.append(TableInspector.describePolicy(table, policy.index)) }
         for competitor in competitors {
-            let otherRule = Int(table.word(.matches, competitor.match, Field.Match.rule))
-            let otherRoute = Int(table.word(.rules, otherRule, Field.Rule.route))
+            let other = table.match(competitor.match), otherRule = table.rule(other.rule), otherRoute = table.route(otherRule.route)
             explanation.competitors.append(Competitor(
-                route: "\(table.string(table.word(.routes, otherRoute, Field.Route.namespace)))/\(table.string(table.word(.routes, otherRoute, Field.Route.name)))",
-                rule: Int(table.word(.rules, otherRule, Field.Rule.ruleIndex)), match: Int(table.word(.matches, competitor.match, Field.Match.matchIndex)),
+                route: "\(otherRoute.namespace)/\(otherRoute.name)", rule: otherRule.ruleIndex, match: other.matchIndex,
                 reason: whyLost(table, winner: match, winnerHost: routeMatch.hostEntry, loser: competitor.match, loserHost: competitor.host)))
         }
         return explanation
     }
 
     static func backend(_ table: RouteTable, ref: Int) -> Backend {
-        let backendIndex = table.word(.backendRefs, ref, Field.BackendRef.backend)
-        let port = table.word(.backendRefs, ref, Field.BackendRef.port)
+        let record = table.backendRef(ref)
         var result = Backend(
-            group: table.string(table.word(.backendRefs, ref, Field.BackendRef.group)), kind: table.string(table.word(.backendRefs, ref, Field.BackendRef.kind)),
-            namespace: table.string(table.word(.backendRefs, ref, Field.BackendRef.namespace)), name: table.string(table.word(.backendRefs, ref, Field.BackendRef.name)),
-            weight: Int(table.word(.backendRefs, ref, Field.BackendRef.weight)), port: port == TableFormat.none ? nil : Int(port),
-            valid: backendIndex != TableFormat.none, problem: table.optionalString(table.word(.backendRefs, ref, Field.BackendRef.problem)))
-        if backendIndex != TableFormat.none, table.word(.backends, Int(backendIndex), Field.Backend.providerCount) > 0 {
-            let provider = Int(table.word(.backends, Int(backendIndex), Field.Backend.firstProvider))
-            result.provider = table.string(table.word(.providers, provider, Field.Provider.kind))
-            result.model = table.optionalString(table.word(.providers, provider, Field.Provider.model))
+            group: record.group, kind: record.kind, namespace: record.namespace, name: record.name, weight: Int(record.weight), port: record.port,
+            valid: record.backend != nil, problem: record.problem)
+        if let backend = record.backend, let provider = table.backend(backend).providers.first {
+            result.provider = table.provider(provider).kind
+            result.model = table.provider(provider).model
         }
         return result
     }
 
     static func describe(_ table: RouteTable, match: Int) -> String {
+        let record = table.match(match)
         var parts: [String] = []
-        let path = table.string(table.word(.matches, match, Field.Match.path))
-        switch PathMatchKind(rawValue: table.word(.matches, match, Field.Match.pathType)) {
-        case .exact?: parts.append("path Exact \(path)")
-        case .prefix?: parts.append("path PathPrefix \(path)")
-        default: parts.append("path RegularExpression \(path)")
+        switch record.pathKind {
+        case .exact?: parts.append("path Exact \(record.path)")
+        case .prefix?: parts.append("path PathPrefix \(record.path)")
+        default: parts.append("path RegularExpression \(record.path)")
         }
-        if let method = table.optionalString(table.word(.matches, match, Field.Match.method)) { parts.append("method \(method)") }
-        let first = Int(table.word(.matches, match, Field.Match.firstValueMatch))
-        let headers = Int(table.word(.matches, match, Field.Match.headerCount)), query = Int(table.word(.matches, match, Field.Match.queryCount))
-        for index in first..<(first + headers) {
-            parts.append("header \(table.string(table.word(.valueMatches, index, Field.ValueMatch.name)))=\(table.string(table.word(.valueMatches, index, Field.ValueMatch.value)))")
-        }
-        for index in (first + headers)..<(first + headers + query) {
-            parts.append("query \(table.string(table.word(.valueMatches, index, Field.ValueMatch.name)))=\(table.string(table.word(.valueMatches, index, Field.ValueMatch.value)))")
-        }
+        if let method = record.method { parts.append("method \(method)") }
+        for index in record.headers { parts.append("header \(table.valueMatch(index).name)=\(table.valueMatch(index).value)") }
+        for index in record.queryParameters { parts.append("query \(table.valueMatch(index).name)=\(table.valueMatch(index).value)") }
         return parts.joined(separator: ", ")
     }
 
     static func describeFilter(_ table: RouteTable, _ filter: Int) -> String {
+        let record = table.filter(filter)
         func ops() -> String {
-            let first = Int(table.word(.filters, filter, Field.Filter.HeaderModifier.firstOp)), count = Int(table.word(.filters, filter, Field.Filter.HeaderModifier.opCount))
-            return (first..<(first + count)).map { op in
-                let name = table.string(table.word(.headerOps, op, Field.HeaderOp.name)), value = table.string(table.word(.headerOps, op, Field.HeaderOp.value))
-                switch HeaderOpKind(rawValue: table.word(.headerOps, op, Field.HeaderOp.op)) {
-                case .set?: return "set \(name): \(value)"
-                case .add?: return "add \(name): \(value)"
-                default: return "remove \(name)"
+            record.headerOps.map { index in
+                let op = table.headerOp(index)
+                switch op.kind {
+                case .set?: return "set \(op.name): \(op.value)"
+                case .add?: return "add \(op.name): \(op.value)"
+                default: return "remove \(op.name)"
                 }
             }.joined(separator: "; ")
         }
-        switch FilterKind(rawValue: table.word(.filters, filter, Field.Filter.type)) {
+        switch record.kind {
         case .requestHeaderModifier?: return "RequestHeaderModifier (\(ops()))"
         case .responseHeaderModifier?: return "ResponseHeaderModifier (\(ops()))"
-        case .requestRedirect?: return "RequestRedirect \(table.word(.filters, filter, Field.Filter.Redirect.statusCode))"
+        case .requestRedirect?: return "RequestRedirect \(record.redirectStatus)"
         case .urlRewrite?: return "URLRewrite"
         case .requestMirror?: return "RequestMirror"
         case .cors?: return "CORS"
-        default: return "ExtensionRef \(table.string(table.word(.filters, filter, Field.Filter.Named.name)))"
+        default: return "ExtensionRef \(record.name)"
         }
     }
 
     /// The first precedence criterion on which the loser falls behind the winner.
-    static func whyLost(_ table: RouteTable, winner: Int, winnerHost: Int?, loser: Int, loserHost: Int) -> String {
+    static func whyLost(_ table: RouteTable, winner winnerIndex: Int, winnerHost: Int?, loser loserIndex: Int, loserHost: Int) -> String {
         if let winnerHost, winnerHost != loserHost {
-            let winnerName = table.string(table.word(.hosts, winnerHost, Field.Host.hostname))
-            let loserName = table.string(table.word(.hosts, loserHost, Field.Host.hostname))
+            let winnerName = table.host(winnerHost).hostname, loserName = table.host(loserHost).hostname
             return "route hostname \(winnerName.isEmpty ? "(any)" : winnerName) is more specific than \(loserName.isEmpty ? "(any)" : loserName)"
         }
-        func field(_ match: Int, _ index: Int) -> UInt32 { table.word(.matches, match, index) }
-        let winnerType = field(winner, Field.Match.pathType), loserType = field(loser, Field.Match.pathType)
-        if winnerType != loserType {
-            return winnerType == PathMatchKind.exact.rawValue ? "an Exact path match beats a PathPrefix match" : "a path prefix beats a regular expression"
+        let winner = table.match(winnerIndex), loser = table.match(loserIndex)
+        if winner.pathKind != loser.pathKind {
+            return winner.pathKind == .exact ? "an Exact path match beats a PathPrefix match" : "a path prefix beats a regular expression"
         }
-        let winnerPath = table.string(field(winner, Field.Match.path)), loserPath = table.string(field(loser, Field.Match.path))
-        if winnerPath.utf8.count != loserPath.utf8.count {
-            return "the longer prefix \(winnerPath) (\(winnerPath.utf8.count) characters) beats \(loserPath) (\(loserPath.utf8.count))"
+        if winner.path.utf8.count != loser.path.utf8.count {
+            return "the longer prefix \(winner.path) (\(winner.path.utf8.count) characters) beats \(loser.path) (\(loser.path.utf8.count))"
         }
-        let winnerMethod = field(winner, Field.Match.method) != TableFormat.none, loserMethod = field(loser, Field.Match.method) != TableFormat.none
-        if winnerMethod != loserMethod { return "a method match beats none" }
-        if field(winner, Field.Match.headerCount) != field(loser, Field.Match.headerCount) {
-            return "\(field(winner, Field.Match.headerCount)) header matches beat \(field(loser, Field.Match.headerCount))"
-        }
-        if field(winner, Field.Match.queryCount) != field(loser, Field.Match.queryCount) {
-            return "\(field(winner, Field.Match.queryCount)) query matches beat \(field(loser, Field.Match.queryCount))"
-        }
-        let winnerRoute = table.word(.rules, Int(field(winner, Field.Match.rule)), Field.Rule.route)
-        let loserRoute = table.word(.rules, Int(field(loser, Field.Match.rule)), Field.Rule.route)
-        if winnerRoute == loserRoute { return "an earlier rule or match of the same route wins the tie" }
+        if (winner.method != nil) != (loser.method != nil) { return "a method match beats none" }
+        if winner.headerCount != loser.headerCount { return "\(winner.headerCount) header matches beat \(loser.headerCount)" }
+        if winner.queryCount != loser.queryCount { return "\(winner.queryCount) query matches beat \(loser.queryCount)" }
+        if table.rule(winner.rule).route == table.rule(loser.rule).route { return "an earlier rule or match of the same route wins the tie" }
         return "a tie on every match criterion goes to the older route, then to namespace/name order"
     }
 

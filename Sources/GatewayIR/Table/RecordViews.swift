@@ -60,6 +60,11 @@ extension RouteTable {
         public var weight: UInt32 { word(Field.BackendRef.weight) }
         public var port: Int? { table.optional(word(Field.BackendRef.port)).map(Int.init) }
         public var problem: String? { table.optionalString(word(Field.BackendRef.problem)) }
+        /// The reference as written: group, kind, namespace and name.
+        public var group: String { table.string(word(Field.BackendRef.group)) }
+        public var kind: String { table.string(word(Field.BackendRef.kind)) }
+        public var namespace: String { table.string(word(Field.BackendRef.namespace)) }
+        public var name: String { table.string(word(Field.BackendRef.name)) }
         func word(_ field: Int) -> UInt32 { table.word(.backendRefs, index, field) }
     }
 
