@@ -22,65 +22,50 @@ public enum TableInspector {
     }
 
     static func gatewayJSON(_ table: RouteTable, _ gateway: Int) -> JSONValue {
-        let first = Int(table.word(.gateways, gateway, Field.Gateway.firstListener)), count = Int(table.word(.gateways, gateway, Field.Gateway.listenerCount))
+        let record = table.gateway(gateway)
         return .object([
-            "namespace": .string(table.string(table.word(.gateways, gateway, Field.Gateway.namespace))),
-            "name": .string(table.string(table.word(.gateways, gateway, Field.Gateway.name))),
-            "listeners": .array((first..<(first + count)).map { listenerJSON(table, $0) }),
+            "namespace": .string(record.namespace), "name": .string(record.name),
+            "listeners": .array(record.listeners.map { listenerJSON(table, $0) }),
         ])
     }
 
     static func listenerJSON(_ table: RouteTable, _ listener: Int) -> JSONValue {
-        let firstHost = Int(table.word(.listeners, listener, Field.Listener.firstHost))
-        let exact = table.word(.listeners, listener, Field.Listener.exactHostCount)
-        let wildcard = table.word(.listeners, listener, Field.Listener.wildcardHostCount)
-        let hosts = Int(exact + wildcard + table.word(.listeners, listener, Field.Listener.anyHostCount))
-        let hostValues: [JSONValue] = (firstHost..<(firstHost + hosts)).map { hostJSON(table, $0) }
+        let record = table.listener(listener)
         let members: [JSONValue.Member] = [
-            .init("name", .string(table.string(table.word(.listeners, listener, Field.Listener.name)))),
-            .init("protocol", .string(table.string(table.word(.listeners, listener, Field.Listener.protocol)))),
-            .init("port", .int(Int(table.word(.listeners, listener, Field.Listener.port)))),
-            .init("hostname", table.optionalString(table.word(.listeners, listener, Field.Listener.hostname)).map { JSONValue.string($0) } ?? .null),
-            .init("hosts", .array(hostValues)),
+            .init("name", .string(record.name)), .init("protocol", .string(record.protocol)), .init("port", .int(record.port)),
+            .init("hostname", record.hostname.map { JSONValue.string($0) } ?? .null),
+            .init("hosts", .array(record.hosts.map { hostJSON(table, $0) })),
         ]
         return .object(members)
     }
 
     static func hostJSON(_ table: RouteTable, _ host: Int) -> JSONValue {
-        let hostname = table.string(table.word(.hosts, host, Field.Host.hostname))
+        let record = table.host(host)
         let members: [JSONValue.Member] = [
-            .init("hostname", .string(hostname.isEmpty ? "*" : hostname)),
-            .init("exactPaths", .int(Int(table.word(.hosts, host, Field.Host.exactPathCount)))),
-            .init("prefixPaths", .int(Int(table.word(.hosts, host, Field.Host.prefixPathCount)))),
-            .init("otherMatches", .int(Int(table.word(.hosts, host, Field.Host.otherMatchCount)))),
+            .init("hostname", .string(record.hostname.isEmpty ? "*" : record.hostname)),
+            .init("exactPaths", .int(record.exactPathCount)), .init("prefixPaths", .int(record.prefixPathCount)),
+            .init("otherMatches", .int(record.otherMatchCount)),
         ]
         return .object(members)
     }
 
     static func routeJSON(_ table: RouteTable, _ route: Int) -> JSONValue {
-        let first = Int(table.word(.routes, route, Field.Route.firstRule)), count = Int(table.word(.routes, route, Field.Route.ruleCount))
+        let record = table.route(route)
         return .object([
-            "namespace": .string(table.string(table.word(.routes, route, Field.Route.namespace))),
-            "name": .string(table.string(table.word(.routes, route, Field.Route.name))),
-            "source": .string("\(table.string(table.word(.routes, route, Field.Route.sourceFile))):\(table.word(.routes, route, Field.Route.sourceLine))"),
-            "rules": .array((first..<(first + count)).map { ruleJSON(table, $0) }),
+            "namespace": .string(record.namespace), "name": .string(record.name),
+            "source": .string("\(record.sourceFile):\(record.sourceLine)"),
+            "rules": .array(record.rules.map { ruleJSON(table, $0) }),
         ])
     }
 
     static func ruleJSON(_ table: RouteTable, _ rule: Int) -> JSONValue {
-        let firstRef = Int(table.word(.rules, rule, Field.Rule.firstBackendRef)), refs = Int(table.word(.rules, rule, Field.Rule.backendRefCount))
-        let firstFilter = Int(table.word(.rules, rule, Field.Rule.firstFilter)), filters = Int(table.word(.rules, rule, Field.Rule.filterCount))
-        let timeout = table.word(.rules, rule, Field.Rule.requestTimeoutMs)
-        let backends: [JSONValue] = (firstRef..<(firstRef + refs)).map { backendRefJSON(table, $0) }
-        let filterValues: [JSONValue] = (firstFilter..<(firstFilter + filters)).map { JSONValue.string(RouteExplanation.describeFilter(table, $0)) }
+        let record = table.rule(rule)
         var members: [JSONValue.Member] = [
-            .init("index", .int(Int(table.word(.rules, rule, Field.Rule.ruleIndex)))),
-            .init("line", .int(Int(table.word(.rules, rule, Field.Rule.sourceLine)))),
-            .init("invalid", .bool(table.word(.rules, rule, Field.Rule.flags) & RuleFlags.invalid != 0)),
+            .init("index", .int(record.ruleIndex)), .init("line", .int(record.sourceLine)), .init("invalid", .bool(record.isInvalid)),
         ]
-        if timeout != TableFormat.none { members.append(.init("requestTimeoutMs", .int(Int(timeout)))) }
-        members.append(.init("backends", .array(backends)))
-        members.append(.init("filters", .array(filterValues)))
+        if let timeout = record.requestTimeoutMilliseconds { members.append(.init("requestTimeoutMs", .int(Int(timeout)))) }
+        members.append(.init("backends", .array(record.backendRefs.map { backendRefJSON(table, $0) })))
+        members.append(.init("filters", .array(record.filters.map { JSONValue.string(RouteExplanation.describeFilter(table, $0)) })))
         return .object(members)
     }
 
@@ -94,47 +79,35 @@ public enum TableInspector {
     }
 
     static func backendJSON(_ table: RouteTable, _ backend: Int) -> JSONValue {
-        let kinds: [UInt32: String] = [1: "Service", 2: "static", 3: "ai", 4: "other"]
-        let firstProvider = Int(table.word(.backends, backend, Field.Backend.firstProvider)), providers = Int(table.word(.backends, backend, Field.Backend.providerCount))
-        let firstType = Int(table.word(.backends, backend, Field.Backend.firstRouteType)), types = Int(table.word(.backends, backend, Field.Backend.routeTypeCount))
+        let kinds: [BackendKind: String] = [.service: "Service", .static: "static", .ai: "ai", .other: "other"]
+        let record = table.backend(backend)
         return .object([
-            "kind": .string(kinds[table.word(.backends, backend, Field.Backend.kind)] ?? "?"),
-            "namespace": .string(table.string(table.word(.backends, backend, Field.Backend.namespace))),
-            "name": .string(table.string(table.word(.backends, backend, Field.Backend.name))),
-            "providers": .array((firstProvider..<(firstProvider + providers)).map { provider in
-                let auth = table.word(.providers, provider, Field.Provider.auth)
-                let port = table.word(.providers, provider, Field.Provider.port)
+            "kind": .string(record.kind.flatMap { kinds[$0] } ?? "?"),
+            "namespace": .string(record.namespace), "name": .string(record.name),
+            "providers": .array(record.providers.map { index in
+                let provider = table.provider(index)
                 return .object([
-                    "provider": .string(table.string(table.word(.providers, provider, Field.Provider.kind))),
-                    "model": JSONValue.string(table.optionalString(table.word(.providers, provider, Field.Provider.model))),
-                    "host": JSONValue.string(table.optionalString(table.word(.providers, provider, Field.Provider.host))),
-                    "port": port == TableFormat.none ? nil : .int(Int(port)),
-                    "path": JSONValue.string(table.optionalString(table.word(.providers, provider, Field.Provider.path))),
-                    "pathPrefix": JSONValue.string(table.optionalString(table.word(.providers, provider, Field.Provider.pathPrefix))),
-                    "secretRef": auth == TableFormat.none ? nil : .string(describeSecretRef(table, Int(auth))),
+                    "provider": .string(provider.kind), "model": JSONValue.string(provider.model), "host": JSONValue.string(provider.host),
+                    "port": provider.port.map { .int($0) }, "path": JSONValue.string(provider.path), "pathPrefix": JSONValue.string(provider.pathPrefix),
+                    "secretRef": provider.secretRef.map { .string(describeSecretRef(table, $0.index)) },
                 ])
             }),
-            "routeTypes": .object((firstType..<(firstType + types)).map { type in
-                JSONValue.Member(table.string(table.word(.routeTypes, type, Field.RouteType.suffix)), .string(table.string(table.word(.routeTypes, type, Field.RouteType.type))))
-            }),
+            "routeTypes": .object(record.routeTypes.map { JSONValue.Member(table.routeType($0).suffix, .string(table.routeType($0).type)) }),
         ])
     }
 
     static func hermesJSON(_ table: RouteTable, _ client: Int) -> JSONValue {
-        .object([
-            "config": .string(table.string(table.word(.hermesClients, client, Field.HermesClient.configFile))),
-            "role": .string(table.string(table.word(.hermesClients, client, Field.HermesClient.role))),
-            "url": .string(table.string(table.word(.hermesClients, client, Field.HermesClient.url))),
-            "apiMode": .string(table.string(table.word(.hermesClients, client, Field.HermesClient.mode))),
-            "model": JSONValue.string(table.optionalString(table.word(.hermesClients, client, Field.HermesClient.model))),
-            "request": .string("POST :\(table.word(.hermesClients, client, Field.HermesClient.port))\(table.string(table.word(.hermesClients, client, Field.HermesClient.path)))"),
+        let record = table.hermesClient(client)
+        return .object([
+            "config": .string(record.configFile), "role": .string(record.role), "url": .string(record.url), "apiMode": .string(record.mode),
+            "model": JSONValue.string(record.model), "request": .string("POST :\(record.port)\(record.path)"),
         ])
     }
 
     /// `namespace/name[key]`: a reference, never a value.
     static func describeSecretRef(_ table: RouteTable, _ ref: Int) -> String {
-        let key = table.string(table.word(.secretRefs, ref, Field.SecretRef.key))
-        return "\(table.string(table.word(.secretRefs, ref, Field.SecretRef.namespace)))/\(table.string(table.word(.secretRefs, ref, Field.SecretRef.name)))\(key.isEmpty ? "" : "[\(key)]")"
+        let record = table.secretRef(ref)
+        return "\(record.namespace)/\(record.name)\(record.key.isEmpty ? "" : "[\(record.key)]")"
     }
 
     public static func describePolicy(_ table: RouteTable, _ policy: Int) -> String {

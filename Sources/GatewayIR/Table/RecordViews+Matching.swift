@@ -5,6 +5,9 @@ extension RouteTable {
         public let index: Int
         /// The route hostname; empty for a route with none.
         public var hostname: String { table.string(table.word(.hosts, index, Field.Host.hostname)) }
+        public var exactPathCount: Int { Int(table.word(.hosts, index, Field.Host.exactPathCount)) }
+        public var prefixPathCount: Int { Int(table.word(.hosts, index, Field.Host.prefixPathCount)) }
+        public var otherMatchCount: Int { Int(table.word(.hosts, index, Field.Host.otherMatchCount)) }
     }
 
     public struct MatchRecord {

@@ -20,6 +20,11 @@ extension RouteTable {
         public var `protocol`: String { table.string(word(Field.Listener.protocol)) }
         public var port: Int { Int(word(Field.Listener.port)) }
         public var hostname: String? { table.optionalString(word(Field.Listener.hostname)) }
+        /// The listener's host entries: exact names, then wildcards, then the one for any host.
+        public var hosts: Range<Int> {
+            let first = Int(word(Field.Listener.firstHost))
+            return first..<(first + Int(word(Field.Listener.exactHostCount)) + Int(word(Field.Listener.wildcardHostCount)) + Int(word(Field.Listener.anyHostCount)))
+        }
         func word(_ field: Int) -> UInt32 { table.word(.listeners, index, field) }
     }
 
@@ -125,6 +130,20 @@ extension RouteTable {
         func word(_ field: Int) -> UInt32 { table.word(.policies, index, field) }
     }
 
+    public struct HermesClientRecord {
+        let table: RouteTable
+        public let index: Int
+        public var configFile: String { table.string(word(Field.HermesClient.configFile)) }
+        public var role: String { table.string(word(Field.HermesClient.role)) }
+        public var url: String { table.string(word(Field.HermesClient.url)) }
+        public var mode: String { table.string(word(Field.HermesClient.mode)) }
+        public var model: String? { table.optionalString(word(Field.HermesClient.model)) }
+        public var port: Int { Int(word(Field.HermesClient.port)) }
+        public var path: String { table.string(word(Field.HermesClient.path)) }
+        func word(_ field: Int) -> UInt32 { table.word(.hermesClients, index, field) }
+    }
+
+    public func hermesClient(_ index: Int) -> HermesClientRecord { HermesClientRecord(table: self, index: index) }
     public func gateway(_ index: Int) -> GatewayRecord { GatewayRecord(table: self, index: index) }
     public func listener(_ index: Int) -> ListenerRecord { ListenerRecord(table: self, index: index) }
     public func route(_ index: Int) -> RouteRecord { RouteRecord(table: self, index: index) }
