@@ -145,26 +145,23 @@ public enum TableInspector {
             out += "  \(section.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(format: "%9d", info.length)) bytes  \(String(format: "%7d", table.count(section))) records  at \(info.offset)\n"
         }
         out += "\ngateways:\n"
-        for gateway in 0..<table.count(.gateways) {
-            let first = Int(table.word(.gateways, gateway, Field.Gateway.firstListener)), count = Int(table.word(.gateways, gateway, Field.Gateway.listenerCount))
-            out += "  \(table.string(table.word(.gateways, gateway, Field.Gateway.namespace)))/\(table.string(table.word(.gateways, gateway, Field.Gateway.name)))\n"
-            for listener in first..<(first + count) {
-                let hostname = table.optionalString(table.word(.listeners, listener, Field.Listener.hostname)) ?? "*"
-                out += "    listener \(table.string(table.word(.listeners, listener, Field.Listener.name))): \(table.string(table.word(.listeners, listener, Field.Listener.protocol))) :\(table.word(.listeners, listener, Field.Listener.port)) host \(hostname)\n"
+        for index in 0..<table.count(.gateways) {
+            let gateway = table.gateway(index)
+            out += "  \(gateway.namespace)/\(gateway.name)\n"
+            for listener in gateway.listeners.map(table.listener) {
+                out += "    listener \(listener.name): \(listener.protocol) :\(listener.port) host \(listener.hostname ?? "*")\n"
             }
         }
         out += "\nroutes:\n"
-        for route in 0..<table.count(.routes) {
-            let first = Int(table.word(.routes, route, Field.Route.firstRule)), count = Int(table.word(.routes, route, Field.Route.ruleCount))
-            out += "  \(table.string(table.word(.routes, route, Field.Route.namespace)))/\(table.string(table.word(.routes, route, Field.Route.name)))  (\(table.string(table.word(.routes, route, Field.Route.sourceFile))):\(table.word(.routes, route, Field.Route.sourceLine)))\n"
-            for rule in first..<(first + count) {
-                let firstRef = Int(table.word(.rules, rule, Field.Rule.firstBackendRef)), refs = Int(table.word(.rules, rule, Field.Rule.backendRefCount))
-                let backends = (firstRef..<(firstRef + refs)).map { ref -> String in
+        for index in 0..<table.count(.routes) {
+            let route = table.route(index)
+            out += "  \(route.namespace)/\(route.name)  (\(route.sourceFile):\(route.sourceLine))\n"
+            for rule in route.rules.map(table.rule) {
+                let backends = rule.backendRefs.map { ref -> String in
                     let backend = RouteExplanation.backend(table, ref: ref)
                     return "\(backend.namespace)/\(backend.name) w\(backend.weight)\(backend.valid ? "" : " (invalid)")"
                 }
-                let invalid = table.word(.rules, rule, Field.Rule.flags) & RuleFlags.invalid != 0
-                out += "    rule \(table.word(.rules, rule, Field.Rule.ruleIndex))\(invalid ? " (dropped)" : ""): \(backends.isEmpty ? "no backends" : backends.joined(separator: ", "))\n"
+                out += "    rule \(rule.ruleIndex)\(rule.isInvalid ? " (dropped)" : ""): \(backends.isEmpty ? "no backends" : backends.joined(separator: ", "))\n"
             }
         }
         out += "\nbackends:\n"
@@ -190,9 +187,8 @@ public enum TableInspector {
         }
         if table.count(.hermesClients) > 0 {
             out += "\nhermes clients:\n"
-            for client in 0..<table.count(.hermesClients) {
-                out += "  \(table.string(table.word(.hermesClients, client, Field.HermesClient.configFile))) \(table.string(table.word(.hermesClients, client, Field.HermesClient.role))): "
-                out += "POST :\(table.word(.hermesClients, client, Field.HermesClient.port))\(table.string(table.word(.hermesClients, client, Field.HermesClient.path))) (\(table.string(table.word(.hermesClients, client, Field.HermesClient.mode))))\n"
+            for client in (0..<table.count(.hermesClients)).map(table.hermesClient) {
+                out += "  \(client.configFile) \(client.role): POST :\(client.port)\(client.path) (\(client.mode))\n"
             }
         }
         return out
