@@ -201,4 +201,12 @@ struct TableCommandTests {
         #expect(corrupt.status == 2)
         #expect(corrupt.stderr.contains("checksum mismatch"))
     }
+
+    /// Two requests that differ only in the Gateway they reach used to be ordered by a set's
+    /// iteration, which changes from one process to the next.
+    @Test func diffReportsAreTheSameFromRunToRun() throws {
+        let runs = try (0..<4).map { _ in try gwc(["diff", "--allow-errors", "testing/faults", "Benchmarks/proxy"]).stdout }
+        #expect(runs[0].contains("GET :8080 /plain"))
+        #expect(Set(runs).count == 1, "the same inputs gave different reports")
+    }
 }

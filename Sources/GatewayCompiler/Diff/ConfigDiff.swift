@@ -34,8 +34,11 @@ public struct ConfigDiff: Sendable {
             return text
         }
 
+        /// A total order (the gateway breaks ties), so reports do not depend on a set's order.
         public static func < (a: Request, b: Request) -> Bool {
-            (a.port, a.path, a.method, a.host, a.headers.joined(), a.query.joined()) < (b.port, b.path, b.method, b.host, b.headers.joined(), b.query.joined())
+            let left = (a.port, a.path, a.method, a.host, a.headers.joined(), a.query.joined()), right = (b.port, b.path, b.method, b.host, b.headers.joined(), b.query.joined())
+            if left != right { return left < right }
+            return (a.gateway ?? "") < (b.gateway ?? "")
         }
     }
 

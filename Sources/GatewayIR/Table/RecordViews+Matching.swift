@@ -8,6 +8,17 @@ extension RouteTable {
         public var exactPathCount: Int { Int(table.word(.hosts, index, Field.Host.exactPathCount)) }
         public var prefixPathCount: Int { Int(table.word(.hosts, index, Field.Host.prefixPathCount)) }
         public var otherMatchCount: Int { Int(table.word(.hosts, index, Field.Host.otherMatchCount)) }
+        /// Path index entries (exact, then prefix) and the matches that need more than a path.
+        public var exactPaths: Range<Int> { table.range(.hosts, index, Field.Host.firstExactPath, Field.Host.exactPathCount) }
+        public var prefixPaths: Range<Int> { table.range(.hosts, index, Field.Host.firstPrefixPath, Field.Host.prefixPathCount) }
+        public var otherMatches: Range<Int> { table.range(.hosts, index, Field.Host.firstOtherMatch, Field.Host.otherMatchCount) }
+    }
+
+    public struct PathEntryRecord {
+        let table: RouteTable
+        public let index: Int
+        public var path: String { table.string(table.word(.pathIndex, index, Field.PathEntry.path)) }
+        public var matches: Range<Int> { table.range(.pathIndex, index, Field.PathEntry.firstMatch, Field.PathEntry.matchCount) }
     }
 
     public struct MatchRecord {
@@ -56,6 +67,7 @@ extension RouteTable {
     }
 
     public func host(_ index: Int) -> HostRecord { HostRecord(table: self, index: index) }
+    public func pathEntry(_ index: Int) -> PathEntryRecord { PathEntryRecord(table: self, index: index) }
     public func match(_ index: Int) -> MatchRecord { MatchRecord(table: self, index: index) }
     public func valueMatch(_ index: Int) -> ValueMatchRecord { ValueMatchRecord(table: self, index: index) }
     public func filter(_ index: Int) -> FilterRecord { FilterRecord(table: self, index: index) }

@@ -140,6 +140,9 @@ extension RouteTable {
         public var model: String? { table.optionalString(word(Field.HermesClient.model)) }
         public var port: Int { Int(word(Field.HermesClient.port)) }
         public var path: String { table.string(word(Field.HermesClient.path)) }
+        public var host: String { table.string(word(Field.HermesClient.host)) }
+        /// The Gateway the endpoint's requests reach, when one listens on its port.
+        public var gateway: Int? { table.optional(word(Field.HermesClient.gateway)).map(Int.init) }
         func word(_ field: Int) -> UInt32 { table.word(.hermesClients, index, field) }
     }
 
