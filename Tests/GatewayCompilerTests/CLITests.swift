@@ -205,7 +205,7 @@ struct TableCommandTests {
     /// Two requests that differ only in the Gateway they reach used to be ordered by a set's
     /// iteration, which changes from one process to the next.
     @Test func diffReportsAreTheSameFromRunToRun() throws {
-        let runs = try (0..<4).map { _ in try gwc(["diff", "--allow-errors", "testing/faults", "Benchmarks/proxy"]).stdout }
+        let runs = try (0..<4).map { _ in try CLITests().gwc(["diff", "--allow-errors", "testing/faults", "Benchmarks/proxy"]).stdout }
         #expect(runs[0].contains("GET :8080 /plain"))
         #expect(Set(runs).count == 1, "the same inputs gave different reports")
     }
