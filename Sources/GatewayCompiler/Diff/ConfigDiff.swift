@@ -155,29 +155,20 @@ public struct ConfigDiff: Sendable {
     /// Representative requests for a match: its exact path, or its prefix and a path below it,
     /// with the method, headers and query it needs, on the host of its placement.
     static func requests(for placement: ConfigSnapshot.Placement, in snapshot: ConfigSnapshot) -> [Request] {
-        let table = snapshot.table, match = placement.match
-        let path = table.string(table.word(.matches, match, Field.Match.path))
+        let table = snapshot.table, match = table.match(placement.match)
+        let path = match.path
         var paths: [String]
-        switch PathMatchKind(rawValue: table.word(.matches, match, Field.Match.pathType)) {
+        switch match.pathKind {
         case .exact?: paths = [path]
         case .prefix?:
             let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
             paths = [trimmed, (trimmed == "/" ? "" : trimmed) + "/x"]
         default: return []
         }
-        let rule = Int(table.word(.matches, match, Field.Match.rule))
-        let firstRef = Int(table.word(.rules, rule, Field.Rule.firstBackendRef)), refs = Int(table.word(.rules, rule, Field.Rule.backendRefCount))
-        let toAI = (firstRef..<(firstRef + refs)).contains { ref in
-            let backend = table.word(.backendRefs, ref, Field.BackendRef.backend)
-            return backend != TableFormat.none && table.word(.backends, Int(backend), Field.Backend.kind) == BackendKind.ai.rawValue
-        }
-        let method = table.optionalString(table.word(.matches, match, Field.Match.method)) ?? (toAI ? "POST" : "GET")
-        let first = Int(table.word(.matches, match, Field.Match.firstValueMatch))
-        let headerCount = Int(table.word(.matches, match, Field.Match.headerCount)), queryCount = Int(table.word(.matches, match, Field.Match.queryCount))
-        let headers = (first..<(first + headerCount)).map { "\(table.string(table.word(.valueMatches, $0, Field.ValueMatch.name))): \(table.string(table.word(.valueMatches, $0, Field.ValueMatch.value)))" }
-        let query = ((first + headerCount)..<(first + headerCount + queryCount)).map {
-            "\(table.string(table.word(.valueMatches, $0, Field.ValueMatch.name)))=\(table.string(table.word(.valueMatches, $0, Field.ValueMatch.value)))"
-        }
+        let toAI = table.rule(match.rule).backendRefs.contains { ref in table.backendRef(ref).backend.map { table.backend($0).kind == .ai } ?? false }
+        let method = match.method ?? (toAI ? "POST" : "GET")
+        let headers = match.headers.map { "\(table.valueMatch($0).name): \(table.valueMatch($0).value)" }
+        let query = match.queryParameters.map { "\(table.valueMatch($0).name)=\(table.valueMatch($0).value)" }
         return paths.map { Request(method: method, port: placement.port, host: placement.host, path: $0, headers: headers, query: query, gateway: placement.gateway) }
     }
 
@@ -185,7 +176,7 @@ public struct ConfigDiff: Sendable {
     static func outcome(of request: Request, in snapshot: ConfigSnapshot) -> String {
         let table = snapshot.table
         let gateway = request.gateway.flatMap { name in
-            (0..<table.count(.gateways)).first { "\(table.string(table.word(.gateways, $0, Field.Gateway.namespace)))/\(table.string(table.word(.gateways, $0, Field.Gateway.name)))" == name }
+            (0..<table.count(.gateways)).first { "\(table.gateway($0).namespace)/\(table.gateway($0).name)" == name }
         }
         if request.gateway != nil && gateway == nil { return "404 (no such Gateway)" }
         let headers = request.headers.map { line -> (name: String, value: String) in
@@ -196,9 +187,9 @@ public struct ConfigDiff: Sendable {
         let decision = table.decide(routeRequest, gateway: gateway, random: 0)
         guard let rule = decision.match?.rule else { return "404" }
         if case .redirect(let status, let location) = decision.action { return "\(status) -> \(location)" }
-        if word(table, rule, Field.Rule.flags) & RuleFlags.invalid != 0 { return "500 (invalid rule)" }
-        let first = Int(table.word(.rules, rule, Field.Rule.firstBackendRef)), count = Int(table.word(.rules, rule, Field.Rule.backendRefCount))
-        let backends = (first..<(first + count)).map { RouteExplanation.backend(table, ref: $0) }.filter { $0.weight > 0 }
+        let ruleRecord = table.rule(rule)
+        if ruleRecord.isInvalid { return "500 (invalid rule)" }
+        let backends = ruleRecord.backendRefs.map { RouteExplanation.backend(table, ref: $0) }.filter { $0.weight > 0 }
         let total = backends.reduce(0) { $0 + $1.weight }
         guard total > 0 else { return "500 (no backend)" }
         var parts = backends.map { backend -> String in
@@ -210,11 +201,9 @@ public struct ConfigDiff: Sendable {
             if backends.count > 1 { text += " \(backend.weight * 100 / total)%" }
             return text
         }.joined(separator: ", ")
-        let policyFirst = Int(table.word(.rules, rule, Field.Rule.firstPolicyRef)), policyCount = Int(table.word(.rules, rule, Field.Rule.policyRefCount))
-        let policies = Set((policyFirst..<(policyFirst + policyCount)).map { table.string(table.word(.policies, Int(table.word(.policyRefs, $0, 0)), Field.Policy.name)) }).sorted()
+        let policies = Set(ruleRecord.policies.map(\.name)).sorted()
         if !policies.isEmpty { parts += " [policies: \(policies.joined(separator: ", "))]" }
         return parts
     }
 
-    private static func word(_ table: RouteTable, _ rule: Int, _ field: Int) -> UInt32 { table.word(.rules, rule, field) }
 }

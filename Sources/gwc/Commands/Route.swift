@@ -65,8 +65,8 @@ struct Route: ParsableCommand {
         if let gateway {
             let wanted = gateway.split(separator: "/").map(String.init)
             gatewayIndex = (0..<table.count(.gateways)).first { index in
-                let name = "\(table.string(table.word(.gateways, index, Field.Gateway.namespace)))/\(table.string(table.word(.gateways, index, Field.Gateway.name)))"
-                return name == gateway || (wanted.count == 1 && table.string(table.word(.gateways, index, Field.Gateway.name)) == gateway)
+                let record = table.gateway(index)
+                return "\(record.namespace)/\(record.name)" == gateway || (wanted.count == 1 && record.name == gateway)
             }
             guard gatewayIndex != nil else {
                 StandardError.write("gwc route: the table has no Gateway \(gateway)\n")
