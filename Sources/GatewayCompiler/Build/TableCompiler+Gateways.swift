@@ -39,7 +39,7 @@ extension TableCompiler {
             listenerCursor += UInt32(gateway.listeners.count)
         }
         for (gatewayIndex, gateway) in gateways.enumerated() {
-            model.append(.gateways, [model.intern(gateway.meta.namespace), model.intern(gateway.meta.name), firstListener[gatewayIndex], UInt32(gateway.listeners.count)])
+            model.append(.gateways, fields: [Field.Gateway.namespace: model.intern(gateway.meta.namespace), Field.Gateway.name: model.intern(gateway.meta.name), Field.Gateway.firstListener: firstListener[gatewayIndex], Field.Gateway.listenerCount: UInt32(gateway.listeners.count)])
         }
         for (gatewayIndex, gateway) in gateways.enumerated() {
             let conflicted = Set(result.status.gateways.first { $0.key == gateway.key }?.listeners
@@ -65,9 +65,16 @@ extension TableCompiler {
                 let any = byHost[""] == nil ? [] : [""]
                 let firstHost = UInt32(model.count(.hosts))
                 for host in exact + wildcards + any { appendHost(host, entries: byHost[host] ?? []) }
-                model.append(.listeners, [
-                    UInt32(gatewayIndex), model.intern(listener.name), model.intern(listener.protocol), UInt32(clamping: listener.port),
-                    model.intern(listener.hostname), firstHost, UInt32(exact.count), UInt32(wildcards.count), UInt32(any.count),
+                model.append(.listeners, fields: [
+                    Field.Listener.gateway: UInt32(gatewayIndex),
+                    Field.Listener.name: model.intern(listener.name),
+                    Field.Listener.`protocol`: model.intern(listener.protocol),
+                    Field.Listener.port: UInt32(clamping: listener.port),
+                    Field.Listener.hostname: model.intern(listener.hostname),
+                    Field.Listener.firstHost: firstHost,
+                    Field.Listener.exactHostCount: UInt32(exact.count),
+                    Field.Listener.wildcardHostCount: UInt32(wildcards.count),
+                    Field.Listener.anyHostCount: UInt32(any.count),
                 ])
             }
         }
@@ -89,25 +96,37 @@ extension TableCompiler {
         for path in prefix.keys.sorted(by: Self.byteOrder) { appendPath(path, prefix[path] ?? []) }
         let firstOther = UInt32(model.count(.matches))
         for entry in other.sorted(by: MatchEntry.precedes) { appendMatch(entry) }
-        model.append(.hosts, [
-            model.intern(host), firstExact, UInt32(exact.count), firstPrefix, UInt32(prefix.count), firstOther,
-            UInt32(model.count(.matches)) - firstOther, 0,
+        model.append(.hosts, fields: [
+            Field.Host.hostname: model.intern(host),
+            Field.Host.firstExactPath: firstExact,
+            Field.Host.exactPathCount: UInt32(exact.count),
+            Field.Host.firstPrefixPath: firstPrefix,
+            Field.Host.prefixPathCount: UInt32(prefix.count),
+            Field.Host.firstOtherMatch: firstOther,
+            Field.Host.otherMatchCount: UInt32(model.count(.matches)) - firstOther,
+            Field.Host.reserved: 0,
         ])
     }
 
     private mutating func appendPath(_ path: String, _ entries: [MatchEntry]) {
         let first = UInt32(model.count(.matches))
         for entry in entries.sorted(by: MatchEntry.precedes) { appendMatch(entry) }
-        model.append(.pathIndex, [model.intern(path), first, UInt32(entries.count)])
+        model.append(.pathIndex, fields: [Field.PathEntry.path: model.intern(path), Field.PathEntry.firstMatch: first, Field.PathEntry.matchCount: UInt32(entries.count)])
     }
 
     private mutating func appendMatch(_ entry: MatchEntry) {
         let kind: PathMatchKind = entry.match.path.type == "Exact" ? .exact : entry.match.path.type == "PathPrefix" ? .prefix : .regex
         let firstValue = valueMatches(for: entry.match, rule: entry.rule, index: entry.matchIndex)
-        model.append(.matches, [
-            entry.rule, UInt32(entry.matchIndex), kind.rawValue, model.intern(entry.match.path.value), model.intern(entry.match.method), firstValue,
-            UInt32(Self.firstByName(entry.match.headers, caseInsensitive: true).count), UInt32(Self.firstByName(entry.match.queryParams, caseInsensitive: false).count),
-            sourceLine(entry.match.location),
+        model.append(.matches, fields: [
+            Field.Match.rule: entry.rule,
+            Field.Match.matchIndex: UInt32(entry.matchIndex),
+            Field.Match.pathType: kind.rawValue,
+            Field.Match.path: model.intern(entry.match.path.value),
+            Field.Match.method: model.intern(entry.match.method),
+            Field.Match.firstValueMatch: firstValue,
+            Field.Match.headerCount: UInt32(Self.firstByName(entry.match.headers, caseInsensitive: true).count),
+            Field.Match.queryCount: UInt32(Self.firstByName(entry.match.queryParams, caseInsensitive: false).count),
+            Field.Match.sourceLine: sourceLine(entry.match.location),
         ])
     }
 

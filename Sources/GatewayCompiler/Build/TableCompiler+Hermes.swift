@@ -6,9 +6,17 @@ extension TableCompiler {
     mutating func compileHermes() {
         for endpoint in result.hermesEndpoints.sorted(by: { ($0.configFile, $0.role) < ($1.configFile, $1.role) }) {
             let gateway = endpoint.gateway.flatMap { key in result.index.gateways.keys.sorted().firstIndex(of: key) }.map(UInt32.init) ?? TableFormat.none
-            model.append(.hermesClients, [
-                model.intern(endpoint.configFile), model.intern(endpoint.role), model.intern(endpoint.url), model.intern(endpoint.mode),
-                model.intern(endpoint.model), gateway, UInt32(clamping: endpoint.port), model.intern(endpoint.host), model.intern(endpoint.path), 0,
+            model.append(.hermesClients, fields: [
+                Field.HermesClient.configFile: model.intern(endpoint.configFile),
+                Field.HermesClient.role: model.intern(endpoint.role),
+                Field.HermesClient.url: model.intern(endpoint.url),
+                Field.HermesClient.mode: model.intern(endpoint.mode),
+                Field.HermesClient.model: model.intern(endpoint.model),
+                Field.HermesClient.gateway: gateway,
+                Field.HermesClient.port: UInt32(clamping: endpoint.port),
+                Field.HermesClient.host: model.intern(endpoint.host),
+                Field.HermesClient.path: model.intern(endpoint.path),
+                Field.HermesClient.status: 0,
             ])
         }
     }

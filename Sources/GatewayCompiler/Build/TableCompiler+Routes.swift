@@ -6,9 +6,13 @@ extension TableCompiler {
         let attachedRoutes = Set(result.status.attachments.map(\.route))
         for key in attachedRoutes.sorted() {
             guard let route = result.index.routes[key] else { continue }
-            let routeRecord = model.append(.routes, [
-                model.intern(route.meta.namespace), model.intern(route.meta.name), model.intern(sourceFile(route.meta.location)),
-                sourceLine(route.meta.location), UInt32(model.count(.rules)), UInt32(route.rules.count),
+            let routeRecord = model.append(.routes, fields: [
+                Field.Route.namespace: model.intern(route.meta.namespace),
+                Field.Route.name: model.intern(route.meta.name),
+                Field.Route.sourceFile: model.intern(sourceFile(route.meta.location)),
+                Field.Route.sourceLine: sourceLine(route.meta.location),
+                Field.Route.firstRule: UInt32(model.count(.rules)),
+                Field.Route.ruleCount: UInt32(route.rules.count),
             ])
             for (ruleIndex, rule) in route.rules.enumerated() {
                 let id = RuleID(route: key, rule: ruleIndex)
@@ -27,21 +31,35 @@ extension TableCompiler {
                     } else if backend == TableFormat.none {
                         problem = "backend \(target.namespacedName) is unknown"
                     }
-                    model.append(.backendRefs, [
-                        backend, UInt32(clamping: max(0, ref.weight)), ref.port.map(UInt32.init) ?? TableFormat.none, model.intern(problem),
-                        model.intern(ref.group), model.intern(ref.kind), model.intern(target.namespace), model.intern(target.name),
+                    model.append(.backendRefs, fields: [
+                        Field.BackendRef.backend: backend,
+                        Field.BackendRef.weight: UInt32(clamping: max(0, ref.weight)),
+                        Field.BackendRef.port: ref.port.map(UInt32.init) ?? TableFormat.none,
+                        Field.BackendRef.problem: model.intern(problem),
+                        Field.BackendRef.group: model.intern(ref.group),
+                        Field.BackendRef.kind: model.intern(ref.kind),
+                        Field.BackendRef.namespace: model.intern(target.namespace),
+                        Field.BackendRef.name: model.intern(target.name),
                     ])
                 }
                 let firstFilter = UInt32(model.count(.filters))
                 for filter in rule.filters { appendFilter(filter, route: route) }
                 let policyRefs = policies(for: route, rule: rule)
                 let firstPolicyRef = UInt32(model.count(.policyRefs))
-                for policy in policyRefs { model.append(.policyRefs, [policy]) }
-                let record = model.append(.rules, [
-                    routeRecord, UInt32(ruleIndex), firstRef, UInt32(rule.backendRefs.count), firstFilter, UInt32(rule.filters.count),
-                    rule.timeouts?.request.flatMap(Self.milliseconds) ?? TableFormat.none,
-                    rule.timeouts?.backendRequest.flatMap(Self.milliseconds) ?? TableFormat.none,
-                    firstPolicyRef, UInt32(policyRefs.count), sourceLine(rule.location), invalid ? RuleFlags.invalid : 0,
+                for policy in policyRefs { model.append(.policyRefs, fields: [0: policy]) }  // one word: the policy's index
+                let record = model.append(.rules, fields: [
+                    Field.Rule.route: routeRecord,
+                    Field.Rule.ruleIndex: UInt32(ruleIndex),
+                    Field.Rule.firstBackendRef: firstRef,
+                    Field.Rule.backendRefCount: UInt32(rule.backendRefs.count),
+                    Field.Rule.firstFilter: firstFilter,
+                    Field.Rule.filterCount: UInt32(rule.filters.count),
+                    Field.Rule.requestTimeoutMs: rule.timeouts?.request.flatMap(Self.milliseconds) ?? TableFormat.none,
+                    Field.Rule.backendTimeoutMs: rule.timeouts?.backendRequest.flatMap(Self.milliseconds) ?? TableFormat.none,
+                    Field.Rule.firstPolicyRef: firstPolicyRef,
+                    Field.Rule.policyRefCount: UInt32(policyRefs.count),
+                    Field.Rule.sourceLine: sourceLine(rule.location),
+                    Field.Rule.flags: invalid ? RuleFlags.invalid : 0,
                 ])
                 ruleRecords[id] = record
             }
@@ -58,9 +76,9 @@ extension TableCompiler {
         func headerOps(_ modifier: HeaderModifier?) -> (UInt32, UInt32) {
             let first = UInt32(model.count(.headerOps))
             guard let modifier else { return (first, 0) }
-            for pair in modifier.set { model.append(.headerOps, [HeaderOpKind.set.rawValue, model.intern(pair.name), model.intern(pair.value)]) }
-            for pair in modifier.add { model.append(.headerOps, [HeaderOpKind.add.rawValue, model.intern(pair.name), model.intern(pair.value)]) }
-            for name in modifier.remove { model.append(.headerOps, [HeaderOpKind.remove.rawValue, model.intern(name), 0]) }
+            for pair in modifier.set { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.set.rawValue, Field.HeaderOp.name: model.intern(pair.name), Field.HeaderOp.value: model.intern(pair.value)]) }
+            for pair in modifier.add { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.add.rawValue, Field.HeaderOp.name: model.intern(pair.name), Field.HeaderOp.value: model.intern(pair.value)]) }
+            for name in modifier.remove { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.remove.rawValue, Field.HeaderOp.name: model.intern(name), Field.HeaderOp.value: 0]) }
             return (first, UInt32(model.count(.headerOps)) - first)
         }
         switch filter.type {
@@ -68,26 +86,31 @@ extension TableCompiler {
             let request = filter.type == "RequestHeaderModifier"
             let (first, count) = headerOps(request ? filter.requestHeaderModifier : filter.responseHeaderModifier)
             let kind = request ? FilterKind.requestHeaderModifier : .responseHeaderModifier
-            model.append(.filters, [kind.rawValue, first, count, 0, 0, 0, 0, 0])
+            model.append(.filters, fields: [Field.Filter.type: kind.rawValue, Field.Filter.HeaderModifier.firstOp: first, Field.Filter.HeaderModifier.opCount: count])
         case "RequestRedirect":
             let redirect = filter.requestRedirect
             let (pathType, pathValue) = pathFields(redirect?.path)
-            model.append(.filters, [
-                FilterKind.requestRedirect.rawValue, model.intern(redirect?.scheme), model.intern(redirect?.hostname),
-                redirect?.port.map(UInt32.init) ?? none, pathType, pathValue, UInt32(redirect?.statusCode ?? 302), 0,
+            model.append(.filters, fields: [
+                Field.Filter.type: FilterKind.requestRedirect.rawValue, Field.Filter.Redirect.scheme: model.intern(redirect?.scheme),
+                Field.Filter.Redirect.hostname: model.intern(redirect?.hostname), Field.Filter.Redirect.port: redirect?.port.map(UInt32.init) ?? none,
+                Field.Filter.Redirect.pathModifier: pathType, Field.Filter.Redirect.path: pathValue, Field.Filter.Redirect.statusCode: UInt32(redirect?.statusCode ?? 302),
             ])
         case "URLRewrite":
             let (pathType, pathValue) = pathFields(filter.urlRewrite?.path)
-            model.append(.filters, [FilterKind.urlRewrite.rawValue, model.intern(filter.urlRewrite?.hostname), 0, 0, pathType, pathValue, 0, 0])
+            model.append(.filters, fields: [
+                Field.Filter.type: FilterKind.urlRewrite.rawValue, Field.Filter.URLRewrite.hostname: model.intern(filter.urlRewrite?.hostname),
+                Field.Filter.URLRewrite.pathModifier: pathType, Field.Filter.URLRewrite.path: pathValue,
+            ])
         case "RequestMirror":
             let target = filter.requestMirror?.target(defaultNamespace: route.meta.namespace)
-            model.append(.filters, [
-                FilterKind.requestMirror.rawValue, target.flatMap { backendIndex[$0] } ?? none, filter.requestMirror?.port.map(UInt32.init) ?? none, 0, 0, 0, 0, 0,
+            model.append(.filters, fields: [
+                Field.Filter.type: FilterKind.requestMirror.rawValue, Field.Filter.Mirror.backend: target.flatMap { backendIndex[$0] } ?? none,
+                Field.Filter.Mirror.port: filter.requestMirror?.port.map(UInt32.init) ?? none,
             ])
         case "CORS":
-            model.append(.filters, [FilterKind.cors.rawValue, model.intern("CORS"), 0, 0, 0, 0, 0, 0])
+            model.append(.filters, fields: [Field.Filter.type: FilterKind.cors.rawValue, Field.Filter.Named.name: model.intern("CORS")])
         default:
-            model.append(.filters, [FilterKind.extensionRef.rawValue, model.intern(filter.extensionRef?.name ?? filter.type), 0, 0, 0, 0, 0, 0])
+            model.append(.filters, fields: [Field.Filter.type: FilterKind.extensionRef.rawValue, Field.Filter.Named.name: model.intern(filter.extensionRef?.name ?? filter.type)])
         }
     }
 
@@ -97,10 +120,10 @@ extension TableCompiler {
         if let first = valueMatchCache[cacheKey] { return first }
         let first = UInt32(model.count(.valueMatches))
         for header in Self.firstByName(match.headers, caseInsensitive: true) {
-            model.append(.valueMatches, [header.type == "RegularExpression" ? 1 : 0, model.intern(header.name), model.intern(header.value)])
+            model.append(.valueMatches, fields: [Field.ValueMatch.type: header.type == "RegularExpression" ? 1 : 0, Field.ValueMatch.name: model.intern(header.name), Field.ValueMatch.value: model.intern(header.value)])
         }
         for query in Self.firstByName(match.queryParams, caseInsensitive: false) {
-            model.append(.valueMatches, [query.type == "RegularExpression" ? 1 : 0, model.intern(query.name), model.intern(query.value)])
+            model.append(.valueMatches, fields: [Field.ValueMatch.type: query.type == "RegularExpression" ? 1 : 0, Field.ValueMatch.name: model.intern(query.name), Field.ValueMatch.value: model.intern(query.value)])
         }
         valueMatchCache[cacheKey] = first
         return first

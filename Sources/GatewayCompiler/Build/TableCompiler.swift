@@ -56,8 +56,17 @@ public struct TableCompiler {
             }
         }
         for key in services.sorted() {
-            backendIndex[key] = model.append(.backends, [
-                BackendKind.service.rawValue, model.intern(key.namespace), model.intern(key.name), TableFormat.none, TableFormat.none, 0, 0, 0, 0, TableFormat.none,
+            backendIndex[key] = model.append(.backends, fields: [
+                Field.Backend.kind: BackendKind.service.rawValue,
+                Field.Backend.namespace: model.intern(key.namespace),
+                Field.Backend.name: model.intern(key.name),
+                Field.Backend.host: TableFormat.none,
+                Field.Backend.port: TableFormat.none,
+                Field.Backend.firstProvider: 0,
+                Field.Backend.providerCount: 0,
+                Field.Backend.firstRouteType: 0,
+                Field.Backend.routeTypeCount: 0,
+                Field.Backend.requestTimeoutMs: TableFormat.none,
             ])
         }
         for key in result.index.backends.keys.sorted() {
@@ -82,12 +91,20 @@ public struct TableCompiler {
             let providerCount = UInt32(model.count(.providers)) - firstProvider
             let firstRouteType = UInt32(model.count(.routeTypes))
             for route in backend.policies.aiRoutes {
-                model.append(.routeTypes, [model.intern(route.pathSuffix), model.intern(route.routeType)])
+                model.append(.routeTypes, fields: [Field.RouteType.suffix: model.intern(route.pathSuffix), Field.RouteType.type: model.intern(route.routeType)])
             }
             let timeout = backendTimeout(backend) ?? TableFormat.none
-            backendIndex[key] = model.append(.backends, [
-                kind.rawValue, model.intern(key.namespace), model.intern(key.name), host, port, firstProvider, providerCount,
-                firstRouteType, UInt32(model.count(.routeTypes)) - firstRouteType, timeout,
+            backendIndex[key] = model.append(.backends, fields: [
+                Field.Backend.kind: kind.rawValue,
+                Field.Backend.namespace: model.intern(key.namespace),
+                Field.Backend.name: model.intern(key.name),
+                Field.Backend.host: host,
+                Field.Backend.port: port,
+                Field.Backend.firstProvider: firstProvider,
+                Field.Backend.providerCount: providerCount,
+                Field.Backend.firstRouteType: firstRouteType,
+                Field.Backend.routeTypeCount: UInt32(model.count(.routeTypes)) - firstRouteType,
+                Field.Backend.requestTimeoutMs: timeout,
             ])
         }
     }
@@ -102,7 +119,7 @@ public struct TableCompiler {
             let dataKey = key ?? BackendAuth.defaultSecretKey
             if KubernetesNames.secretReferenceProblem(namespace: backend.meta.namespace, name: name, key: dataKey) == nil {
                 mode = .secretRef
-                authRef = model.append(.secretRefs, [model.intern(backend.meta.namespace), model.intern(name), model.intern(dataKey)])
+                authRef = model.append(.secretRefs, fields: [Field.SecretRef.namespace: model.intern(backend.meta.namespace), Field.SecretRef.name: model.intern(name), Field.SecretRef.key: model.intern(dataKey)])
             } else {
                 mode = .other
             }
@@ -111,9 +128,17 @@ public struct TableCompiler {
         case .other?: mode = .other
         case nil: break
         }
-        model.append(.providers, [
-            model.intern(provider.kind.rawValue), model.intern(provider.model), model.intern(provider.host), provider.port.map(UInt32.init) ?? TableFormat.none,
-            model.intern(provider.path), model.intern(provider.pathPrefix), authRef, mode.rawValue, UInt32(group), model.intern(provider.name),
+        model.append(.providers, fields: [
+            Field.Provider.kind: model.intern(provider.kind.rawValue),
+            Field.Provider.model: model.intern(provider.model),
+            Field.Provider.host: model.intern(provider.host),
+            Field.Provider.port: provider.port.map(UInt32.init) ?? TableFormat.none,
+            Field.Provider.path: model.intern(provider.path),
+            Field.Provider.pathPrefix: model.intern(provider.pathPrefix),
+            Field.Provider.auth: authRef,
+            Field.Provider.authMode: mode.rawValue,
+            Field.Provider.group: UInt32(group),
+            Field.Provider.name: model.intern(provider.name),
         ])
     }
 
@@ -126,42 +151,49 @@ public struct TableCompiler {
             if let traffic = policy.traffic {
                 for limit in traffic.localRateLimits {
                     let unit: UInt32 = limit.unit == "Hours" ? 3600 : limit.unit == "Minutes" ? 60 : 1
-                    records.append(model.append(.policies, [
-                        PolicyKind.localRateLimit.rawValue, name, limit.requests.map(UInt32.init) ?? TableFormat.none,
-                        limit.tokens.map(UInt32.init) ?? TableFormat.none, unit, limit.burst.map(UInt32.init) ?? TableFormat.none, 0, 0, 0, 0,
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.localRateLimit.rawValue, Field.Policy.name: name,
+                        Field.Policy.RateLimit.requests: limit.requests.map(UInt32.init) ?? TableFormat.none,
+                        Field.Policy.RateLimit.tokens: limit.tokens.map(UInt32.init) ?? TableFormat.none, Field.Policy.RateLimit.unitSeconds: unit,
+                        Field.Policy.RateLimit.burst: limit.burst.map(UInt32.init) ?? TableFormat.none,
                     ]))
                 }
                 if let apiKey = traffic.apiKeyAuthentication {
                     var secret = TableFormat.none
                     if let secretName = apiKey.secretName, KubernetesNames.secretReferenceProblem(namespace: policy.meta.namespace, name: secretName, key: nil) == nil {
-                        secret = model.append(.secretRefs, [model.intern(policy.meta.namespace), model.intern(secretName), model.intern("")])
+                        secret = model.append(.secretRefs, fields: [Field.SecretRef.namespace: model.intern(policy.meta.namespace), Field.SecretRef.name: model.intern(secretName), Field.SecretRef.key: model.intern("")])
                     }
-                    records.append(model.append(.policies, [PolicyKind.apiKeyAuthentication.rawValue, name, model.intern(apiKey.mode), secret, 0, 0, 0, 0, 0, 0]))
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.apiKeyAuthentication.rawValue, Field.Policy.name: name,
+                        Field.Policy.APIKey.mode: model.intern(apiKey.mode), Field.Policy.APIKey.secretRef: secret,
+                    ]))
                 }
-                if traffic.jwtAuthentication { records.append(model.append(.policies, [PolicyKind.jwtAuthentication.rawValue, name, 0, 0, 0, 0, 0, 0, 0, 0])) }
-                if traffic.basicAuthentication { records.append(model.append(.policies, [PolicyKind.basicAuthentication.rawValue, name, 0, 0, 0, 0, 0, 0, 0, 0])) }
+                if traffic.jwtAuthentication { records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.jwtAuthentication.rawValue, Field.Policy.name: name])) }
+                if traffic.basicAuthentication { records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.basicAuthentication.rawValue, Field.Policy.name: name])) }
                 if let timeout = traffic.requestTimeout.flatMap(Self.milliseconds) {
-                    records.append(model.append(.policies, [PolicyKind.timeout.rawValue, name, timeout, 0, 0, 0, 0, 0, 0, 0]))
+                    records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.timeout.rawValue, Field.Policy.name: name, Field.Policy.Timeout.milliseconds: timeout]))
                 }
                 if let retry = traffic.retry {
                     let codes = appendList(retry.codes.map(String.init))
-                    records.append(model.append(.policies, [
-                        PolicyKind.retry.rawValue, name, retry.attempts.map(UInt32.init) ?? 1, retry.backoff.flatMap(Self.milliseconds) ?? TableFormat.none,
-                        codes.first, codes.count, 0, 0, 0, 0,
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.retry.rawValue, Field.Policy.name: name, Field.Policy.Retry.attempts: retry.attempts.map(UInt32.init) ?? 1,
+                        Field.Policy.Retry.backoffMilliseconds: retry.backoff.flatMap(Self.milliseconds) ?? TableFormat.none,
+                        Field.Policy.Retry.firstCode: codes.first, Field.Policy.Retry.codeCount: codes.count,
                     ]))
                 }
                 if let cors = traffic.cors {
                     let origins = appendList(cors.allowOrigins), methods = appendList(cors.allowMethods)
-                    records.append(model.append(.policies, [
-                        PolicyKind.cors.rawValue, name, origins.first, origins.count, methods.first, methods.count,
-                        cors.maxAge.map(UInt32.init) ?? 5, cors.allowCredentials == true ? 1 : 0, 0, 0,
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.cors.rawValue, Field.Policy.name: name, Field.Policy.CORS.firstOrigin: origins.first,
+                        Field.Policy.CORS.originCount: origins.count, Field.Policy.CORS.firstMethod: methods.first, Field.Policy.CORS.methodCount: methods.count,
+                        Field.Policy.CORS.maxAge: cors.maxAge.map(UInt32.init) ?? 5, Field.Policy.CORS.allowCredentials: cors.allowCredentials == true ? 1 : 0,
                     ]))
                 }
             }
             // `backend.http.requestTimeout` of a policy caps the upstream call like `traffic.timeouts.request`;
             // for an AgentgatewayBackend it targets, the backend's own record carries it (below).
             if let timeout = policy.backend?.requestTimeout.flatMap(Self.milliseconds), policy.targetRefs.contains(where: { $0.kind != "AgentgatewayBackend" }) {
-                records.append(model.append(.policies, [PolicyKind.timeout.rawValue, name, timeout, 0, 0, 0, 0, 0, 0, 0]))
+                records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.timeout.rawValue, Field.Policy.name: name, Field.Policy.Timeout.milliseconds: timeout]))
             }
             if let promptGuard = policy.backend?.promptGuard { records += appendPromptGuard(promptGuard, name: name) }
             policyIndex[policy.key] = records
@@ -173,9 +205,12 @@ public struct TableCompiler {
         for (direction, rules) in [(UInt32(0), promptGuard.request), (1, promptGuard.response)] {
             for rule in rules {
                 let patterns = appendList(rule.matches), builtins = appendList(rule.builtins)
-                records.append(model.append(.policies, [
-                    PolicyKind.promptGuard.rawValue, name, direction, model.intern(rule.action), patterns.first, patterns.count, builtins.first, builtins.count,
-                    rule.rejectStatus.map(UInt32.init) ?? 403, model.intern(rule.rejectMessage),
+                records.append(model.append(.policies, fields: [
+                    Field.Policy.kind: PolicyKind.promptGuard.rawValue, Field.Policy.name: name, Field.Policy.PromptGuard.direction: direction,
+                    Field.Policy.PromptGuard.action: model.intern(rule.action), Field.Policy.PromptGuard.firstPattern: patterns.first,
+                    Field.Policy.PromptGuard.patternCount: patterns.count, Field.Policy.PromptGuard.firstBuiltin: builtins.first,
+                    Field.Policy.PromptGuard.builtinCount: builtins.count, Field.Policy.PromptGuard.rejectStatus: rule.rejectStatus.map(UInt32.init) ?? 403,
+                    Field.Policy.PromptGuard.rejectMessage: model.intern(rule.rejectMessage),
                 ]))
             }
         }
@@ -184,7 +219,7 @@ public struct TableCompiler {
 
     private mutating func appendList(_ strings: [String]) -> (first: UInt32, count: UInt32) {
         let first = UInt32(model.count(.stringLists))
-        for string in strings { model.append(.stringLists, [model.intern(string)]) }
+        for string in strings { model.append(.stringLists, fields: [0: model.intern(string)]) }  // one word: the string's id
         return (first, UInt32(strings.count))
     }
 

@@ -18,6 +18,18 @@ public struct TableModel: Sendable {
 
     public mutating func intern(_ string: String?) -> UInt32 { string.map { intern($0) } ?? TableFormat.none }
 
+    /// Appends a record given field by field, by the same `Field` names readers and the verifier
+    /// use (unnamed words are 0), and returns its index.
+    @discardableResult
+    public mutating func append(_ section: TableSection, fields: KeyValuePairs<Int, UInt32>) -> UInt32 {
+        var words = [UInt32](repeating: 0, count: section.recordWords)
+        for (field, value) in fields {
+            precondition(field < section.recordWords, "field \(field) is outside a \(section.name) record")
+            words[field] = value
+        }
+        return append(section, words)
+    }
+
     /// Appends a record and returns its index.
     @discardableResult
     public mutating func append(_ section: TableSection, _ words: [UInt32]) -> UInt32 {
