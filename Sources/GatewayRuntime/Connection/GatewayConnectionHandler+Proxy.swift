@@ -131,9 +131,10 @@ extension GatewayConnectionHandler: UpstreamReceiver {
             let closes = answerCloses || head.framing == .untilClose || dechunked
             proxy?.answerCloses = closes
             var replacing: [(name: String, value: String)]?
-            if let rule = proxy?.target.rule, let processor = proxy?.processor, processor.hasResponseModifiers(rule: rule) {
+            // The response stages see a proxied answer's head too (rewritten only when one applies).
+            if let processor = proxy?.processor, RequestPipeline.observesResponses(rule: proxy?.target.rule, processor: processor) {
                 var headers = head.headers
-                processor.applyResponseModifiers(rule: rule, to: &headers)
+                RequestPipeline.observe(&headers, status: head.status, rule: proxy?.target.rule, processor: processor)
                 replacing = headers
             }
             var out = context.channel.allocator.buffer(capacity: 512)

@@ -98,7 +98,7 @@ public struct RequestProcessor: Sendable {
     /// The response stages (the rule's response header modifiers), and the status for the log.
     public func finish(_ response: GatewayResponse, rule: Int?, record: inout AccessRecord) -> GatewayResponse {
         var response = response
-        for stage in RequestPipeline.responseStages { stage.observe(&response.headers, status: response.status, rule: rule, self) }
+        RequestPipeline.observe(&response.headers, status: response.status, rule: rule, processor: self)
         record.status = response.status
         return response
     }

@@ -7,6 +7,14 @@ enum RequestPipeline {
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [ResponseHeaderStage()]
 
+    /// Whether any response stage changes this rule's answers.
+    static func observesResponses(rule: Int?, processor: RequestProcessor) -> Bool { responseStages.contains { $0.applies(rule: rule, processor) } }
+
+    /// Runs the response stages on an answer's headers.
+    static func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, processor: RequestProcessor) {
+        for stage in responseStages { stage.observe(&headers, status: status, rule: rule, processor) }
+    }
+
     /// Runs the request stages; an early answer has been through the response stages.
     static func run(_ request: IncomingRequest, random: UInt64, processor: RequestProcessor, record: inout AccessRecord) -> RequestProcessor.Routing {
         var context = RequestContext(request: request, random: random)

@@ -16,5 +16,7 @@ enum StageResult {
 /// streamed and proxied ones).
 protocol ResponseStage: Sendable {
     var name: String { get }
+    /// Whether the stage changes answers of this rule (a proxied answer's head is rewritten only then).
+    func applies(rule: Int?, _ processor: RequestProcessor) -> Bool
     func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, _ processor: RequestProcessor)
 }
