@@ -11,8 +11,6 @@ import Synchronization
 final class AcceptLimits: Sendable {
     let maxConnections: Int
     let open = Atomic<Int>(0)
-    let acceptFailures = Atomic<Int>(0)
-    let refused = Atomic<Int>(0)
     private let lastLogged = NIOLockedValueBox<[String: UInt64]>([:])
     private let logger: Logger
     private let metrics: GatewayMetrics?
@@ -40,7 +38,6 @@ final class AcceptLimits: Sendable {
 
     /// Counts and logs a failed accept; `AcceptPause` pauses accepting for `backoff`.
     func acceptFailed(_ error: IOError) {
-        acceptFailures.add(1, ordering: .relaxed)
         metrics?.acceptFailed()
         logRarely("accept") {
             "cannot accept connections: \(String(cString: strerror(error.errnoCode))); \(open.load(ordering: .relaxed)) open; accepting pauses \(Self.backoff.nanoseconds / 1_000_000) ms at a time (--max-connections is \(maxConnections))"
@@ -52,7 +49,6 @@ final class AcceptLimits: Sendable {
         let count = open.wrappingAdd(1, ordering: .relaxed).newValue
         channel.closeFuture.whenComplete { [self] _ in open.subtract(1, ordering: .relaxed) }
         guard count > maxConnections else { return true }
-        refused.add(1, ordering: .relaxed)
         metrics?.connectionRefused()
         logRarely("max") { "refusing connections beyond --max-connections \(maxConnections) with 503" }
         return false
