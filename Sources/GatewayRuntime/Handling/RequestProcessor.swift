@@ -1,6 +1,7 @@
 import Foundation
 import GatewayIR
 import NIOCore
+import NIOPosix
 import NIOHTTP1
 
 /// Turns one request into one response: the table lookup `gwc route` uses, then a redirect, an
@@ -112,15 +113,35 @@ public struct RequestProcessor: Sendable {
     struct DeadlinePassed: Error {}
 
     /// Runs `work`, or throws `DeadlinePassed` when the deadline comes first.
+    ///
+    /// The deadline is an event-loop timer that is cancelled, and so freed, as soon as `work`
+    /// ends. (A cancelled `Task.sleep` stayed queued until its deadline: about 700 bytes for each
+    /// request, held for up to --upstream-timeout, 7 MB per 10,000 requests.)
     static func withDeadline<T: Sendable>(_ deadline: NIODeadline, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let expiry = loop.makePromise(of: Void.self)
+        // Completed once, on the loop: by the timer, or when the work is done first.
+        let completed = NIOLoopBoundBox.makeEmptyBox(valueType: Bool.self, eventLoop: loop)
+        let timer = loop.scheduleTask(deadline: deadline) {
+            guard completed.value != true else { return }
+            completed.value = true
+            expiry.succeed(())
+        }
+        return try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await work() }
             group.addTask {
-                let remaining = deadline - NIODeadline.now()
-                if remaining.nanoseconds > 0 { try await Task.sleep(nanoseconds: UInt64(remaining.nanoseconds)) }
+                try await expiry.futureResult.get()
                 throw DeadlinePassed()
             }
-            defer { group.cancelAll() }
+            defer {
+                group.cancelAll()
+                loop.execute {
+                    timer.cancel()
+                    guard completed.value != true else { return }
+                    completed.value = true
+                    expiry.fail(CancellationError())
+                }
+            }
             guard let first = try await group.next() else { throw DeadlinePassed() }
             return first
         }
