@@ -1,0 +1,184 @@
+import Dispatch
+import NIOCore
+import NIOPosix
+
+/// Calling a provider and reading its answer: the head within the deadline (502 and 504 for
+/// failures), a buffered body read whole and bounded, an event stream relayed (or translated) as
+/// it arrives, all under one deadline.
+extension RequestProcessor {
+    struct DeadlinePassed: Error {}
+
+    /// Runs `work`, or throws `DeadlinePassed` when the deadline comes first.
+    ///
+    /// The deadline is an event-loop timer that is cancelled, and so freed, as soon as `work`
+    /// ends. (A cancelled `Task.sleep` stayed queued until its deadline: about 700 bytes for each
+    /// request, held for up to --upstream-timeout, 7 MB per 10,000 requests.)
+    static func withDeadline<T: Sendable>(_ deadline: NIODeadline, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let expiry = loop.makePromise(of: Void.self)
+        // Completed once, on the loop: by the timer, or when the work is done first.
+        let completed = NIOLoopBoundBox.makeEmptyBox(valueType: Bool.self, eventLoop: loop)
+        let timer = loop.scheduleTask(deadline: deadline) {
+            guard completed.value != true else { return }
+            completed.value = true
+            expiry.succeed(())
+        }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await expiry.futureResult.get()
+                throw DeadlinePassed()
+            }
+            defer {
+                group.cancelAll()
+                loop.execute {
+                    timer.cancel()
+                    guard completed.value != true else { return }
+                    completed.value = true
+                    expiry.fail(CancellationError())
+                }
+            }
+            guard let first = try await group.next() else { throw DeadlinePassed() }
+            return first
+        }
+    }
+
+    /// What came back from upstream: its head (the body still to read), or the answer to give instead.
+    enum UpstreamAnswer {
+        case head(UpstreamResponse)
+        case failed(GatewayResponse)
+    }
+
+    /// Sends a request upstream and waits for the head of its answer, mapping failures to 502 and 504.
+    func call(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        do {
+            return .head(try await client.execute(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline))
+        } catch is UpstreamClient.Timeout {
+            record.error = "upstream timeout"
+            return .failed(.text(504, "upstream did not answer in time"))
+        } catch {
+            record.error = "upstream failure: \(error)"
+            return .failed(.text(502, "upstream failure"))
+        }
+    }
+
+    /// Reads a whole upstream body, bounded in size and by the deadline (the client's deadline
+    /// covers the head only, and a body that stalls must not hold the request past it either).
+    func collect(_ response: UpstreamResponse, deadline: NIODeadline, record: inout AccessRecord) async -> Result<ByteBuffer, GatewayResponseFailure> {
+        let limit = maxResponseBytes
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { record.upstreamMilliseconds = (record.upstreamMilliseconds ?? 0) + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        do {
+            return .success(try await Self.withDeadline(deadline) { try await response.body.collect(upTo: limit) })
+        } catch is DeadlinePassed, is UpstreamClient.Timeout {
+            // The call's own deadline timer may fire first: the same deadline, the same answer.
+            record.error = "upstream timeout"
+            return .failure(GatewayResponseFailure(response: .text(504, "upstream did not answer in time")))
+        } catch {
+            record.error = "upstream failure: \(error)"
+            return .failure(GatewayResponseFailure(response: .text(502, "upstream failure")))
+        }
+    }
+
+    /// Proxies a request: buffered answers are read whole (so a failure mid-body is still a clean
+    /// 502), server-sent events are relayed as they arrive.
+    func proxy(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false, record: inout AccessRecord) async -> GatewayResponse {
+        let deadline = NIODeadline.now() + timeout
+        let response: UpstreamResponse
+        switch await call(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline, record: &record) {
+        case .failed(let answer): return answer
+        case .head(let head): response = head
+        }
+        let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }
+        if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
+            return GatewayResponse(status: response.status, headers: responseHeaders, stream: Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage))
+        }
+        switch await collect(response, deadline: deadline, record: &record) {
+        case .failure(let failure): return failure.response
+        case .success(let buffer): return GatewayResponse(status: response.status, headers: responseHeaders, body: buffer)
+        }
+    }
+
+    struct ClientGone: Error {}
+
+    /// Sends an upstream event stream on as it arrives, unchanged or translated from Anthropic
+    /// events to OpenAI chunks. A failure or timeout after the head was sent cannot change the
+    /// status: a translated stream ends with an OpenAI error event, a relayed one is cut (the
+    /// connection closes without the body's end).
+    /// A relayed stream's usage is read for the log and metrics: `anthropicUsage` says whether the
+    /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks).
+    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false) -> ResponseStream {
+        ResponseStream { write in
+            let send: ResponseStream.Writer = { piece in
+                do { try await write(piece) } catch { throw ClientGone() }
+            }
+            do {
+                return try await withDeadline(deadline) {
+                    var outcome = ResponseStream.Outcome()
+                    let translator = translate ? MessagesStreamTranslator() : nil
+                    let follower = anthropicUsage && !translate ? MessagesStreamTranslator(producesChunks: false) : nil
+                    let openAIUsage = !anthropicUsage && !translate ? CompletionsUsageReader() : nil
+                    var cause: String?
+                    do {
+                        for try await piece in response.body {
+                            if let translator {
+                                let chunks = piece.withUnsafeReadableBytes { translator.feed($0) }
+                                if !chunks.isEmpty {
+                                    outcome.bytes += chunks.count
+                                    try await send(ByteBuffer(bytes: chunks))
+                                }
+                                if translator.failure != nil { break }
+                            } else {
+                                outcome.bytes += piece.readableBytes
+                                if let follower { _ = piece.withUnsafeReadableBytes { follower.feed($0) } }
+                                if let openAIUsage { piece.withUnsafeReadableBytes { openAIUsage.feed($0) } }
+                                try await send(piece)
+                            }
+                        }
+                    } catch is ClientGone {
+                        outcome.error = "client closed the connection"
+                        outcome.truncated = true
+                        return outcome
+                    } catch is CancellationError, is UpstreamClient.Timeout {
+                        throw DeadlinePassed()
+                    } catch {
+                        cause = "upstream failure: \(error)"
+                        outcome.error = cause
+                    }
+                    guard let translator else {
+                        outcome.inputTokens = follower?.inputTokens ?? openAIUsage?.inputTokens
+                        outcome.outputTokens = follower?.outputTokens ?? openAIUsage?.outputTokens
+                        outcome.truncated = cause != nil
+                        return outcome
+                    }
+                    outcome.inputTokens = translator.inputTokens
+                    outcome.outputTokens = translator.outputTokens
+                    if !translator.completed || translator.failure != nil {
+                        outcome.error = outcome.error ?? translator.failure.map { "provider stream: \($0)" } ?? "provider stream ended early"
+                    }
+                    let end = translator.finish(cause: cause.map { _ in "the provider's stream failed" })
+                    outcome.bytes += end.count
+                    try? await send(ByteBuffer(bytes: end))
+                    return outcome
+                }
+            } catch {
+                // The deadline passed (the work was cancelled and has finished).
+                var outcome = ResponseStream.Outcome()
+                outcome.error = "upstream timeout"
+                if translate {
+                    try? await send(ByteBuffer(bytes: MessagesStreamTranslator.errorEvent("the provider did not finish its answer in time")))
+                } else {
+                    outcome.truncated = true
+                }
+                return outcome
+            }
+        }
+    }
+}
+
+/// A gateway answer carried as an error, for Result.
+struct GatewayResponseFailure: Error {
+    let response: GatewayResponse
+}
