@@ -82,12 +82,7 @@ enum ClientWriter {
         out.writeStaticString(" ")
         out.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
         out.writeStaticString("\r\n")
-        for header in headers where !isFraming(header.name) && !HeaderName.hasLineBreak(header.name) && !HeaderName.hasLineBreak(header.value) {
-            out.writeString(header.name)
-            out.writeStaticString(": ")
-            out.writeString(header.value)
-            out.writeStaticString("\r\n")
-        }
+        for header in headers where !isFraming(header.name) { HTTPBytes.writeField(header, into: &out) }
         switch body {
         case .length(let length):
             out.writeStaticString("content-length: ")

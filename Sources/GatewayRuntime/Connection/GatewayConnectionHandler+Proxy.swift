@@ -102,11 +102,7 @@ extension GatewayConnectionHandler: UpstreamReceiver {
         for header in target.headers {
             // The body is already read: an expectation is met here, not upstream.
             if header.name.utf8.count == 6, HeaderName.matches(header.name, "expect") { continue }
-            guard !HeaderName.hasLineBreak(header.name), !HeaderName.hasLineBreak(header.value) else { continue }
-            out.writeString(header.name)
-            out.writeStaticString(": ")
-            out.writeString(header.value)
-            out.writeStaticString("\r\n")
+            HTTPBytes.writeField(header, into: &out)
         }
         if request.body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
             out.writeStaticString("content-length: ")

@@ -2,6 +2,16 @@ import NIOCore
 
 /// Byte-level helpers for HTTP/1.x heads, shared by the request parser and the upstream answer parser.
 enum HTTPBytes {
+    /// Writes `name: value` and its CRLF; a field whose name or value holds CR, LF or NUL (which
+    /// would end the line early and let it smuggle another) is left out.
+    static func writeField(_ field: (name: String, value: String), into out: inout ByteBuffer) {
+        guard !HeaderName.hasLineBreak(field.name), !HeaderName.hasLineBreak(field.value) else { return }
+        out.writeString(field.name)
+        out.writeStaticString(": ")
+        out.writeString(field.value)
+        out.writeStaticString("\r\n")
+    }
+
     /// The length of the head up to and including its blank line when it is all there, searching
     /// from byte `start` of the readable bytes (no blank line ends before it), and how many bytes
     /// the search examined.

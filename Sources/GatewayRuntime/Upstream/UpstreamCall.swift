@@ -61,11 +61,9 @@ final class UpstreamCall: UpstreamReceiver {
                 guard case .waitingForHead = self.state else { return self.leases.giveBack(connection, endpoint: self.endpoint, reusable: true) }
                 self.connection = connection
                 connection.handler.begin(request, requestWasHead: false, dechunk: true, receiver: self)
-            case .failure(let error as UpstreamLeases.Timeout):
-                _ = error
-                self.fail(UpstreamClient.Timeout())
             case .failure(let error):
-                self.fail(error)
+                // Waiting in line past the deadline is the request's timeout.
+                self.fail(error is UpstreamLeases.Timeout ? UpstreamClient.Timeout() : error)
             }
         }
     }

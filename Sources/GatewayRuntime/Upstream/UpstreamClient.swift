@@ -12,6 +12,8 @@ public final class UpstreamClient: Sendable {
     private let group: any EventLoopGroup
     /// Connections to one provider endpoint at most, over all loops.
     let maxConnectionsPerEndpoint: Int
+    /// The share of `maxConnectionsPerEndpoint` each event loop's pool may open.
+    private let connectionsPerLoop: Int
     let connectTimeout: TimeAmount
 
     public struct Timeout: Error, CustomStringConvertible {
@@ -26,13 +28,14 @@ public final class UpstreamClient: Sendable {
         pools = UpstreamPools(group: group, tls: UpstreamTLS(additionalCAFiles: additionalCAFiles))
         connectTimeout = .seconds(Int64(connectSeconds))
         self.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint
+        let loops = max(1, group.makeIterator().reduce(0) { count, _ in count + 1 })
+        connectionsPerLoop = max(1, (maxConnectionsPerEndpoint + loops - 1) / loops)
     }
 
     /// Sends one request and returns its answer's head; the body follows through `body`.
     func execute(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline) async throws -> UpstreamResponse {
         let loop = group.next()
-        let loops = max(1, group.makeIterator().reduce(0) { count, _ in count + 1 })
-        let limit = max(1, (maxConnectionsPerEndpoint + loops - 1) / loops)
+        let limit = connectionsPerLoop
         let request = Self.requestBytes(method: method, endpoint: endpoint, headers: headers, body: body)
         let target = UpstreamLeases.Endpoint(host: endpoint.host, port: endpoint.port, tls: endpoint.scheme == "https")
         // The call is made on its loop; a cancellation that comes first is seen there too.
@@ -69,12 +72,7 @@ public final class UpstreamClient: Sendable {
             out.writeString(String(endpoint.port))
         }
         out.writeStaticString("\r\n")
-        for header in headers where !HeaderName.hasLineBreak(header.name) && !HeaderName.hasLineBreak(header.value) && !HeaderName.isHopByHop(header.name) {
-            out.writeString(header.name)
-            out.writeStaticString(": ")
-            out.writeString(header.value)
-            out.writeStaticString("\r\n")
-        }
+        for header in headers where !HeaderName.isHopByHop(header.name) { HTTPBytes.writeField(header, into: &out) }
         out.writeStaticString("content-length: ")
         out.writeString(String(body.readableBytes))
         out.writeStaticString("\r\n\r\n")

@@ -112,13 +112,7 @@ public struct UpstreamResponseHead {
                 out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line.range]))
             }
         }
-        for header in headers ?? [] where !(dechunked && HeaderName.matches(header.name, "transfer-encoding")) {
-            guard !HeaderName.hasLineBreak(header.name), !HeaderName.hasLineBreak(header.value) else { continue }
-            out.writeString(header.name)
-            out.writeStaticString(": ")
-            out.writeString(header.value)
-            out.writeStaticString("\r\n")
-        }
+        for header in headers ?? [] where !(dechunked && HeaderName.matches(header.name, "transfer-encoding")) { HTTPBytes.writeField(header, into: &out) }
         if let connection {
             out.writeStaticString("connection: ")
             out.writeStaticString(connection)
