@@ -2,7 +2,8 @@ import GatewayIR
 
 /// What the manifests ask for and gwrun does not do yet, beyond the policy fields the decoder
 /// reports: HTTPS listeners (served in cleartext), the LAN-only annotation, route filters gwrun
-/// ignores, provider kinds and backend kinds it does not serve, failover groups. Each is a GW420 warning at the place that asks for it.
+/// ignores (and every backendRef-level filter), provider kinds and backend kinds it does not
+/// serve, failover groups. Each is a GW420 warning at the place that asks for it.
 struct EnforcementChecker {
     let index: ResourceIndex
     var diagnostics: [Diagnostic] = []
@@ -24,6 +25,13 @@ struct EnforcementChecker {
             for (number, rule) in route.rules.enumerated() {
                 for filter in rule.filters where ["RequestMirror", "CORS", "ExtensionRef"].contains(filter.type) {
                     warn("rule \(number): filter \(filter.type) is not applied by gwrun yet", at: filter.location, object: object, fix: "remove it, or do not rely on it yet")
+                }
+                // Filters on a backendRef are not compiled into the table at all.
+                for ref in rule.backendRefs {
+                    for filter in ref.filters {
+                        warn("rule \(number): filter \(filter.type) on backendRef \(ref.name) is not applied by gwrun yet (only rule-level filters are)", at: filter.location, object: object,
+                             fix: "move the filter to the rule's `filters`, or do not rely on it yet")
+                    }
                 }
             }
         }
