@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
     ],
     targets: [
         // libyaml and jansson come from the system (Debian libyaml-dev, libjansson-dev).
@@ -36,6 +37,8 @@ let package = Package(
         .systemLibrary(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"]), .brew(["jansson"])]),
+        // crypt_r from libxcrypt (Debian libcrypt-dev): bcrypt and crypt(3) htpasswd hashes.
+        .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "GatewayIR", swiftSettings: strictSettings),
         .target(
             name: "GatewayCompiler",
@@ -45,7 +48,8 @@ let package = Package(
         .target(
             name: "GatewayRuntime",
             dependencies: [
-                "GatewayIR", "CJansson",
+                "GatewayIR", "CJansson", "CCrypt",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

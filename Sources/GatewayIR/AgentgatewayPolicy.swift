@@ -29,15 +29,54 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         }
     }
 
+    /// Where a client credential is read from (`location`): a header with a prefix (default
+    /// `Authorization` with `Bearer ` or `Basic `), a query parameter or a cookie. `expression`
+    /// (CEL) is decoded as its own kind: gwrun cannot evaluate it, so such a policy finds no credential.
+    public struct CredentialLocation: Sendable, Hashable {
+        public enum Kind: UInt32, Sendable { case header = 0, queryParameter = 1, cookie = 2, expression = 3 }
+        public var kind: Kind
+        public var name: String
+        public var prefix: String
+        public init(kind: Kind, name: String, prefix: String) {
+            self.kind = kind
+            self.name = name
+            self.prefix = prefix
+        }
+        public static let bearer = CredentialLocation(kind: .header, name: "authorization", prefix: "Bearer ")
+        public static let basic = CredentialLocation(kind: .header, name: "authorization", prefix: "Basic ")
+    }
+
     public struct APIKeyAuthentication: Sendable, Hashable {
         public var mode: String
         public var secretName: String?
         public var secretSelector: [String: String]?
-        public init(mode: String, secretName: String?, secretSelector: [String: String]?) {
+        public var location: CredentialLocation
+        public init(mode: String, secretName: String?, secretSelector: [String: String]?, location: CredentialLocation = .bearer) {
             self.mode = mode
             self.secretName = secretName
             self.secretSelector = secretSelector
+            self.location = location
         }
+    }
+
+    public struct BasicAuthentication: Sendable, Hashable {
+        public var mode: String
+        public var realm: String
+        /// Inline htpasswd lines (`user:hash`): hashes, not passwords, as the manifest holds them.
+        public var users: [String]
+        public var secretName: String?
+        /// The Secret's key holding the htpasswd file (default `.htaccess`).
+        public var secretKey: String
+        public var location: CredentialLocation
+        public init(mode: String, realm: String, users: [String], secretName: String?, secretKey: String, location: CredentialLocation = .basic) {
+            self.mode = mode
+            self.realm = realm
+            self.users = users
+            self.secretName = secretName
+            self.secretKey = secretKey
+            self.location = location
+        }
+        public static let defaultSecretKey = ".htaccess"
     }
 
     public struct Retry: Sendable, Hashable {
@@ -72,14 +111,16 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         public var localRateLimits: [LocalRateLimit] = []
         public var apiKeyAuthentication: APIKeyAuthentication?
         public var jwtAuthentication: Bool = false
-        public var basicAuthentication: Bool = false
+        public var basicAuthentication: BasicAuthentication?
         public var requestTimeout: String?
         public var retry: Retry?
         public var cors: CORS?
         public init() {}
 
         /// Whether the policy authenticates clients.
-        public var authenticatesClients: Bool { apiKeyAuthentication != nil || jwtAuthentication || basicAuthentication }
+        public var authenticatesClients: Bool { apiKeyAuthentication != nil || jwtAuthentication || basicAuthentication != nil }
+        /// Whether the policy authenticates clients in a way gwrun enforces (JWT is not yet).
+        public var enforcesClientAuthentication: Bool { apiKeyAuthentication != nil || basicAuthentication != nil }
     }
 
     public var meta: ObjectMeta

@@ -87,12 +87,14 @@ struct GWRun: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let state: TableState
         do {
-            state = TableState(try TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1))
+            let limits = RateLimitStore()
+            state = TableState(try TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1, limits: limits), limits: limits)
         } catch {
             logger.error("\(table): \(error)")
             throw ExitCode(1)
         }
         let snapshot = state.snapshot
+        for warning in snapshot.policies.warnings { logger.warning("\(warning)") }
         let metrics = GatewayMetrics()
         metrics.bootstrapSwiftMetrics()
         metrics.tableLoaded(generation: snapshot.generation)
@@ -104,7 +106,12 @@ struct GWRun: AsyncParsableCommand {
         let (path, gatewayName, directory) = (table, gateway, secretsDir)
         let watcher = TableWatcher(path: table) {
             let message = state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)
-            if message.hasPrefix("reloaded") { metrics.tableLoaded(generation: state.snapshot.generation) } else { metrics.reloadFailed() }
+            if message.hasPrefix("reloaded") {
+                metrics.tableLoaded(generation: state.snapshot.generation)
+                for warning in state.snapshot.policies.warnings { logger.warning("\(warning)") }
+            } else {
+                metrics.reloadFailed()
+            }
             logger.info("\(message)")
         }
         watcher.start()

@@ -106,10 +106,20 @@ struct RouteTableTests {
 
     @Test func aNewerReadVersionIsRefused() throws {
         var bytes = Self.build(try Self.sampleFiles())
-        bytes[18] = 2
+        bytes[18] = 3
         Self.fixChecksum(&bytes)
         #expect(throws: TableError.self) { _ = try RouteTable(bytes: bytes) }
-        do { _ = try RouteTable(bytes: bytes) } catch let error as TableError { #expect(error.reason.contains("reader version 2")) }
+        do { _ = try RouteTable(bytes: bytes) } catch let error as TableError { #expect(error.reason.contains("reader version 3")) }
+    }
+
+    @Test func aTableOfTheOlderLayoutIsRefused() throws {
+        var bytes = Self.build(try Self.sampleFiles())
+        bytes[18] = 1
+        Self.fixChecksum(&bytes)
+        do {
+            _ = try RouteTable(bytes: bytes)
+            Issue.record("a version 1 table was accepted")
+        } catch let error as TableError { #expect(error.reason.contains("rebuild it with this gwc")) }
     }
 
     static func fixChecksum(_ bytes: inout [UInt8]) {

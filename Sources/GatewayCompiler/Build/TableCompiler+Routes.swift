@@ -46,7 +46,9 @@ extension TableCompiler {
                 for filter in rule.filters { appendFilter(filter, route: route) }
                 let policyRefs = policies(for: route, rule: rule)
                 let firstPolicyRef = UInt32(model.count(.policyRefs))
-                for policy in policyRefs { model.append(.policyRefs, fields: [0: policy]) }  // one word: the policy's index
+                for ref in policyRefs {
+                    model.append(.policyRefs, fields: [Field.PolicyRef.policy: ref.policy, Field.PolicyRef.level: ref.level.rawValue, Field.PolicyRef.listener: ref.listener ?? TableFormat.none])
+                }
                 let record = model.append(.rules, fields: [
                     Field.Rule.route: routeRecord,
                     Field.Rule.ruleIndex: UInt32(ruleIndex),

@@ -15,6 +15,9 @@ public struct TableCompiler {
     var gatewaysByRoute: [ObjectKey: Set<ObjectKey>] = [:]
     /// Policies by what they target, computed once: `kind/namespace/name`.
     var policiesByTarget: [String: [ObjectKey]] = [:]
+    var policiesByKey: [ObjectKey: AgentgatewayPolicy] = [:]
+    /// Each Gateway's listener records by listener name (records come in Gateway order).
+    var listenerIndex: [ObjectKey: [String: UInt32]] = [:]
 
     /// With false, file names and line numbers are left out (empty, 0), so that moving a
     /// document to another file or place leaves the table byte-identical.
@@ -33,7 +36,15 @@ public struct TableCompiler {
 
     mutating func run() {
         for attachment in result.status.attachments { gatewaysByRoute[attachment.route, default: []].insert(attachment.gateway) }
+        var listenerCursor: UInt32 = 0
+        for gateway in result.index.gateways.values.sorted(by: { $0.key < $1.key }) {
+            for listener in gateway.listeners {
+                listenerIndex[gateway.key, default: [:]][listener.name] = listenerCursor
+                listenerCursor += 1
+            }
+        }
         for policy in result.resources.policies {
+            policiesByKey[policy.key] = policy
             for target in policy.targetRefs { policiesByTarget["\(target.kind)/\(policy.meta.namespace)/\(target.name)", default: []].append(policy.key) }
         }
         compileBackends()
@@ -159,17 +170,33 @@ public struct TableCompiler {
                     ]))
                 }
                 if let apiKey = traffic.apiKeyAuthentication {
-                    var secret = TableFormat.none
-                    if let secretName = apiKey.secretName, KubernetesNames.secretReferenceProblem(namespace: policy.meta.namespace, name: secretName, key: nil) == nil {
-                        secret = model.append(.secretRefs, fields: [Field.SecretRef.namespace: model.intern(policy.meta.namespace), Field.SecretRef.name: model.intern(secretName), Field.SecretRef.key: model.intern("")])
+                    var secrets: [String] = apiKey.secretName.map { [$0] } ?? []
+                    if let selector = apiKey.secretSelector {
+                        // Resolved here, from the Secrets given to gwc: gwrun reads the ones selected now.
+                        secrets += result.resources.secrets.filter { secret in
+                            secret.meta.namespace == policy.meta.namespace && selector.allSatisfy { secret.meta.labels[$0.key] == $0.value }
+                        }.map(\.meta.name).sorted()
                     }
+                    let refs = appendSecretRefs(namespace: policy.meta.namespace, names: secrets, key: "")
                     records.append(model.append(.policies, fields: [
                         Field.Policy.kind: PolicyKind.apiKeyAuthentication.rawValue, Field.Policy.name: name,
-                        Field.Policy.APIKey.mode: model.intern(apiKey.mode), Field.Policy.APIKey.secretRef: secret,
+                        Field.Policy.APIKey.mode: model.intern(apiKey.mode), Field.Policy.APIKey.firstSecretRef: refs.first,
+                        Field.Policy.APIKey.secretRefCount: refs.count, Field.Policy.APIKey.locationKind: apiKey.location.kind.rawValue,
+                        Field.Policy.APIKey.locationName: model.intern(apiKey.location.name), Field.Policy.APIKey.locationPrefix: model.intern(apiKey.location.prefix),
                     ]))
                 }
                 if traffic.jwtAuthentication { records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.jwtAuthentication.rawValue, Field.Policy.name: name])) }
-                if traffic.basicAuthentication { records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.basicAuthentication.rawValue, Field.Policy.name: name])) }
+                if let basic = traffic.basicAuthentication {
+                    let refs = appendSecretRefs(namespace: policy.meta.namespace, names: basic.secretName.map { [$0] } ?? [], key: basic.secretKey)
+                    let users = appendList(basic.users)
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.basicAuthentication.rawValue, Field.Policy.name: name,
+                        Field.Policy.BasicAuth.mode: model.intern(basic.mode), Field.Policy.BasicAuth.firstSecretRef: refs.first,
+                        Field.Policy.BasicAuth.secretRefCount: refs.count, Field.Policy.BasicAuth.locationKind: basic.location.kind.rawValue,
+                        Field.Policy.BasicAuth.locationName: model.intern(basic.location.name), Field.Policy.BasicAuth.locationPrefix: model.intern(basic.location.prefix),
+                        Field.Policy.BasicAuth.realm: model.intern(basic.realm), Field.Policy.BasicAuth.firstUser: users.first, Field.Policy.BasicAuth.userCount: users.count,
+                    ]))
+                }
                 if let timeout = traffic.requestTimeout.flatMap(Self.milliseconds) {
                     records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.timeout.rawValue, Field.Policy.name: name, Field.Policy.Timeout.milliseconds: timeout]))
                 }
@@ -217,21 +244,52 @@ public struct TableCompiler {
         return records
     }
 
+    /// Secret references, one per name Kubernetes would accept (others are GW503 and left out).
+    private mutating func appendSecretRefs(namespace: String, names: [String], key: String) -> (first: UInt32, count: UInt32) {
+        let first = UInt32(model.count(.secretRefs))
+        var count: UInt32 = 0
+        for name in names where KubernetesNames.secretReferenceProblem(namespace: namespace, name: name, key: key.isEmpty ? nil : key) == nil {
+            model.append(.secretRefs, fields: [Field.SecretRef.namespace: model.intern(namespace), Field.SecretRef.name: model.intern(name), Field.SecretRef.key: model.intern(key)])
+            count += 1
+        }
+        return (first, count)
+    }
+
     private mutating func appendList(_ strings: [String]) -> (first: UInt32, count: UInt32) {
         let first = UInt32(model.count(.stringLists))
         for string in strings { model.append(.stringLists, fields: [0: model.intern(string)]) }  // one word: the string's id
         return (first, UInt32(strings.count))
     }
 
-    /// Policies that apply to a route: those targeting it, the Gateways it attaches to, and the
-    /// backends its rules reach (prompt guards), in policy order.
-    func policies(for route: HTTPRoute, rule: HTTPRouteRule) -> [UInt32] {
-        var keys = Set(policiesByTarget["HTTPRoute/\(route.meta.namespace)/\(route.meta.name)"] ?? [])
-        for gateway in gatewaysByRoute[route.key] ?? [] { keys.formUnion(policiesByTarget["Gateway/\(gateway.namespace)/\(gateway.name)"] ?? []) }
-        for ref in rule.backendRefs where ref.group == APIGroup.agentgateway {
-            keys.formUnion(policiesByTarget["AgentgatewayBackend/\(ref.namespace ?? route.meta.namespace)/\(ref.name)"] ?? [])
+    /// Policies that apply to a rule, each with where it is attached: the Gateways the route
+    /// attaches to (all their listeners, or one through `sectionName`), the route (or this rule
+    /// through `sectionName`), and the AgentgatewayBackends the rule reaches. gwrun and `gwc route`
+    /// merge them per field (`RouteTable.policyChain`).
+    func policies(for route: HTTPRoute, rule: HTTPRouteRule) -> [(policy: UInt32, level: PolicyLevel, listener: UInt32?)] {
+        var refs: [(policy: UInt32, level: PolicyLevel, listener: UInt32?)] = []
+        func add(_ kind: String, _ namespace: String, _ name: String, _ attach: (AgentgatewayPolicy.TargetRef) -> (PolicyLevel, UInt32?)?) {
+            for key in (policiesByTarget["\(kind)/\(namespace)/\(name)"] ?? []).sorted() {
+                guard let policy = policiesByKey[key] else { continue }
+                for target in policy.targetRefs where target.kind == kind && target.name == name {
+                    guard let (level, listener) = attach(target) else { continue }
+                    refs += (policyIndex[key] ?? []).map { ($0, level, listener) }
+                }
+            }
         }
-        return keys.sorted().flatMap { policyIndex[$0] ?? [] }
+        add("HTTPRoute", route.meta.namespace, route.meta.name) { target in
+            guard let section = target.sectionName else { return (.route, nil) }
+            return section == rule.name ? (.rule, nil) : nil
+        }
+        for gateway in (gatewaysByRoute[route.key] ?? []).sorted() {
+            add("Gateway", gateway.namespace, gateway.name) { target in
+                guard let section = target.sectionName else { return (.gateway, nil) }
+                return listenerIndex[gateway]?[section].map { (.listener, $0) }
+            }
+        }
+        for ref in rule.backendRefs where ref.group == APIGroup.agentgateway {
+            add("AgentgatewayBackend", ref.namespace ?? route.meta.namespace, ref.name) { _ in (.backend, nil) }
+        }
+        return refs
     }
 
     /// A backend's request timeout: its own `policies.http.requestTimeout`, else the shortest of

@@ -1,9 +1,10 @@
 import GatewayIR
 
 /// An AI route that anyone who can reach the listener may use spends the provider key of the
-/// gateway. Only what gwrun enforces counts: it enforces no client authentication and no source
-/// range yet, so every AI route is reported, and an authentication policy or the LAN-only
-/// annotation on it is named in a note (each is also a GW420 of its own).
+/// gateway. Only what gwrun enforces counts: API-key or basic authentication in Strict mode on
+/// the route, on every rule of it that reaches an AI backend, or on its Gateway (the listener,
+/// with `sectionName`). JWT authentication, Optional and Permissive modes (which let clients
+/// without a credential through) and the LAN-only annotation are named in a note instead.
 struct ClientAuthChecker {
     let index: ResourceIndex
     let report: StatusReport
@@ -12,11 +13,15 @@ struct ClientAuthChecker {
     static let exposureAnnotation = "gwc.dev/exposure"
 
     mutating func run() {
-        // Routes and Gateways that some policy authenticates clients on, computed once.
-        var authenticated = Set<ObjectKey>()
-        for policy in index.resources.policies where policy.traffic?.authenticatesClients == true {
+        // Where a policy that gwrun enforces makes every client authenticate, computed once:
+        // `kind/namespace/name` or `kind/namespace/name/section`.
+        var enforced = Set<String>(), unenforced = Set<String>()
+        for policy in index.resources.policies {
+            guard let traffic = policy.traffic, traffic.authenticatesClients else { continue }
+            let strict = [traffic.apiKeyAuthentication?.mode, traffic.basicAuthentication?.mode].contains { $0 != nil && $0 != "Optional" && $0 != "Permissive" }
             for target in policy.targetRefs where target.kind == "HTTPRoute" || target.kind == "Gateway" {
-                authenticated.insert(ObjectKey(group: APIGroup.gateway, kind: target.kind, namespace: policy.meta.namespace, name: target.name))
+                let key = "\(target.kind)/\(policy.meta.namespace)/\(target.name)" + (target.sectionName.map { "/\($0)" } ?? "")
+                if strict { enforced.insert(key) } else { unenforced.insert(key) }
             }
         }
         var warned = Set<ObjectKey>()
@@ -29,10 +34,16 @@ struct ClientAuthChecker {
                 return true
             }
             guard !aiBackends.isEmpty else { continue }
+            let routeKey = "HTTPRoute/\(route.meta.namespace)/\(route.meta.name)"
+            let gatewayKeys = ["Gateway/\(gateway.meta.namespace)/\(gateway.meta.name)", "Gateway/\(gateway.meta.namespace)/\(gateway.meta.name)/\(listener.name)"]
+            let aiRules = route.rules.filter { rule in rule.backendRefs.contains { ref in aiBackends.contains { $0 == ref } } }
+            let protected = enforced.contains(routeKey) || gatewayKeys.contains { enforced.contains($0) }
+                || aiRules.allSatisfy { rule in rule.name.map { enforced.contains(routeKey + "/" + $0) } ?? false }
+            if protected { continue }
             warned.insert(route.key)
             var notes = [DiagnosticNote("listener \"\(listener.name)\"", at: listener.location)]
-            if authenticated.contains(route.key) || authenticated.contains(gateway.key) {
-                notes.append(DiagnosticNote("an AgentgatewayPolicy authenticates clients here, but gwrun does not enforce it yet (GW420)"))
+            if ([routeKey] + gatewayKeys).contains(where: { unenforced.contains($0) }) || enforced.contains(where: { $0.hasPrefix(routeKey + "/") }) {
+                notes.append(DiagnosticNote("an AgentgatewayPolicy authenticates clients here, but lets some through: JWT (not enforced yet, GW420), Optional or Permissive mode, or not on every rule"))
             }
             if gateway.meta.annotations[Self.exposureAnnotation] == "lan" {
                 notes.append(DiagnosticNote("the Gateway is annotated \(Self.exposureAnnotation): lan, which gwrun does not enforce yet (GW420)"))
@@ -41,7 +52,7 @@ struct ClientAuthChecker {
                 .openAIRouteWithoutAuth,
                 "HTTPRoute \(route.meta.namespace)/\(route.meta.name) sends traffic to an AI provider with the gateway's key, and gwrun authenticates no client on listener \"\(listener.name)\" (port \(listener.port)): anyone who reaches the port spends the key",
                 at: route.meta.location, notes: notes,
-                fix: "keep the port reachable only from trusted clients (a NetworkPolicy, a firewall) until gwrun enforces client authentication",
+                fix: "attach an AgentgatewayPolicy with `traffic.apiKeyAuthentication` (or `basicAuthentication`) in Strict mode to the route or its Gateway, or keep the port reachable only from trusted clients",
                 object: route.key.description))
         }
     }

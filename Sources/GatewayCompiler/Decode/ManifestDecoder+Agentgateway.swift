@@ -133,10 +133,17 @@ extension ManifestDecoder {
             if let apiKey = node["apiKeyAuthentication"], !apiKey.isNull {
                 decoded.apiKeyAuthentication = .init(
                     mode: reader.string(apiKey, "mode") ?? "Strict", secretName: reader.string(apiKey["secretRef"], "name"),
-                    secretSelector: apiKey["secretSelector"].map { reader.stringMap($0["matchLabels"]) })
+                    secretSelector: apiKey["secretSelector"].map { reader.stringMap($0["matchLabels"]) },
+                    location: credentialLocation(apiKey["location"], default: .bearer, reader: reader))
             }
             decoded.jwtAuthentication = reader.has(node, "jwtAuthentication")
-            decoded.basicAuthentication = reader.has(node, "basicAuthentication")
+            if let basic = node["basicAuthentication"], !basic.isNull {
+                decoded.basicAuthentication = .init(
+                    mode: reader.string(basic, "mode") ?? "Strict", realm: reader.string(basic, "realm") ?? "Restricted",
+                    users: reader.strings(basic, "users"), secretName: reader.string(basic["secretRef"], "name"),
+                    secretKey: reader.string(basic["secretRef"], "key") ?? AgentgatewayPolicy.BasicAuthentication.defaultSecretKey,
+                    location: credentialLocation(basic["location"], default: .basic, reader: reader))
+            }
             decoded.requestTimeout = reader.string(node["timeouts"], "request")
             if let retry = node["retry"], !retry.isNull {
                 decoded.retry = .init(attempts: reader.int(retry, "attempts"), codes: reader.strings(retry, "codes").compactMap { Int($0) }, backoff: reader.string(retry, "backoff"))
@@ -158,6 +165,17 @@ extension ManifestDecoder {
                 fix: "add the policy settings under `traffic:` or `backend:`", object: object))
         }
         return AgentgatewayPolicy(meta: meta, targetRefs: targets, hasTargetSelectors: reader.has(spec, "targetSelectors"), traffic: traffic, backend: backend)
+    }
+
+    /// A credential `location`; header names are kept lower-cased (they are looked up so).
+    func credentialLocation(_ node: Node?, default fallback: AgentgatewayPolicy.CredentialLocation, reader: NodeReader) -> AgentgatewayPolicy.CredentialLocation {
+        guard let node, !node.isNull else { return fallback }
+        if let header = node["header"] {
+            return .init(kind: .header, name: (reader.string(header, "name") ?? "").lowercased(), prefix: reader.string(header, "prefix") ?? "")
+        }
+        if let query = node["queryParameter"] { return .init(kind: .queryParameter, name: reader.string(query, "name") ?? "", prefix: "") }
+        if let cookie = node["cookie"] { return .init(kind: .cookie, name: reader.string(cookie, "name") ?? "", prefix: "") }
+        return .init(kind: .expression, name: reader.string(node, "expression") ?? "", prefix: "")
     }
 
     func exclusive(_ path: String, options: [String], set: [String], at location: SourceLocation, object: String, atMostOne: Bool = false) -> Diagnostic {

@@ -8,7 +8,16 @@ extension ManifestDecoder {
     /// Fields of an AgentgatewayBackend's (or provider's) `policies` that gwrun acts on.
     static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "http.requestTimeout"]
     /// Fields of an AgentgatewayPolicy's `traffic`, `backend` and `frontend` that gwrun acts on.
-    static let enforcedTraffic: Set<String> = ["timeouts.request"]
+    static let enforcedTraffic: Set<String> = [
+        "timeouts.request", "rateLimit.local",
+        "apiKeyAuthentication.mode", "apiKeyAuthentication.secretRef", "apiKeyAuthentication.secretSelector",
+        "apiKeyAuthentication.location.header", "apiKeyAuthentication.location.queryParameter", "apiKeyAuthentication.location.cookie",
+        "basicAuthentication.mode", "basicAuthentication.realm", "basicAuthentication.users", "basicAuthentication.secretRef",
+        "basicAuthentication.location.header", "basicAuthentication.location.queryParameter", "basicAuthentication.location.cookie",
+    ]
+    /// Authentication settings gwrun cannot act on: unlike other fields, requests are not served
+    /// as if they were absent; the policy finds no credential (Strict mode refuses every request).
+    static let failClosedTraffic: Set<String> = ["apiKeyAuthentication.location.expression", "basicAuthentication.location.expression", "apiKeyAuthentication.configMapSelector"]
     static let enforcedPolicyBackend: Set<String> = ["http.requestTimeout"]
 
     /// Reports every field under `node` (at `prefix`) that is not in `enforced` (a path and all
@@ -19,6 +28,12 @@ extension ManifestDecoder {
             if enforced.contains(field) { continue }
             if enforced.contains(where: { $0.hasPrefix(field + ".") }), case .mapping = entry.value {
                 reportUnenforced(entry.value, prefix: prefix, enforced: enforced, reader: reader, object: object, path: field)
+                continue
+            }
+            if Self.failClosedTraffic.contains(field) {
+                report(Diagnostic(
+                    .notEnforced, "`\(prefix).\(field)` is read, but gwrun cannot act on it yet: the policy finds no credential there, so in Strict mode every request is refused (401)",
+                    at: reader.location(entry.key.mark), fix: "use `secretRef` or `secretSelector`, and a `header`, `queryParameter` or `cookie` location", object: object))
                 continue
             }
             report(Diagnostic(

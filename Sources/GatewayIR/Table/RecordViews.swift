@@ -52,8 +52,16 @@ extension RouteTable {
         public var backendTimeoutMilliseconds: UInt32? { table.optional(word(Field.Rule.backendTimeoutMs)) }
         public var sourceLine: Int { Int(word(Field.Rule.sourceLine)) }
         public var isInvalid: Bool { word(Field.Rule.flags) & RuleFlags.invalid != 0 }
-        /// The policies attached to the rule (through its route, Gateway and backends).
-        public var policies: [PolicyRecord] { policyRefs.map { table.policy(Int(table.word(.policyRefs, $0, 0))) } }
+        /// The policies attached to the rule (through its route, Gateway and backends), unmerged.
+        public var policies: [PolicyRecord] { attachedPolicies.map(\.policy) }
+        public var attachedPolicies: [AttachedPolicy] {
+            policyRefs.map { ref in
+                AttachedPolicy(
+                    policy: table.policy(Int(table.word(.policyRefs, ref, Field.PolicyRef.policy))),
+                    level: PolicyLevel(rawValue: table.word(.policyRefs, ref, Field.PolicyRef.level)) ?? .gateway,
+                    listener: table.optional(table.word(.policyRefs, ref, Field.PolicyRef.listener)).map(Int.init))
+            }
+        }
         func word(_ field: Int) -> UInt32 { table.word(.rules, index, field) }
     }
 
@@ -118,16 +126,6 @@ extension RouteTable {
         public var name: String { table.string(table.word(.secretRefs, index, Field.SecretRef.name)) }
         /// Empty for a reference to a whole Secret (an API-key set).
         public var key: String { table.string(table.word(.secretRefs, index, Field.SecretRef.key)) }
-    }
-
-    public struct PolicyRecord {
-        let table: RouteTable
-        public let index: Int
-        public var kind: PolicyKind? { PolicyKind(rawValue: word(Field.Policy.kind)) }
-        public var name: String { table.string(word(Field.Policy.name)) }
-        /// A timeout policy's limit.
-        public var timeoutMilliseconds: UInt32? { kind == .timeout ? word(Field.Policy.Timeout.milliseconds) : nil }
-        func word(_ field: Int) -> UInt32 { table.word(.policies, index, field) }
     }
 
     public struct HermesClientRecord {

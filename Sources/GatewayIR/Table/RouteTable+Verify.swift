@@ -10,8 +10,12 @@ extension RouteTable {
         }
         writeVersionValue = u16(at: TableFormat.Header.writeVersion)
         readVersionValue = u16(at: TableFormat.Header.readVersion)
-        guard readVersionValue <= TableFormat.readerVersion, readVersionValue >= 1 else {
+        guard readVersionValue <= TableFormat.readerVersion else {
             throw TableError(offset: TableFormat.Header.readVersion, "table needs reader version \(readVersionValue); this reader implements \(TableFormat.readerVersion) (rebuild with this gwc or upgrade)")
+        }
+        // Version 2 changed the policy records' layout; an older table is rebuilt, not guessed at.
+        guard readVersionValue >= TableFormat.readVersion else {
+            throw TableError(offset: TableFormat.Header.readVersion, "table was written for reader version \(readVersionValue), older than this reader reads (\(TableFormat.readVersion)): rebuild it with this gwc")
         }
         guard u32(at: TableFormat.Header.headerSize) == UInt32(TableFormat.headerSize) else {
             throw TableError(offset: TableFormat.Header.headerSize, "header size is \(u32(at: TableFormat.Header.headerSize)), expected \(TableFormat.headerSize)")
@@ -177,7 +181,10 @@ extension RouteTable {
             .headerOps: [.below(Field.HeaderOp.op, 3), .string(Field.HeaderOp.name), .string(Field.HeaderOp.value)],
             .policies: [.below(Field.Policy.kind, 9), .string(Field.Policy.name)],
             .stringLists: [.string(0)],
-            .policyRefs: [.index(0, .policies)],
+            .policyRefs: [
+                .index(Field.PolicyRef.policy, .policies), .below(Field.PolicyRef.level, UInt32(PolicyLevel.allCases.count)),
+                .optionalIndex(Field.PolicyRef.listener, .listeners),
+            ],
             .hermesClients: [
                 .string(Field.HermesClient.configFile), .string(Field.HermesClient.role), .string(Field.HermesClient.url), .string(Field.HermesClient.mode),
                 .optionalString(Field.HermesClient.model), .optionalIndex(Field.HermesClient.gateway, .gateways), .string(Field.HermesClient.host),
@@ -249,16 +256,28 @@ extension RouteTable {
                 guard !overflow, Int(end) <= self.count(.stringLists) else { throw TableError(offset: at + first * 4, "policy \(record) list runs past its section") }
             }
             switch PolicyKind(rawValue: field(Field.Policy.kind)) {
-            case .apiKeyAuthentication?:
-                guard field(Field.Policy.APIKey.secretRef) == TableFormat.none || Int(field(Field.Policy.APIKey.secretRef)) < count(.secretRefs) else {
-                    throw TableError(offset: at + Field.Policy.APIKey.secretRef * 4, "policy \(record) secret reference is out of range")
+            case .apiKeyAuthentication?, .basicAuthentication?:
+                let (end, overflow) = field(Field.Policy.APIKey.firstSecretRef).addingReportingOverflow(field(Field.Policy.APIKey.secretRefCount))
+                guard !overflow, Int(end) <= count(.secretRefs) else {
+                    throw TableError(offset: at + Field.Policy.APIKey.firstSecretRef * 4, "policy \(record) secret references run past their section")
+                }
+                guard CredentialLocationKind(rawValue: field(Field.Policy.APIKey.locationKind)) != nil else {
+                    throw TableError(offset: at + Field.Policy.APIKey.locationKind * 4, "policy \(record) has an unknown credential location")
+                }
+                for index in [Field.Policy.APIKey.mode, Field.Policy.APIKey.locationName, Field.Policy.APIKey.locationPrefix] where Int(field(index)) >= stringCount {
+                    throw TableError(offset: at + index * 4, "policy \(record) string id \(field(index)) is out of range")
+                }
+                if PolicyKind(rawValue: field(Field.Policy.kind)) == .basicAuthentication {
+                    guard Int(field(Field.Policy.BasicAuth.realm)) < stringCount else { throw TableError(offset: at + Field.Policy.BasicAuth.realm * 4, "policy \(record) realm is out of range") }
+                    try list(Field.Policy.BasicAuth.firstUser, Field.Policy.BasicAuth.userCount)
                 }
             case .retry?: try list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount)
             case .cors?: try list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount); try list(Field.Policy.CORS.firstMethod, Field.Policy.CORS.methodCount)
             case .promptGuard?:
                 try list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount)
                 try list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)
-            default: break
+            case .localRateLimit?, .timeout?, .jwtAuthentication?: break
+            case nil: throw TableError(offset: at, "policy \(record) has an unknown kind \(field(Field.Policy.kind)): gwrun would not know how to enforce it")
             }
         }
     }

@@ -3,12 +3,12 @@ public enum TableFormat {
     /// 16 bytes at offset 0.
     public static let magic: [UInt8] = Array("gwc route table\0".utf8)
     /// Format version this writer produces.
-    public static let writeVersion: UInt16 = 1
+    public static let writeVersion: UInt16 = 2
     /// Oldest reader version able to read what this writer produces. A reader refuses a file whose
     /// read version is newer than the version it implements.
-    public static let readVersion: UInt16 = 1
+    public static let readVersion: UInt16 = 2
     /// The version this reader implements.
-    public static let readerVersion: UInt16 = 1
+    public static let readerVersion: UInt16 = 2
     public static let headerSize = 64
     public static let directoryEntrySize = 16
     /// Checksum algorithm id 1: CRC-32C over the whole file with the checksum field read as zero.
@@ -73,9 +73,9 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .routeTypes: 2
         case .filters: 8
         case .headerOps: 3
-        case .policies: 10
+        case .policies: 12
         case .stringLists: 1
-        case .policyRefs: 1
+        case .policyRefs: 3
         case .hermesClients: 10
         case .secretRefs: 3
         }

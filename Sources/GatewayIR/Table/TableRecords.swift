@@ -46,7 +46,14 @@ public enum Field {
     public enum Policy {
         public static let kind = 0, name = 1
         public enum RateLimit { public static let requests = 2, tokens = 3, unitSeconds = 4, burst = 5 }
-        public enum APIKey { public static let mode = 2, secretRef = 3 }
+        /// API key and basic authentication: a range of secret references, where the credential
+        /// is read (`CredentialLocationKind`, a name, a prefix); basic auth adds its realm and
+        /// inline htpasswd lines (string list).
+        public enum APIKey { public static let mode = 2, firstSecretRef = 3, secretRefCount = 4, locationKind = 5, locationName = 6, locationPrefix = 7 }
+        public enum BasicAuth {
+            public static let mode = 2, firstSecretRef = 3, secretRefCount = 4, locationKind = 5, locationName = 6, locationPrefix = 7
+            public static let realm = 8, firstUser = 9, userCount = 10
+        }
         public enum Timeout { public static let milliseconds = 2 }
         public enum Retry { public static let attempts = 2, backoffMilliseconds = 3, firstCode = 4, codeCount = 5 }
         public enum CORS { public static let firstOrigin = 2, originCount = 3, firstMethod = 4, methodCount = 5, maxAge = 6, allowCredentials = 7 }
@@ -58,6 +65,8 @@ public enum Field {
     public enum HermesClient {
         public static let configFile = 0, role = 1, url = 2, mode = 3, model = 4, gateway = 5, port = 6, host = 7, path = 8, status = 9
     }
+    /// Which policy applies to a rule, at which level of attachment, on which listener (none: all).
+    public enum PolicyRef { public static let policy = 0, level = 1, listener = 2 }
     public enum SecretRef { public static let namespace = 0, name = 1, key = 2 }
 }
 
@@ -74,5 +83,21 @@ public enum PathModifierKind: UInt32, Sendable { case none = 0, replaceFullPath 
 public enum PolicyKind: UInt32, Sendable {
     case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8
 }
+/// Where a policy is attached, least specific first: for each field the most specific wins.
+public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
+    case gateway = 0, listener = 1, route = 2, rule = 3, backend = 4
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var name: String {
+        switch self {
+        case .gateway: "Gateway"
+        case .listener: "listener"
+        case .route: "HTTPRoute"
+        case .rule: "rule"
+        case .backend: "backend"
+        }
+    }
+}
+/// `location` of a client credential.
+public enum CredentialLocationKind: UInt32, Sendable { case header = 0, queryParameter = 1, cookie = 2, expression = 3 }
 /// Rule flag bits.
 public enum RuleFlags { public static let invalid: UInt32 = 1 }

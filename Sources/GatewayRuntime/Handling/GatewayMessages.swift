@@ -80,5 +80,10 @@ public struct AccessRecord: Sendable {
     public var outputTokens: Int?
     public var upstreamMilliseconds: Double?
     public var error: String?
+    /// The authenticated client (`ClientIdentity.subject`) and how it authenticated.
+    public var client: String?
+    public var authMethod: String?
+    /// Token limits to charge with the answer's tokens once it ended (`RequestPipeline.answered`).
+    var tokenLimits: [RateLimitBucket] = []
     public init() {}
 }

@@ -14,6 +14,7 @@ public struct RequestProcessor: Sendable {
     public let client: UpstreamClient
     public private(set) var gateway: Int?
     public private(set) var names: TableNames
+    public private(set) var policies: PolicyRuntime
     public var upstreamTimeout: TimeAmount = .seconds(300)
 
     /// The upstream timeout in whole seconds (callers need not import NIO).
@@ -33,6 +34,7 @@ public struct RequestProcessor: Sendable {
         self.client = client
         self.gateway = gateway
         self.names = TableNames(table)
+        self.policies = PolicyRuntime(table: table, secrets: secrets, limits: RateLimitStore())
     }
 
     public init(state: TableState, client: UpstreamClient) {
@@ -43,6 +45,7 @@ public struct RequestProcessor: Sendable {
         self.client = client
         self.gateway = snapshot.gateway
         self.names = snapshot.names
+        self.policies = snapshot.policies
     }
 
     /// What to do with a request, decided synchronously from the table (the server's hot path).
@@ -78,6 +81,7 @@ public struct RequestProcessor: Sendable {
         bound.secrets = snapshot.secrets
         bound.gateway = snapshot.gateway
         bound.names = snapshot.names
+        bound.policies = snapshot.policies
         return bound
     }
 

@@ -17,6 +17,12 @@ struct RequestContext {
     /// Path and query sent upstream, and the Host (nil: the client's), after a URLRewrite.
     var target: String
     var hostRewrite: String?
+    /// The rule's merged policies on this listener (set by `RouteStage`), and who the client is
+    /// once an authentication stage accepted it.
+    var policies: RulePolicies?
+    var identity: ClientIdentity?
+    /// Headers that carried a client credential: they do not go upstream.
+    var credentialHeaders: [String] = []
 
     init(request: IncomingRequest, random: UInt64) {
         self.request = request
@@ -26,4 +32,6 @@ struct RequestContext {
 
     /// The matched rule (record index), when a rule matched.
     var rule: Int? { decision?.match?.rule }
+    /// The matched listener (record index).
+    var listener: Int? { decision?.match?.listener }
 }

@@ -1,9 +1,9 @@
-/// The order a request's stages run in (docs/runtime.md draws it): the route, then the policy
-/// stages (authentication, rate limits, prompt guards, CORS: the policy issue adds them here,
-/// between the route and the headers), the upstream request's headers and URL, and the upstream
-/// exchange; every answer passes the response stages before it goes out.
+/// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
+/// policy stages): the route, client authentication, rate limits, the upstream request's headers
+/// and URL, and the upstream exchange; every answer passes the response stages before it goes
+/// out, and `answered` settles what depends on the whole answer (token limits).
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RouteStage(), RequestHeaderStage(), URLRewriteStage()]
+    static let requestStages: [any RequestStage] = [RouteStage(), AuthenticationStage(), RateLimitStage(), RequestHeaderStage(), URLRewriteStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [ResponseHeaderStage()]
 
@@ -13,6 +13,14 @@ enum RequestPipeline {
     /// Runs the response stages on an answer's headers.
     static func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, processor: RequestProcessor) {
         for stage in responseStages { stage.observe(&headers, status: status, rule: rule, processor) }
+    }
+
+    /// After the answer's last byte: token limits are charged the tokens the provider reported
+    /// (streamed answers included: the usage is read from the stream on the way).
+    static func answered(_ record: AccessRecord, now: UInt64) {
+        guard !record.tokenLimits.isEmpty else { return }
+        let tokens = (record.inputTokens ?? 0) + (record.outputTokens ?? 0)
+        for bucket in record.tokenLimits { bucket.charge(tokens, now: now) }
     }
 
     /// Runs the request stages; an early answer has been through the response stages.

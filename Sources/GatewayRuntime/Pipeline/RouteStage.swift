@@ -33,6 +33,9 @@ struct RouteStage: RequestStage {
             context.backendRef = ref
             context.backend = backend
             context.record.backend = processor.names.backends[backend]
+            if let rule = decision.match?.rule, let listener = decision.match?.listener {
+                context.policies = processor.policies.policies(rule: rule, listener: listener)
+            }
             return .next
         }
     }

@@ -32,6 +32,8 @@ public struct SecretStore: Sendable {
     }
 
     private var values: [Reference: SecretValue] = [:]
+    /// Whole Secrets (a reference with an empty key: an API-key set), each entry by its key.
+    private var wholeSecrets: [Reference: [(key: String, value: SecretValue)]] = [:]
 
     public init() {}
 
@@ -42,7 +44,11 @@ public struct SecretStore: Sendable {
         for index in 0..<table.count(.secretRefs) {
             let record = table.secretRef(index)
             let reference = Reference(namespace: record.namespace, name: record.name, key: record.key)
-            guard !reference.key.isEmpty else { continue }  // client API-key sets: every key counts, resolved elsewhere
+            if reference.key.isEmpty {
+                // A client API-key set: every entry of the Secret is a key.
+                if let entries = readWhole(reference, directory: directory) { store.wholeSecrets[reference] = entries } else { missing.append(reference) }
+                continue
+            }
             if let value = read(reference, directory: directory, environment: environment) {
                 store.values[reference] = value
             } else {
@@ -61,6 +67,24 @@ public struct SecretStore: Sendable {
         }
         return environment[reference.environmentName].map { SecretValue($0) }
     }
+
+    /// Every entry of a mounted Secret (`DIR/<namespace>/<name>/*`, without Kubernetes' `..data`
+    /// bookkeeping), each read as one key is; nil when the Secret is not mounted. Only a directory
+    /// holds whole Secrets (environment variables name one key each).
+    private static func readWhole(_ reference: Reference, directory: String?) -> [(key: String, value: SecretValue)]? {
+        guard let directory, KubernetesNames.secretReferenceProblem(namespace: reference.namespace, name: reference.name, key: nil) == nil,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: [directory, reference.namespace, reference.name].joined(separator: "/"))
+        else { return nil }
+        return names.filter { !$0.hasPrefix("..") && KubernetesNames.secretReferenceProblem(namespace: reference.namespace, name: reference.name, key: $0) == nil }
+            .sorted()
+            .compactMap { key in containedFile(directory: directory, components: [reference.namespace, reference.name, key]).map { (key, SecretValue(bytes: $0)) } }
+    }
+
+    /// The entries of a whole Secret (see `readWhole`).
+    public func entries(of reference: Reference) -> [(key: String, value: SecretValue)] { wholeSecrets[reference] ?? [] }
+
+    /// A key's value as it is (no trimming): an htpasswd file, for instance.
+    public func value(for reference: Reference) -> SecretValue? { values[reference] }
 
     /// The contents of `directory/components...` when that resolves, symbolic links followed (a
     /// mounted Secret's keys are links into its `..data` folder), to a regular file inside the
@@ -89,5 +113,5 @@ public struct SecretStore: Sendable {
         return text
     }
 
-    public var count: Int { values.count }
+    public var count: Int { values.count + wholeSecrets.count }
 }

@@ -91,6 +91,8 @@ struct AccessLog: Sendable {
         if let route = record.route { line.field("route", string: route) }
         if let rule = record.rule { line.field("rule", integer: rule) }
         if let backend = record.backend { line.field("backend", string: backend) }
+        if let client = record.client { line.field("client", string: client) }
+        if let method = record.authMethod { line.field("auth", string: method) }
         line.field("status", integer: status)
         line.field("duration_ms", milliseconds: elapsed / 1e6)
         if let upstream = record.upstreamMilliseconds { line.field("upstream_ms", milliseconds: upstream) }

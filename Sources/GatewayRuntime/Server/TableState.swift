@@ -14,6 +14,8 @@ public final class TableState: Sendable {
         public var ports: [Int]
         public var generation: Int
         public var names: TableNames
+        /// The table's policies, ready to enforce.
+        public var policies: PolicyRuntime
     }
 
     private let current: NIOLockedValueBox<Snapshot>
@@ -22,7 +24,11 @@ public final class TableState: Sendable {
     /// processor only when this moved (the hot path takes no lock shared between threads).
     private let servedGeneration: Synchronization.Atomic<Int>
 
-    public init(_ snapshot: Snapshot) {
+    /// Rate-limit buckets, kept across reloads.
+    public let limits: RateLimitStore
+
+    public init(_ snapshot: Snapshot, limits: RateLimitStore) {
+        self.limits = limits
         current = NIOLockedValueBox(snapshot)
         servedGeneration = Synchronization.Atomic(snapshot.generation)
     }
@@ -33,11 +39,12 @@ public final class TableState: Sendable {
     public var reloadFailures: Int { failures.withLockedValue { $0 } }
 
     /// Opens, verifies and prepares a table; throws without touching what is served.
-    public static func load(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int) throws -> Snapshot {
+    public static func load(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int, limits: RateLimitStore) throws -> Snapshot {
         let table = try RouteTable.open(path: path)
         let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
         let secrets = try SecretStore.load(for: table, directory: secretsDirectory, environment: environment)
-        return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table))
+        let policies = PolicyRuntime(table: table, secrets: secrets, limits: limits)
+        return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table), policies: policies)
     }
 
     /// Swaps in a new table when it verifies and serves the same ports (listeners are bound once).
@@ -46,13 +53,14 @@ public final class TableState: Sendable {
     public func reload(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String]) -> String {
         let old = snapshot
         do {
-            let new = try Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1)
+            let new = try Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits)
             guard new.ports == old.ports else {
                 failures.withLockedValue { $0 += 1 }
                 return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"
             }
             current.withLockedValue { $0 = new }
             servedGeneration.store(new.generation, ordering: .releasing)
+            limits.retain(new.policies.bucketKeys)
             return "reloaded \(path): generation \(new.generation), crc32c \(String(format: "%08x", new.table.checksum))"
         } catch {
             failures.withLockedValue { $0 += 1 }

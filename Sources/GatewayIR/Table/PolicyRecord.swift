@@ -1,0 +1,43 @@
+extension RouteTable {
+    /// A policy record: one setting of one AgentgatewayPolicy (a rate limit entry, an
+    /// authentication, a timeout, ...); the accessors of each kind read its fields.
+    public struct PolicyRecord {
+        let table: RouteTable
+        public let index: Int
+        public var kind: PolicyKind? { PolicyKind(rawValue: word(Field.Policy.kind)) }
+        /// The policy's `namespace/name`.
+        public var name: String { table.string(word(Field.Policy.name)) }
+        /// A timeout policy's limit.
+        public var timeoutMilliseconds: UInt32? { kind == .timeout ? word(Field.Policy.Timeout.milliseconds) : nil }
+
+        // Local rate limit.
+        public var requestsPerUnit: UInt32? { table.optional(word(Field.Policy.RateLimit.requests)) }
+        public var tokensPerUnit: UInt32? { table.optional(word(Field.Policy.RateLimit.tokens)) }
+        public var unitSeconds: UInt32 { word(Field.Policy.RateLimit.unitSeconds) }
+        public var burst: UInt32? { table.optional(word(Field.Policy.RateLimit.burst)) }
+
+        // API key and basic authentication (the same positions in both).
+        /// `Strict`, `Optional` or `Permissive`.
+        public var mode: String { table.string(word(Field.Policy.APIKey.mode)) }
+        public var secretRefs: Range<Int> { table.range(.policies, index, Field.Policy.APIKey.firstSecretRef, Field.Policy.APIKey.secretRefCount) }
+        public var locationKind: CredentialLocationKind { CredentialLocationKind(rawValue: word(Field.Policy.APIKey.locationKind)) ?? .expression }
+        public var locationName: String { table.string(word(Field.Policy.APIKey.locationName)) }
+        public var locationPrefix: String { table.string(word(Field.Policy.APIKey.locationPrefix)) }
+        public var realm: String { table.string(word(Field.Policy.BasicAuth.realm)) }
+        /// Inline htpasswd lines of a basic authentication.
+        public var users: [String] { strings(Field.Policy.BasicAuth.firstUser, Field.Policy.BasicAuth.userCount) }
+
+        func strings(_ first: Int, _ count: Int) -> [String] {
+            table.range(.policies, index, first, count).map { table.string(table.word(.stringLists, $0, 0)) }
+        }
+        func word(_ field: Int) -> UInt32 { table.word(.policies, index, field) }
+    }
+
+    /// A policy as attached to a rule: where (the level decides which wins) and on which listener.
+    public struct AttachedPolicy {
+        public let policy: PolicyRecord
+        public let level: PolicyLevel
+        /// The listener a Gateway policy with `sectionName` is limited to; nil: every listener.
+        public let listener: Int?
+    }
+}

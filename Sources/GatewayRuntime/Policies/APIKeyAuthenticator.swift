@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import GatewayIR
+
+/// `traffic.apiKeyAuthentication`: the client's key, read from the policy's location, must be
+/// one of the keys in the policy's Secrets. Each Secret entry is one key: its value the key
+/// itself, or a JSON object with `key` or `keyHash` (`sha256:<hex>`) and optional `metadata`.
+/// Only SHA-256 digests are held; a presented key is hashed and compared with every digest in
+/// constant time (no early exit), so timing tells nothing about which bytes matched.
+final class APIKeyAuthenticator: ClientAuthenticator {
+    struct Entry: Sendable {
+        var name: String
+        var digest: [UInt8]
+        var metadata: String?
+    }
+
+    let policy: String
+    let mode: AuthenticationMode
+    let reader: CredentialReader
+    let entries: [Entry]
+
+    init(policy: String, mode: AuthenticationMode, reader: CredentialReader, entries: [Entry]) {
+        self.policy = policy
+        self.mode = mode
+        self.reader = reader
+        self.entries = entries
+    }
+
+    /// The policy record's keys from the resolved Secrets; entries that hold no usable key are
+    /// named in `warnings` (never their value) and left out.
+    convenience init(record: RouteTable.PolicyRecord, table: RouteTable, secrets: SecretStore, warnings: inout [String]) {
+        var entries: [Entry] = []
+        for index in record.secretRefs {
+            let ref = table.secretRef(index)
+            for (key, value) in secrets.entries(of: SecretStore.Reference(namespace: ref.namespace, name: ref.name, key: "")) {
+                if let entry = Self.entry(name: key, value: value) {
+                    entries.append(entry)
+                } else {
+                    warnings.append("policy \(record.name): Secret \(ref.namespace)/\(ref.name) entry \"\(key)\" holds no usable API key (a key, or JSON with `key` or `keyHash: sha256:<64 hex digits>`); it is ignored")
+                }
+            }
+        }
+        self.init(
+            policy: record.name, mode: AuthenticationMode(record.mode),
+            reader: CredentialReader(kind: record.locationKind, name: record.locationName, prefix: record.locationPrefix), entries: entries)
+    }
+
+    static func entry(name: String, value: SecretValue) -> Entry? {
+        let text = value.revealString().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        guard text.hasPrefix("{") else { return Entry(name: name, digest: Self.digest(text), metadata: nil) }
+        guard let object = try? JSONNode.parse(text), object.isObject else { return nil }
+        let metadata = object["metadata"].map(\.text)
+        if let key = object["key"]?.string, !key.isEmpty { return Entry(name: name, digest: Self.digest(key), metadata: metadata) }
+        guard let hash = object["keyHash"]?.string, hash.hasPrefix("sha256:"), let digest = Self.hex(hash.dropFirst(7)), digest.count == 32 else { return nil }
+        return Entry(name: name, digest: digest, metadata: metadata)
+    }
+
+    static func digest(_ key: String) -> [UInt8] { Array(SHA256.hash(data: Array(key.utf8))) }
+
+    static func hex(_ text: Substring) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        for pair in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = nibble(digits[pair]), let low = nibble(digits[pair + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    func authenticate(_ request: IncomingRequest) -> AuthenticationOutcome {
+        guard let key = reader.read(request) else { return mode.outcomeWithoutValidCredential(present: false, reason: "no API key") }
+        let presented = Self.digest(key)
+        var found = -1
+        for (index, entry) in entries.enumerated() where ConstantTime.equal(entry.digest, presented) && found < 0 { found = index }
+        guard found >= 0 else { return mode.outcomeWithoutValidCredential(present: true, reason: "invalid API key") }
+        let entry = entries[found]
+        return .authenticated(ClientIdentity(method: .apiKey, subject: entry.name, metadata: entry.metadata, policy: policy))
+    }
+
+    var credentialHeader: String? { reader.headerToRemove }
+    var challenge: String { reader.kind == .header && reader.prefix.lowercased().hasPrefix("bearer") ? "Bearer" : "APIKey" }
+}

@@ -1,0 +1,108 @@
+import Dispatch
+import GatewayIR
+
+/// A table's policies made ready to enforce, once per table load: each rule's merged chain
+/// (`RouteTable.policyChain`, the one `gwc route` prints) as authenticators and rate-limit
+/// buckets, each built once per policy record and shared by the rules it applies to. Rules whose
+/// chain depends on the listener (a Gateway policy with `sectionName`) get one chain per listener.
+public final class PolicyRuntime: Sendable {
+    private let byRule: [RulePolicies?]
+    private let byListener: [Int: [Int: RulePolicies]]
+    /// What could not be used (an API-key entry without a key, an htpasswd line without a hash),
+    /// for the log; never a value.
+    public let warnings: [String]
+    /// The rate-limit keys this table uses (for `RateLimitStore.retain`).
+    let bucketKeys: Set<String>
+
+    public static let empty = PolicyRuntime(byRule: [], byListener: [:], warnings: [], bucketKeys: [])
+
+    private init(byRule: [RulePolicies?], byListener: [Int: [Int: RulePolicies]], warnings: [String], bucketKeys: Set<String>) {
+        self.byRule = byRule
+        self.byListener = byListener
+        self.warnings = warnings
+        self.bucketKeys = bucketKeys
+    }
+
+    public convenience init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        var builder = Builder(table: table, secrets: secrets, limits: limits, now: now)
+        var byRule: [RulePolicies?] = Array(repeating: nil, count: table.count(.rules))
+        var byListener: [Int: [Int: RulePolicies]] = [:]
+        for rule in 0..<table.count(.rules) {
+            let attached = table.rule(rule).attachedPolicies
+            guard !attached.isEmpty else { continue }
+            let unscoped = builder.policies(table.policyChain(rule: rule, listener: nil))
+            byRule[rule] = unscoped.isEmpty ? nil : unscoped
+            for listener in Set(attached.compactMap(\.listener)) {
+                byListener[rule, default: [:]][listener] = builder.policies(table.policyChain(rule: rule, listener: listener))
+            }
+        }
+        self.init(byRule: byRule, byListener: byListener, warnings: builder.warnings, bucketKeys: builder.bucketKeys)
+    }
+
+    /// The policies of `rule` on `listener`; nil when it has none.
+    func policies(rule: Int, listener: Int) -> RulePolicies? {
+        if let scoped = byListener[rule]?[listener] { return scoped.isEmpty ? nil : scoped }
+        return rule < byRule.count ? byRule[rule] : nil
+    }
+
+    private struct Builder {
+        let table: RouteTable
+        let secrets: SecretStore
+        let limits: RateLimitStore
+        let now: UInt64
+        var authenticators: [Int: any ClientAuthenticator] = [:]
+        var buckets: [Int: RateLimitBucket] = [:]
+        var warnings: [String] = []
+        var bucketKeys: Set<String> = []
+
+        init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64) {
+            self.table = table
+            self.secrets = secrets
+            self.limits = limits
+            self.now = now
+        }
+
+        mutating func policies(_ chain: [RouteTable.AttachedPolicy]) -> RulePolicies {
+            var policies = RulePolicies()
+            for attached in chain {
+                let record = attached.policy
+                switch record.kind {
+                case .apiKeyAuthentication?, .basicAuthentication?:
+                    policies.authenticators.append(authenticator(record))
+                case .localRateLimit?:
+                    let bucket = bucket(record)
+                    if bucket.unit == .requests { policies.requestLimits.append(bucket) } else { policies.tokenLimits.append(bucket) }
+                default:
+                    break  // not enforced yet: gwc lint reports each (GW420)
+                }
+            }
+            return policies
+        }
+
+        mutating func authenticator(_ record: RouteTable.PolicyRecord) -> any ClientAuthenticator {
+            if let built = authenticators[record.index] { return built }
+            let built: any ClientAuthenticator = record.kind == .basicAuthentication
+                ? BasicAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
+                : APIKeyAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
+            authenticators[record.index] = built
+            return built
+        }
+
+        mutating func bucket(_ record: RouteTable.PolicyRecord) -> RateLimitBucket {
+            if let built = buckets[record.index] { return built }
+            // The entry's place among its policy's rate limits tells two equal entries apart.
+            let ordinal = (0..<record.index).filter { table.policy($0).name == record.name && table.policy($0).kind == .localRateLimit }.count
+            let unit: RateLimitBucket.Unit = record.tokensPerUnit != nil ? .tokens : .requests
+            let limit = Int(record.tokensPerUnit ?? record.requestsPerUnit ?? 1), burst = Int(record.burst ?? 0), seconds = Int(record.unitSeconds)
+            let key = "\(record.name)#\(ordinal) \(unit) \(limit)+\(burst)/\(seconds)s"
+            bucketKeys.insert(key)
+            let now = now
+            let summary = "\(limit) \(unit == .tokens ? "tokens" : "requests") per \(Self.unitText(seconds)) (policy \(record.name))"
+            let bucket = limits.bucket(key: key) { RateLimitBucket(unit: unit, limit: limit, burst: burst, intervalSeconds: seconds, now: now, summary: summary) }
+            buckets[record.index] = bucket
+            return bucket
+        }
+
+        static func unitText(_ seconds: Int) -> String { seconds == 3600 ? "hour" : seconds == 60 ? "minute" : seconds == 1 ? "second" : "\(seconds) s" }
+    }
+}

@@ -1,0 +1,10 @@
+/// The merged policies one rule's requests meet on one listener, ready to run: built once per
+/// table (`PolicyRuntime`), shared by every request.
+struct RulePolicies: Sendable {
+    /// In order: every one must accept (or pass anonymously) a request.
+    var authenticators: [any ClientAuthenticator] = []
+    var requestLimits: [RateLimitBucket] = []
+    var tokenLimits: [RateLimitBucket] = []
+
+    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty }
+}

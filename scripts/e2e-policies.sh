@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Policies end to end (samples/policies, docs/policies.md): gwrun with the stand-in provider and a
+# local file server; the openai and anthropic SDKs and the hermes-agent CLI with client API keys
+# (accepted, wrong, missing), a key in x-api-key, basic authentication against an htpasswd file
+# made by Apache's `htpasswd` (bcrypt, apr1) and an inline SHA-1 user, a request limit, a token
+# limit spent by streamed answers, and the request limit's state across two reloads (unchanged:
+# kept; changed: a new bucket).
+source "$(dirname "$0")/lib/e2e-common.sh"
+venv=.build/venv-e2e
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic || exit 1
+fi
+hermes_venv=.build/venv-hermes
+if [ ! -x "$hermes_venv/bin/hermes" ]; then
+  python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
+fi
+secrets="$work/secrets/agentgateway-system"
+mkdir -p "$secrets/client-keys" "$secrets/basic-users" "$work/www/private" "$work/www/limited"
+printf 'sk-team-a-0001' > "$secrets/client-keys/team-a"
+printf '{"keyHash": "sha256:f1715e9e4e237943e1f9028073b4fa7092c547c7ffeaff12b8b130cd93d98303", "metadata": {"team": "b"}}' > "$secrets/client-keys/team-b"
+{ htpasswd -nbB alice alice-pass; htpasswd -nbm bob bob-pass; } | grep . > "$secrets/basic-users/.htaccess" || exit 1
+echo private > "$work/www/private/index.html"; echo limited > "$work/www/limited/index.html"
+
+.build/debug/gwc build samples/policies -o "$work/routes.gwt" >/dev/null || exit 1
+start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" --log "$work/standin.jsonl" 2>/dev/null
+start python3 -m http.server 18291 --bind 127.0.0.1 --directory "$work/www" 2>/dev/null >/dev/null
+wait_port 18090; wait_port 18291
+start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 18000 \
+  --admin-port 26901 > "$work/access.log" 2> "$work/gwrun.err"
+wait_ready 26901
+base=http://127.0.0.1:26080
+"$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
+
+# The real Hermes CLI, its provider's api_key a client key (accepted) or not one (refused).
+hermes_bin="$(pwd)/$hermes_venv/bin/hermes"
+run_hermes() {  # KEY OUT
+  mkdir -p "$work/hermes-$2"
+  cat > "$work/hermes-$2/config.yaml" <<YAML
+model: {provider: agentgateway, default: claude-opus-4-7}
+providers:
+  agentgateway: {api_mode: chat_completions, base_url: $base/keyed, api_key: $1, models: [claude-opus-4-7]}
+security: {allow_lazy_installs: false, tirith_enabled: false}
+model_catalog: {enabled: false}
+YAML
+  (cd "$work" && HERMES_HOME="$work/hermes-$2" timeout 180 "$hermes_bin" -z "Say hello in five words." </dev/null > "$work/hermes-$2.out" 2> "$work/hermes-$2.err")
+}
+run_hermes sk-team-a-0001 good
+if grep -q "Ambient Mesh" "$work/hermes-good.out"; then ok "hermes-agent CLI with a client key: $(head -c 50 "$work/hermes-good.out")"; else fail "hermes-agent CLI with a client key" "$(tail -3 "$work/hermes-good.out" "$work/hermes-good.err")"; fi
+run_hermes sk-not-a-client-key bad
+if ! grep -q "Ambient Mesh" "$work/hermes-bad.out" && grep -q '"client":"team-a"' "$work/access.log" \
+   && grep -q '"status":401.*"error":"authentication: invalid API key' <(grep '/keyed/' "$work/access.log"); then
+  ok "hermes-agent CLI with a wrong key gets no answer (401 logged)"
+else
+  fail "hermes-agent CLI with a wrong key" "$(tail -3 "$work/hermes-bad.out")"
+fi
+
+# Reload with the same policies: the request limit's bucket (empty now) is kept.
+.build/debug/gwc build samples/policies -o "$work/next.gwt" >/dev/null && mv "$work/next.gwt" "$work/routes.gwt"
+for _ in $(seq 30); do grep -q "generation 2" "$work/gwrun.err" && break; sleep 0.1; done
+"$venv/bin/python" testing/e2e_policies.py "$base" after-reload | tee -a "$work/clients.out"
+# Reload with the limit changed (3 -> 4 a minute): a new bucket, full.
+mkdir -p "$work/changed" && sed 's/requests: 3, unit: Minutes/requests: 4, unit: Minutes/' samples/policies/gateway.yaml > "$work/changed/gateway.yaml"
+.build/debug/gwc build "$work/changed" -o "$work/next.gwt" >/dev/null && mv "$work/next.gwt" "$work/routes.gwt"
+for _ in $(seq 30); do grep -q "generation 3" "$work/gwrun.err" && break; sleep 0.1; done
+"$venv/bin/python" testing/e2e_policies.py "$base" after-change | tee -a "$work/clients.out"
+
+# No key or password reaches the log.
+sleep 0.5
+if grep -qE 'sk-team-a-0001|sk-not-a-client-key|alice-pass|bob-pass' "$work/access.log" "$work/gwrun.err"; then fail "no credential in the logs"; else ok "no credential in the access log or gwrun's messages"; fi
+passed=$((passed + $(grep -c '^ok ' "$work/clients.out"))); failed=$((failed + $(grep -c '^FAIL ' "$work/clients.out")))
+echo "e2e-policies: $passed passed, $failed failed"
+if [ $failed -ne 0 ]; then echo "--- gwrun"; cat "$work/gwrun.err"; tail -20 "$work/access.log"; fi
+[ $failed -eq 0 ]

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Policy checks with the official clients against a gwrun serving samples/policies (test tooling).
+
+usage: e2e_policies.py GATEWAY_URL     e.g. http://127.0.0.1:26080
+Prints one line per check (`ok NAME: detail` or `FAIL NAME: why`).
+"""
+import base64, json, sys, urllib.error, urllib.request
+
+BASE = sys.argv[1]
+TEAM_A, TEAM_B = "sk-team-a-0001", "sk-team-b-0002"
+MESSAGES = [{"role": "system", "content": "You are a skilled cloud-native network engineer."}, {"role": "user", "content": "Say hello"}]
+failures = 0
+
+
+def check(name, fn):
+    global failures
+    try:
+        print(f"ok   {name}: {fn()}", flush=True)
+    except Exception as error:  # a failed check is reported, the others still run
+        failures += 1
+        print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+
+
+def raw(path, headers=None, data=None):
+    """(status, headers, body) of one request, without raising on 4xx."""
+    request = urllib.request.Request(BASE + path, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def openai_with_key(key):
+    from openai import OpenAI
+    return OpenAI(base_url=BASE + "/keyed", api_key=key, max_retries=0)
+
+
+def openai_accepted():
+    reply = openai_with_key(TEAM_A).chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)
+    assert reply.choices[0].message.content, reply
+    reply = openai_with_key(TEAM_B).chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)  # a keyHash entry
+    return "team-a (raw key) and team-b (sha256 keyHash) get answers"
+
+
+def openai_refused(key):
+    import openai
+    try:
+        openai_with_key(key).chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)
+    except openai.AuthenticationError as error:
+        assert error.status_code == 401 and "API key" in str(error), error
+        assert key not in str(error), "the answer echoes the key"
+        return f"AuthenticationError 401: {error.body.get('message') if isinstance(error.body, dict) else error.body}"
+    raise AssertionError("a wrong key was served")
+
+
+def missing_key():
+    status, headers, body = raw("/keyed/v1/chat/completions", {"content-type": "application/json"}, json.dumps({"model": "m", "messages": MESSAGES}).encode())
+    error = json.loads(body)["error"]
+    assert status == 401 and headers["www-authenticate"] == "Bearer" and error["message"].startswith("no API key"), (status, dict(headers), body)
+    return f"401, www-authenticate: Bearer, {error['message']!r}"
+
+
+def anthropic_client(key):
+    import anthropic
+    return anthropic.Anthropic(base_url=BASE + "/messages", api_key=key, max_retries=0)
+
+
+def anthropic_accepted():
+    reply = anthropic_client(TEAM_A).messages.create(model="claude-opus-4-7", max_tokens=64, system="You are a skilled cloud-native network engineer.", messages=[{"role": "user", "content": "Say hello"}])
+    assert reply.content[0].text, reply
+    return f"accepted: {reply.content[0].text[:30]!r}"
+
+
+def anthropic_refused():
+    import anthropic
+    try:
+        anthropic_client("sk-wrong").messages.create(model="claude-opus-4-7", max_tokens=64, messages=[{"role": "user", "content": "hi"}])
+    except anthropic.AuthenticationError as error:
+        assert error.status_code == 401
+        return "AuthenticationError 401"
+    raise AssertionError("a wrong x-api-key was served")
+
+
+def x_api_key():
+    body = json.dumps({"model": "m", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}).encode()
+    headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
+    good, _, _ = raw("/xkey/v1/messages", {**headers, "x-api-key": TEAM_A}, body)
+    bearer, _, _ = raw("/xkey/v1/messages", {**headers, "authorization": f"Bearer {TEAM_A}"}, body)
+    assert (good, bearer) == (200, 401), (good, bearer)
+    return "a key in x-api-key (as Claude Code sends it) 200; the same key as Bearer, where the policy does not read it: 401"
+
+
+def basic(user, password):
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return raw("/private/", {"authorization": f"Basic {token}"})
+
+
+def basic_users():
+    results = {user: basic(user, f"{user}-pass")[0] for user in ("alice", "bob", "carol")}
+    assert results == {"alice": 200, "bob": 200, "carol": 200}, results
+    wrong, headers, _ = basic("alice", "wrong")
+    nobody, _, _ = basic("nobody", "x")
+    none, challenge, _ = raw("/private/")
+    assert (wrong, nobody, none) == (401, 401, 401) and challenge["www-authenticate"] == 'Basic realm="files"', (wrong, nobody, none, dict(challenge))
+    return "alice (bcrypt), bob (apr1), carol (SHA-1, inline) 200; a wrong password, an unknown user, none: 401 with the realm"
+
+
+def request_limit():
+    statuses = [raw("/limited/")[0] for _ in range(3)]
+    status, headers, body = raw("/limited/")
+    assert statuses == [200, 200, 200] and status == 429, (statuses, status)
+    limits = {name: headers[name] for name in ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")}
+    assert limits["x-ratelimit-limit"] == "3" and limits["x-ratelimit-remaining"] == "0" and 0 < int(limits["retry-after"]) <= 60, limits
+    return f"3 requests pass, the 4th: 429 {limits}"
+
+
+def still_limited():
+    status, headers, _ = raw("/limited/")
+    assert status == 429, status
+    return f"429 after the reload, x-ratelimit-reset {headers['x-ratelimit-reset']}"
+
+
+def limit_changed():
+    status, _, _ = raw("/limited/")
+    assert status == 200, status
+    return "the changed limit starts a new bucket: 200"
+
+
+def token_budget():
+    import openai
+    client = openai.OpenAI(base_url=BASE + "/budget", api_key=TEAM_A, max_retries=0)
+    spent, answered = 0, 0
+    for _ in range(10):
+        try:
+            stream = client.chat.completions.create(model="claude-opus-4-7", stream=True, stream_options={"include_usage": True}, messages=MESSAGES)
+            for chunk in stream:
+                if chunk.usage:
+                    spent += chunk.usage.total_tokens
+            answered += 1
+        except openai.RateLimitError as error:
+            headers = error.response.headers
+            assert answered >= 1 and spent >= 100 and headers["x-ratelimit-limit"] == "100", (answered, spent, dict(headers))
+            assert error.body.get("code") == "rate_limit_exceeded", error.body
+            return f"{answered} streamed answers spent {spent} of 100 tokens an hour; the next: RateLimitError 429"
+    raise AssertionError(f"{answered} answers, {spent} tokens, never limited")
+
+
+if __name__ == "__main__":
+    phase = sys.argv[2] if len(sys.argv) > 2 else "main"
+    if phase == "main":
+        check("openai SDK with a client key", openai_accepted)
+        check("openai SDK with a wrong key", lambda: openai_refused("sk-not-a-client-key"))
+        check("no key", missing_key)
+        check("anthropic SDK with a client key", anthropic_accepted)
+        check("anthropic SDK with a wrong key", anthropic_refused)
+        check("a key in x-api-key", x_api_key)
+        check("basic authentication", basic_users)
+        check("request limit", request_limit)
+        check("token limit on streamed answers", token_budget)
+    elif phase == "after-reload":
+        check("request limit kept across a reload", still_limited)
+    elif phase == "after-change":
+        check("request limit changed", limit_changed)
+    sys.exit(1 if failures else 0)
