@@ -36,7 +36,7 @@ final class APIKeyAuthenticator: ClientAuthenticator {
                 if let entry = Self.entry(name: key, value: value) {
                     entries.append(entry)
                 } else {
-                    warnings.append("policy \(record.name): Secret \(ref.namespace)/\(ref.name) entry \"\(key)\" holds no usable API key (a key, or JSON with `key` or `keyHash: sha256:<64 hex digits>`); it is ignored")
+                    warnings.append("Secret \(ref.namespace)/\(ref.name) entry \"\(key)\" holds no usable API key (a key, or JSON with `key` or `keyHash: sha256:<64 hex digits>`); it is ignored")
                 }
             }
         }

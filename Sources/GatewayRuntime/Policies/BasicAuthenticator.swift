@@ -25,20 +25,23 @@ final class BasicAuthenticator: ClientAuthenticator {
     }
 
     convenience init(record: RouteTable.PolicyRecord, table: RouteTable, secrets: SecretStore, warnings: inout [String]) {
-        var lines = record.users.map { (line: $0, source: "users") }
+        var lines = record.users.enumerated().map { (line: $0.element, source: "users", number: $0.offset + 1) }
         for index in record.secretRefs {
             let ref = table.secretRef(index)
             let file = secrets.value(for: SecretStore.Reference(namespace: ref.namespace, name: ref.name, key: ref.key))?.revealString() ?? ""
-            lines += file.split(whereSeparator: \.isNewline).map { (String($0), "Secret \(ref.namespace)/\(ref.name) key \(ref.key)") }
+            lines += file.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+                (String($0.element), "Secret \(ref.namespace)/\(ref.name) key \(ref.key)", $0.offset + 1)
+            }
         }
         var users: [String: PasswordHash] = [:]
-        for (number, entry) in lines.enumerated() {
+        for entry in lines {
             let line = entry.line.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, let hash = PasswordHash(String(parts[1])) else {
-                // The line may hold a plain password: only the user part is named.
-                warnings.append("policy \(record.name): \(entry.source) line \(number + 1) (user \"\(parts.first ?? "")\") is not `user:hash` with a bcrypt, apr1, SHA-1 or crypt hash; it is ignored")
+                // The line may hold a plain password: only a user name before a colon is named.
+                let who = parts.count == 2 ? " (user \"\(parts[0])\")" : ""
+                warnings.append("policy \(record.name): \(entry.source) line \(entry.number)\(who) is not `user:hash` with a bcrypt, apr1, SHA-1 or crypt hash; it is ignored")
                 continue
             }
             users[String(parts[0])] = hash

@@ -36,7 +36,10 @@ public final class PolicyRuntime: Sendable {
                 byListener[rule, default: [:]][listener] = builder.policies(table.policyChain(rule: rule, listener: listener))
             }
         }
-        self.init(byRule: byRule, byListener: byListener, warnings: builder.warnings, bucketKeys: builder.bucketKeys)
+        // A Secret several policies read is reported once.
+        var seen = Set<String>()
+        let warnings = builder.warnings.filter { seen.insert($0).inserted }
+        self.init(byRule: byRule, byListener: byListener, warnings: warnings, bucketKeys: builder.bucketKeys)
     }
 
     /// The policies of `rule` on `listener`; nil when it has none.
