@@ -6,14 +6,7 @@
 # limit spent by streamed answers, and the request limit's state across two reloads (unchanged:
 # kept; changed: a new bucket).
 source "$(dirname "$0")/lib/e2e-common.sh"
-venv=.build/venv-e2e
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic || exit 1
-fi
-hermes_venv=.build/venv-hermes
-if [ ! -x "$hermes_venv/bin/hermes" ]; then
-  python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
-fi
+use_client_venvs
 secrets="$work/secrets/agentgateway-system"
 mkdir -p "$secrets/client-keys" "$secrets/basic-users" "$work/www/private" "$work/www/limited"
 printf 'sk-team-a-0001' > "$secrets/client-keys/team-a"

@@ -4,14 +4,7 @@
 # anthropic SDKs, and the real hermes-agent CLI (PyPI, isolated HERMES_HOME, lazy installs and
 # outbound scanners off) through the gateway. Both processes are stopped on exit.
 source "$(dirname "$0")/lib/e2e-common.sh"
-venv=.build/venv-e2e
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic || exit 1
-fi
-hermes_venv=.build/venv-hermes
-if [ ! -x "$hermes_venv/bin/hermes" ]; then
-  python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
-fi
+use_client_venvs
 .build/debug/gwc build samples/hermes-anthropic-local -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" \
   --expect-model claude-opus-4-7 --require-system --log "$work/standin.jsonl" 2>/dev/null

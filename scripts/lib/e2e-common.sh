@@ -36,3 +36,16 @@ passed=0; failed=0
 # ok NAME / fail NAME DETAIL: count and print one check.
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+
+# use_client_venvs: the real clients, each in its own venv under .build (made once): the openai
+# and anthropic SDKs in $venv, the hermes-agent CLI in $hermes_venv.
+use_client_venvs() {
+  venv=.build/venv-e2e
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic || exit 1
+  fi
+  hermes_venv=.build/venv-hermes
+  if [ ! -x "$hermes_venv/bin/hermes" ]; then
+    python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
+  fi
+}

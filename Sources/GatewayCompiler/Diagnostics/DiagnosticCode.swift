@@ -81,6 +81,8 @@ extension DiagnosticCode {
     public static let providerOverrideInvalid = DiagnosticCode("GW407", "provider-override-invalid", .error, "Invalid provider endpoint override")
     public static let invalidRegex = DiagnosticCode("GW408", "invalid-regex", .error, "Regular expression does not compile")
     public static let notEnforced = DiagnosticCode("GW420", "not-enforced", .warning, "Setting that gwrun does not enforce yet")
+    public static let policyConflict = DiagnosticCode("GW421", "policy-conflict", .warning, "Two policies set one field on one target")
+    public static let clientSecretNotFound = DiagnosticCode("GW422", "client-secret-not-found", .error, "Client credential Secret missing, lacking its key, or selected wrongly")
 
     // 5xx: secrets
     public static let inlineCredential = DiagnosticCode("GW500", "inline-credential", .warning, "Credential written inline")
@@ -116,7 +118,7 @@ extension DiagnosticCode {
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, notEnforced,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, notEnforced, policyConflict, clientSecretNotFound,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,

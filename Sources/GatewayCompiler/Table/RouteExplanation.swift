@@ -39,7 +39,8 @@ public struct RouteExplanation: Sendable {
     public var source: String?
     public var competitors: [Competitor] = []
     public var filters: [String] = []
-    public var policies: [String] = []
+    /// The request's policy chain in evaluation order, each with its verdict.
+    public var policies: [PolicyVerdict] = []
 
     public static func explain(_ table: RouteTable, _ request: RouteRequest, gateway: Int?, random: UInt64 = 0) -> RouteExplanation {
         var competitors: [(match: Int, host: Int)] = []
@@ -72,7 +73,11 @@ public struct RouteExplanation: Sendable {
         default: break
         }
         for filter in ruleRecord.filters { explanation.filters.append(describeFilter(table, filter)) }
-        for policy in ruleRecord.policies { explanation.policies.append(TableInspector.describePolicy(table, policy.index)) }
+        explanation.policies = PolicyVerdict.chain(table, rule: rule, listener: routeMatch.listener, request: request)
+        if decision.status == 200, let refusal = explanation.policies.first(where: { $0.refusal != nil }) {
+            explanation.status = refusal.refusal ?? 401
+            explanation.reason = "\(refusal.stage) policy \(refusal.policy): \(refusal.verdict)"
+        }
         for competitor in competitors {
             let other = table.match(competitor.match), otherRule = table.rule(other.rule), otherRoute = table.route(otherRule.route)
             explanation.competitors.append(Competitor(
@@ -172,7 +177,7 @@ public struct RouteExplanation: Sendable {
             "reason": JSONValue.string(reason),
             "source": JSONValue.string(source),
             "filters": .array(filters.map { .string($0) }),
-            "policies": .array(policies.map { .string($0) }),
+            "policies": .array(policies.map(\.json)),
             "alsoMatched": .array(competitors.map { .object(["route": .string($0.route), "rule": .int($0.rule), "match": .int($0.match), "lostBecause": .string($0.reason)]) }),
         ])
     }
@@ -184,6 +189,7 @@ public struct RouteExplanation: Sendable {
         case 200: answer = "200 forwarded"
         case 404: answer = "404 no route"
         case 500: answer = "500 invalid backend"
+        case 401: answer = "401 refused by a policy"
         default: answer = "\(status) redirect"
         }
         lines.append("status:    \(answer)")
@@ -203,7 +209,10 @@ public struct RouteExplanation: Sendable {
         }
         if let location { lines.append("location:  \(location)") }
         for filter in filters { lines.append("filter:    \(filter)") }
-        for policy in policies { lines.append("policy:    \(policy)") }
+        for (number, policy) in policies.enumerated() {
+            lines.append("policy \(number + 1):  \(policy.stage): \(policy.setting) [attached to the \(policy.attachedAt)]")
+            lines.append("           → \(policy.verdict)")
+        }
         if let reason, status != 200 { lines.append("reason:    \(reason)") }
         for competitor in competitors {
             lines.append("also matched: HTTPRoute \(competitor.route) rule \(competitor.rule) match \(competitor.match); lost because \(competitor.reason)")

@@ -110,16 +110,6 @@ public enum TableInspector {
         return "\(record.namespace)/\(record.name)\(record.key.isEmpty ? "" : "[\(record.key)]")"
     }
 
-    /// Where a policy reads its credential: `header authorization (prefix "Bearer ")`.
-    static func describeLocation(_ record: RouteTable.PolicyRecord) -> String {
-        switch record.locationKind {
-        case .header: "header \(record.locationName)" + (record.locationPrefix.isEmpty ? "" : " (prefix \"\(record.locationPrefix)\")")
-        case .queryParameter: "query parameter \(record.locationName)"
-        case .cookie: "cookie \(record.locationName)"
-        case .expression: "a CEL expression gwrun cannot evaluate"
-        }
-    }
-
     public static func describePolicy(_ table: RouteTable, _ policy: Int) -> String {
         func field(_ index: Int) -> UInt32 { table.word(.policies, policy, index) }
         func optional(_ value: UInt32) -> String? { value == TableFormat.none ? nil : String(value) }
@@ -137,7 +127,7 @@ public enum TableInspector {
             let secrets = record.secretRefs.map { describeSecretRef(table, $0) }
             let what = record.kind == .apiKeyAuthentication ? "API key authentication" : "basic authentication, realm \"\(record.realm)\""
             let users = record.kind == .basicAuthentication && !record.users.isEmpty ? ", \(record.users.count) inline user\(record.users.count == 1 ? "" : "s")" : ""
-            return "\(name): \(what) (\(record.mode)), credential in \(describeLocation(record))" + (secrets.isEmpty ? "" : ", from \(secrets.joined(separator: ", "))") + users
+            return "\(name): \(what) (\(record.mode)), credential in \(CredentialReader(record).description)" + (secrets.isEmpty ? "" : ", from \(secrets.joined(separator: ", "))") + users
         case .jwtAuthentication?: return "\(name): JWT authentication"
         case .timeout?: return "\(name): request timeout \(field(Field.Policy.Timeout.milliseconds)) ms"
         case .retry?: return "\(name): retry \(field(Field.Policy.Retry.attempts)) attempts on \(list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount).joined(separator: ","))"

@@ -2,7 +2,7 @@ extension RouteTable {
     /// A policy record: one setting of one AgentgatewayPolicy (a rate limit entry, an
     /// authentication, a timeout, ...); the accessors of each kind read its fields.
     public struct PolicyRecord {
-        let table: RouteTable
+        public let table: RouteTable
         public let index: Int
         public var kind: PolicyKind? { PolicyKind(rawValue: word(Field.Policy.kind)) }
         /// The policy's `namespace/name`.

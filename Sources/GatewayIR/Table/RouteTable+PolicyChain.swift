@@ -22,7 +22,7 @@ extension RouteTable {
     /// The policies a request on `listener` matched to `rule` meets, merged as agentgateway merges
     /// them: per field, the most specific attachment wins (Gateway < listener < HTTPRoute < rule <
     /// backend); two policies setting one field at one level: the first by `namespace/name` wins
-    /// (gwc lint reports it, GW424). Timeouts are not merged: every one applies, the shortest acts.
+    /// (gwc lint reports it, GW421). Timeouts are not merged: every one applies, the shortest acts.
     /// In evaluation order.
     public func policyChain(rule: Int, listener: Int?) -> [AttachedPolicy] {
         let attached = self.rule(rule).attachedPolicies.filter { $0.listener == nil || $0.listener == listener }

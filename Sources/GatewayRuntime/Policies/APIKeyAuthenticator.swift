@@ -42,7 +42,7 @@ final class APIKeyAuthenticator: ClientAuthenticator {
         }
         self.init(
             policy: record.name, mode: AuthenticationMode(record.mode),
-            reader: CredentialReader(kind: record.locationKind, name: record.locationName, prefix: record.locationPrefix), entries: entries)
+            reader: CredentialReader(record), entries: entries)
     }
 
     static func entry(name: String, value: SecretValue) -> Entry? {
@@ -80,7 +80,7 @@ final class APIKeyAuthenticator: ClientAuthenticator {
     }
 
     func authenticate(_ request: IncomingRequest) -> AuthenticationOutcome {
-        guard let key = reader.read(request) else { return mode.outcomeWithoutValidCredential(present: false, reason: "no API key") }
+        guard let key = reader.read(headers: request.headers, query: request.query) else { return mode.outcomeWithoutValidCredential(present: false, reason: "no API key") }
         let presented = Self.digest(key)
         var found = -1
         for (index, entry) in entries.enumerated() where ConstantTime.equal(entry.digest, presented) && found < 0 { found = index }

@@ -46,12 +46,12 @@ final class BasicAuthenticator: ClientAuthenticator {
             }
             users[String(parts[0])] = hash
         }
-        let reader = CredentialReader(kind: record.locationKind, name: record.locationName, prefix: record.locationPrefix)
+        let reader = CredentialReader(record)
         self.init(policy: record.name, mode: AuthenticationMode(record.mode), realm: record.realm, reader: reader, users: users)
     }
 
     func authenticate(_ request: IncomingRequest) -> AuthenticationOutcome {
-        guard let encoded = reader.read(request) else { return mode.outcomeWithoutValidCredential(present: false, reason: "no basic credentials") }
+        guard let encoded = reader.read(headers: request.headers, query: request.query) else { return mode.outcomeWithoutValidCredential(present: false, reason: "no basic credentials") }
         guard let data = Data(base64Encoded: encoded), let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") else {
             return mode.outcomeWithoutValidCredential(present: true, reason: "basic credentials are not base64 of user:password")
         }

@@ -1,0 +1,72 @@
+import Foundation
+import GatewayIR
+
+/// What `gwc route` says each policy of a request's chain does with it: the chain is the one
+/// gwrun enforces (`RouteTable.policyChain`), in evaluation order; a verdict is decided from the
+/// request alone. gwc holds no Secret values, so a presented key or password is reported as
+/// checked by gwrun, never as accepted.
+public struct PolicyVerdict: Sendable, Equatable {
+    /// `authentication`, `rate limit`, `timeout`, ...
+    public var stage: String
+    public var policy: String
+    /// Where it is attached (`HTTPRoute`, `Gateway`, `listener`, `rule`, `backend`).
+    public var attachedAt: String
+    public var setting: String
+    public var verdict: String
+    /// The status gwrun answers with when the policy refuses this request for sure (401).
+    public var refusal: Int?
+
+    var json: JSONValue {
+        .object([
+            "stage": .string(stage), "policy": .string(policy), "attachedAt": .string(attachedAt), "setting": .string(setting), "verdict": .string(verdict),
+        ])
+    }
+
+    static func chain(_ table: RouteTable, rule: Int, listener: Int, request: RouteRequest) -> [PolicyVerdict] {
+        table.policyChain(rule: rule, listener: listener).map { attached in
+            let record = attached.policy
+            var verdict = PolicyVerdict(
+                stage: "", policy: record.name, attachedAt: attached.level.name, setting: TableInspector.describePolicy(table, record.index), verdict: "", refusal: nil)
+            switch record.kind {
+            case .apiKeyAuthentication?, .basicAuthentication?:
+                verdict.stage = "authentication"
+                authenticate(record, request: request, into: &verdict)
+            case .localRateLimit?:
+                verdict.stage = "rate limit"
+                verdict.verdict = record.tokensPerUnit != nil
+                    ? "admitted while the budget has tokens left; charged the answer's tokens (429 once spent)"
+                    : "takes one of \(record.requestsPerUnit.map(String.init) ?? "?") per \(record.unitSeconds) s\(record.burst.map { " (+\($0) burst)" } ?? ""); the request after the last gets 429"
+            case .timeout?:
+                verdict.stage = "timeout"
+                verdict.verdict = "the upstream answer must end within \(record.timeoutMilliseconds ?? 0) ms, else 504 (the shortest timeout acts)"
+            case .jwtAuthentication?, .promptGuard?, .cors?, .retry?, nil:
+                verdict.stage = record.kind.map { RouteTable.policyField($0) } ?? "unknown"
+                verdict.verdict = "not enforced by gwrun yet (gwc lint: GW420): no effect"
+            }
+            return verdict
+        }
+    }
+
+    private static func authenticate(_ record: RouteTable.PolicyRecord, request: RouteRequest, into verdict: inout PolicyVerdict) {
+        let reader = CredentialReader(record)
+        let what = record.kind == .basicAuthentication ? "basic credentials" : "API key"
+        let mode = record.mode
+        guard let credential = reader.read(headers: request.headers, queryItems: request.query) else {
+            if mode == "Optional" || mode == "Permissive" {
+                verdict.verdict = "passes without a client identity (no \(what) in the \(reader.description); mode \(mode))"
+            } else {
+                verdict.verdict = "401: no \(what) (read from the \(reader.description))"
+                verdict.refusal = 401
+            }
+            return
+        }
+        var who = ""
+        if record.kind == .basicAuthentication, let data = Data(base64Encoded: credential), let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+            who = " for user \(pair[..<colon])"
+        }
+        let against = record.secretRefs.map { ref in "Secret \(record.table.secretRef(ref).namespace)/\(record.table.secretRef(ref).name)" }
+            + (record.kind == .basicAuthentication && !record.users.isEmpty ? ["the inline users"] : [])
+        verdict.verdict = "\(what) presented\(who): gwrun checks it against \(against.isEmpty ? "nothing (no Secret resolved: every request is refused)" : against.joined(separator: ", ")); "
+            + (mode == "Permissive" ? "passes either way (Permissive)" : "401 if it does not match")
+    }
+}
