@@ -3,7 +3,7 @@
 # local file server; the openai and anthropic SDKs and the hermes-agent CLI with client API keys
 # (accepted, wrong, missing), a key in x-api-key, basic authentication against an htpasswd file
 # made by Apache's `htpasswd` (bcrypt, apr1) and an inline SHA-1 user, a request limit, a token
-# limit spent by streamed answers, and the request limit's state across two reloads (unchanged:
+# limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key), and the request limit's state across two reloads (unchanged:
 # kept; changed: a new bucket).
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
@@ -14,7 +14,19 @@ printf '{"keyHash": "sha256:f1715e9e4e237943e1f9028073b4fa7092c547c7ffeaff12b8b1
 { htpasswd -nbB alice alice-pass; htpasswd -nbm bob bob-pass; } | grep . > "$secrets/basic-users/.htaccess" || exit 1
 echo private > "$work/www/private/index.html"; echo limited > "$work/www/limited/index.html"
 
-.build/debug/gwc build samples/policies -o "$work/routes.gwt" >/dev/null || exit 1
+# The JWT provider's key pair is made for this run (no private key in the repository): the
+# sample's inline JWKS is replaced by the new public key, and tokens are signed with openssl.
+openssl genrsa -out "$work/jwt-key.pem" 2048 2>/dev/null || exit 1
+mkdir -p "$work/policies"
+python3 - "$work/jwt-key.pem" samples/policies/gateway.yaml "$work/policies/gateway.yaml" <<'PY' || exit 1
+import base64, json, subprocess, sys
+modulus = subprocess.run(["openssl", "rsa", "-in", sys.argv[1], "-noout", "-modulus"], capture_output=True, text=True, check=True).stdout.strip().split("=")[1]
+b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+jwks = json.dumps({"keys": [{"kty": "RSA", "kid": "test-2026", "alg": "RS256", "use": "sig", "n": b64(bytes.fromhex(modulus)), "e": "AQAB"}]})
+lines = [f"            inline: '{jwks}'" if line.strip().startswith("inline: '{\"keys\"") else line for line in open(sys.argv[2]).read().split("\n")]
+open(sys.argv[3], "w").write("\n".join(lines))
+PY
+.build/debug/gwc build "$work/policies" -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" --log "$work/standin.jsonl" 2>/dev/null
 start python3 -m http.server 18291 --bind 127.0.0.1 --directory "$work/www" 2>/dev/null >/dev/null
 wait_port 18090; wait_port 18291
@@ -22,7 +34,7 @@ start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets
   --admin-port 26901 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26901
 base=http://127.0.0.1:26080
-"$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
+JWT_KEY="$work/jwt-key.pem" "$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
 
 # The real Hermes CLI, its provider's api_key a client key (accepted) or not one (refused).
 hermes_bin="$(pwd)/$hermes_venv/bin/hermes"
@@ -48,11 +60,11 @@ else
 fi
 
 # Reload with the same policies: the request limit's bucket (empty now) is kept.
-.build/debug/gwc build samples/policies -o "$work/next.gwt" >/dev/null && mv "$work/next.gwt" "$work/routes.gwt"
+.build/debug/gwc build "$work/policies" -o "$work/next.gwt" >/dev/null && mv "$work/next.gwt" "$work/routes.gwt"
 for _ in $(seq 30); do grep -q "generation 2" "$work/gwrun.err" && break; sleep 0.1; done
 "$venv/bin/python" testing/e2e_policies.py "$base" after-reload | tee -a "$work/clients.out"
 # Reload with the limit changed (3 -> 4 a minute): a new bucket, full.
-mkdir -p "$work/changed" && sed 's/requests: 3, unit: Minutes/requests: 4, unit: Minutes/' samples/policies/gateway.yaml > "$work/changed/gateway.yaml"
+mkdir -p "$work/changed" && sed 's/requests: 3, unit: Minutes/requests: 4, unit: Minutes/' "$work/policies/gateway.yaml" > "$work/changed/gateway.yaml"
 .build/debug/gwc build "$work/changed" -o "$work/next.gwt" >/dev/null && mv "$work/next.gwt" "$work/routes.gwt"
 for _ in $(seq 30); do grep -q "generation 3" "$work/gwrun.err" && break; sleep 0.1; done
 "$venv/bin/python" testing/e2e_policies.py "$base" after-change | tee -a "$work/clients.out"

@@ -4,7 +4,7 @@
 usage: e2e_policies.py GATEWAY_URL     e.g. http://127.0.0.1:26080
 Prints one line per check (`ok NAME: detail` or `FAIL NAME: why`).
 """
-import base64, json, sys, urllib.error, urllib.request
+import base64, json, os, subprocess, sys, time, urllib.error, urllib.request
 
 BASE = sys.argv[1]
 TEAM_A, TEAM_B = "sk-team-a-0001", "sk-team-b-0002"
@@ -91,6 +91,32 @@ def x_api_key():
     return "a key in x-api-key (as Claude Code sends it) 200; the same key as Bearer, where the policy does not read it: 401"
 
 
+def jwt(claims, key=None):
+    """An RS256 JWT signed with openssl by the run's key (JWT_KEY), or another key."""
+    b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    signing_input = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "test-2026"}).encode()) + "." + b64(json.dumps(claims).encode())
+    signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key or os.environ["JWT_KEY"]], input=signing_input.encode(), capture_output=True, check=True).stdout
+    return signing_input + "." + b64(signature)
+
+
+def jwt_tokens():
+    from openai import OpenAI, AuthenticationError
+    now = int(time.time())
+    good = {"sub": "svc-build", "iss": "https://idp.example.test", "aud": "gateway", "iat": now, "exp": now + 300}
+    reply = OpenAI(base_url=BASE + "/jwt", api_key=jwt(good), max_retries=0).chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)
+    assert reply.choices[0].message.content
+    other_key = os.path.join(os.path.dirname(os.environ["JWT_KEY"]), "other-key.pem")
+    subprocess.run(["openssl", "genrsa", "-out", other_key, "2048"], capture_output=True, check=True)
+    refused = {}
+    for name, token in [("expired", jwt({**good, "exp": now - 3600})), ("another audience", jwt({**good, "aud": "billing"})), ("another key", jwt(good, other_key))]:
+        try:
+            OpenAI(base_url=BASE + "/jwt", api_key=token, max_retries=0).chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)
+            raise AssertionError(f"the {name} token was served")
+        except AuthenticationError as error:
+            refused[name] = error.body.get("message") if isinstance(error.body, dict) else str(error.body)
+    return f"a valid RS256 token: answered; 401 for {refused}"
+
+
 def basic(user, password):
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return raw("/private/", {"authorization": f"Basic {token}"})
@@ -156,6 +182,7 @@ if __name__ == "__main__":
         check("anthropic SDK with a wrong key", anthropic_refused)
         check("a key in x-api-key", x_api_key)
         check("basic authentication", basic_users)
+        check("JWT authentication with the openai SDK", jwt_tokens)
         check("request limit", request_limit)
         check("token limit on streamed answers", token_budget)
     elif phase == "after-reload":

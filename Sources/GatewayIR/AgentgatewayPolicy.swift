@@ -59,6 +59,29 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         }
     }
 
+    public struct JWTAuthentication: Sendable, Hashable {
+        public struct Provider: Sendable, Hashable {
+            public var issuer: String?
+            /// Any audience when empty.
+            public var audiences: [String]
+            /// An inline JSON Web Key Set (public keys); nil when the keys are remote (not fetched yet).
+            public var inlineJWKS: String?
+            public init(issuer: String?, audiences: [String], inlineJWKS: String?) {
+                self.issuer = issuer
+                self.audiences = audiences
+                self.inlineJWKS = inlineJWKS
+            }
+        }
+        public var mode: String
+        public var providers: [Provider]
+        public var location: CredentialLocation
+        public init(mode: String, providers: [Provider], location: CredentialLocation = .bearer) {
+            self.mode = mode
+            self.providers = providers
+            self.location = location
+        }
+    }
+
     public struct BasicAuthentication: Sendable, Hashable {
         public var mode: String
         public var realm: String
@@ -110,7 +133,7 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
     public struct Traffic: Sendable, Hashable {
         public var localRateLimits: [LocalRateLimit] = []
         public var apiKeyAuthentication: APIKeyAuthentication?
-        public var jwtAuthentication: Bool = false
+        public var jwtAuthentication: JWTAuthentication?
         public var basicAuthentication: BasicAuthentication?
         public var requestTimeout: String?
         public var retry: Retry?
@@ -118,9 +141,7 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         public init() {}
 
         /// Whether the policy authenticates clients.
-        public var authenticatesClients: Bool { apiKeyAuthentication != nil || jwtAuthentication || basicAuthentication != nil }
-        /// Whether the policy authenticates clients in a way gwrun enforces (JWT is not yet).
-        public var enforcesClientAuthentication: Bool { apiKeyAuthentication != nil || basicAuthentication != nil }
+        public var authenticatesClients: Bool { apiKeyAuthentication != nil || jwtAuthentication != nil || basicAuthentication != nil }
     }
 
     public var meta: ObjectMeta

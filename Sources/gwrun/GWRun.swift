@@ -3,6 +3,7 @@ import Foundation
 import GatewayIR
 import GatewayRuntime
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 struct GWRun: AsyncParsableCommand {
@@ -88,7 +89,7 @@ struct GWRun: AsyncParsableCommand {
         let state: TableState
         do {
             let limits = RateLimitStore()
-            state = TableState(try TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1, limits: limits), limits: limits)
+            state = TableState(try await TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1, limits: limits), limits: limits)
         } catch {
             logger.error("\(table): \(error)")
             throw ExitCode(1)
@@ -105,7 +106,17 @@ struct GWRun: AsyncParsableCommand {
         processor.setConnectTimeout(seconds: connectTimeout)
         let (path, gatewayName, directory) = (table, gateway, secretsDir)
         let watcher = TableWatcher(path: table) {
-            let message = state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)
+            // The watcher's own queue waits for the reload, so reloads never overlap; the reload's
+            // work (jwt-kit's key loading) runs on the concurrency pool, never on this thread.
+            let done = DispatchSemaphore(value: 0)
+            let result = NIOLockedValueBox("")
+            Task {
+                let message = await state.reload(path: path, gatewayName: gatewayName, secretsDirectory: directory, environment: environment)
+                result.withLockedValue { $0 = message }
+                done.signal()
+            }
+            done.wait()
+            let message = result.withLockedValue { $0 }
             if message.hasPrefix("reloaded") {
                 metrics.tableLoaded(generation: state.snapshot.generation)
                 for warning in state.snapshot.policies.warnings { logger.warning("\(warning)") }

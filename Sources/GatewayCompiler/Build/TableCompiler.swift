@@ -185,7 +185,20 @@ public struct TableCompiler {
                         Field.Policy.APIKey.locationName: model.intern(apiKey.location.name), Field.Policy.APIKey.locationPrefix: model.intern(apiKey.location.prefix),
                     ]))
                 }
-                if traffic.jwtAuthentication { records.append(model.append(.policies, fields: [Field.Policy.kind: PolicyKind.jwtAuthentication.rawValue, Field.Policy.name: name])) }
+                if let jwt = traffic.jwtAuthentication {
+                    // One record per provider; a policy without providers keeps one that accepts nothing.
+                    let providers = jwt.providers.isEmpty ? [AgentgatewayPolicy.JWTAuthentication.Provider(issuer: nil, audiences: [], inlineJWKS: nil)] : jwt.providers
+                    for provider in providers {
+                        let audiences = appendList(provider.audiences)
+                        records.append(model.append(.policies, fields: [
+                            Field.Policy.kind: PolicyKind.jwtAuthentication.rawValue, Field.Policy.name: name, Field.Policy.JWT.mode: model.intern(jwt.mode),
+                            Field.Policy.JWT.issuer: provider.issuer.map { model.intern($0) } ?? TableFormat.none,
+                            Field.Policy.JWT.jwks: model.intern(provider.inlineJWKS ?? ""), Field.Policy.JWT.locationKind: jwt.location.kind.rawValue,
+                            Field.Policy.JWT.locationName: model.intern(jwt.location.name), Field.Policy.JWT.locationPrefix: model.intern(jwt.location.prefix),
+                            Field.Policy.JWT.firstAudience: audiences.first, Field.Policy.JWT.audienceCount: audiences.count,
+                        ]))
+                    }
+                }
                 if let basic = traffic.basicAuthentication {
                     let refs = appendSecretRefs(namespace: policy.meta.namespace, names: basic.secretName.map { [$0] } ?? [], key: basic.secretKey)
                     let users = appendList(basic.users)

@@ -1,10 +1,10 @@
 import GatewayIR
 
 /// An AI route that anyone who can reach the listener may use spends the provider key of the
-/// gateway. Only what gwrun enforces counts: API-key or basic authentication in Strict mode on
-/// the route, on every rule of it that reaches an AI backend, or on its Gateway (the listener,
-/// with `sectionName`). JWT authentication, Optional and Permissive modes (which let clients
-/// without a credential through) and the LAN-only annotation are named in a note instead.
+/// gateway. Only what gwrun enforces counts: API-key, basic or JWT authentication in Strict mode
+/// on the route, on every rule of it that reaches an AI backend, or on its Gateway (the listener,
+/// with `sectionName`). Optional and Permissive modes (which let clients without a credential
+/// through) and the LAN-only annotation are named in a note instead.
 struct ClientAuthChecker {
     let index: ResourceIndex
     let report: StatusReport
@@ -18,7 +18,7 @@ struct ClientAuthChecker {
         var enforced = Set<String>(), unenforced = Set<String>()
         for policy in index.resources.policies {
             guard let traffic = policy.traffic, traffic.authenticatesClients else { continue }
-            let strict = [traffic.apiKeyAuthentication?.mode, traffic.basicAuthentication?.mode].contains { $0 != nil && $0 != "Optional" && $0 != "Permissive" }
+            let strict = [traffic.apiKeyAuthentication?.mode, traffic.basicAuthentication?.mode, traffic.jwtAuthentication?.mode].contains { $0 != nil && $0 != "Optional" && $0 != "Permissive" }
             for target in policy.targetRefs where target.kind == "HTTPRoute" || target.kind == "Gateway" {
                 let key = "\(target.kind)/\(policy.meta.namespace)/\(target.name)" + (target.sectionName.map { "/\($0)" } ?? "")
                 if strict { enforced.insert(key) } else { unenforced.insert(key) }
@@ -43,7 +43,7 @@ struct ClientAuthChecker {
             warned.insert(route.key)
             var notes = [DiagnosticNote("listener \"\(listener.name)\"", at: listener.location)]
             if ([routeKey] + gatewayKeys).contains(where: { unenforced.contains($0) }) || enforced.contains(where: { $0.hasPrefix(routeKey + "/") }) {
-                notes.append(DiagnosticNote("an AgentgatewayPolicy authenticates clients here, but lets some through: JWT (not enforced yet, GW420), Optional or Permissive mode, or not on every rule"))
+                notes.append(DiagnosticNote("an AgentgatewayPolicy authenticates clients here, but lets some through: Optional or Permissive mode, or not on every rule"))
             }
             if gateway.meta.annotations[Self.exposureAnnotation] == "lan" {
                 notes.append(DiagnosticNote("the Gateway is annotated \(Self.exposureAnnotation): lan, which gwrun does not enforce yet (GW420)"))

@@ -19,7 +19,7 @@ struct PolicyChecker {
         if let traffic = policy.traffic {
             if traffic.apiKeyAuthentication != nil { fields.append("traffic.apiKeyAuthentication") }
             if traffic.basicAuthentication != nil { fields.append("traffic.basicAuthentication") }
-            if traffic.jwtAuthentication { fields.append("traffic.jwtAuthentication") }
+            if traffic.jwtAuthentication != nil { fields.append("traffic.jwtAuthentication") }
             if !traffic.localRateLimits.isEmpty { fields.append("traffic.rateLimit") }
             if traffic.cors != nil { fields.append("traffic.cors") }
             if traffic.retry != nil { fields.append("traffic.retry") }

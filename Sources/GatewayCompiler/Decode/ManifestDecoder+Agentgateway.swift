@@ -136,7 +136,19 @@ extension ManifestDecoder {
                     secretSelector: apiKey["secretSelector"].map { reader.stringMap($0["matchLabels"]) },
                     location: credentialLocation(apiKey["location"], default: .bearer, reader: reader))
             }
-            decoded.jwtAuthentication = reader.has(node, "jwtAuthentication")
+            if let jwt = node["jwtAuthentication"], !jwt.isNull {
+                decoded.jwtAuthentication = .init(
+                    mode: reader.string(jwt, "mode") ?? "Strict",
+                    providers: reader.items(jwt, "providers").map { provider in
+                        .init(issuer: reader.string(provider, "issuer"), audiences: reader.strings(provider, "audiences"), inlineJWKS: reader.string(provider["jwks"], "inline"))
+                    },
+                    location: credentialLocation(jwt["location"], default: .bearer, reader: reader))
+                for provider in reader.items(jwt, "providers") where reader.has(provider["jwks"], "remote") {
+                    report(Diagnostic(
+                        .notEnforced, "`spec.traffic.jwtAuthentication.providers[].jwks.remote` is read, but gwrun does not fetch remote key sets yet: no token of this provider verifies, so in Strict mode its clients are refused (401)",
+                        at: reader.location(provider["jwks"]?["remote"]), fix: "put the provider's public keys in `jwks.inline` until gwrun fetches remote key sets", object: object))
+                }
+            }
             if let basic = node["basicAuthentication"], !basic.isNull {
                 decoded.basicAuthentication = .init(
                     mode: reader.string(basic, "mode") ?? "Strict", realm: reader.string(basic, "realm") ?? "Restricted",

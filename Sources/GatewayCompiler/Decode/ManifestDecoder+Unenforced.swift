@@ -14,10 +14,15 @@ extension ManifestDecoder {
         "apiKeyAuthentication.location.header", "apiKeyAuthentication.location.queryParameter", "apiKeyAuthentication.location.cookie",
         "basicAuthentication.mode", "basicAuthentication.realm", "basicAuthentication.users", "basicAuthentication.secretRef",
         "basicAuthentication.location.header", "basicAuthentication.location.queryParameter", "basicAuthentication.location.cookie",
+        "jwtAuthentication.mode", "jwtAuthentication.providers",
+        "jwtAuthentication.location.header", "jwtAuthentication.location.queryParameter", "jwtAuthentication.location.cookie",
     ]
     /// Authentication settings gwrun cannot act on: unlike other fields, requests are not served
     /// as if they were absent; the policy finds no credential (Strict mode refuses every request).
-    static let failClosedTraffic: Set<String> = ["apiKeyAuthentication.location.expression", "basicAuthentication.location.expression", "apiKeyAuthentication.configMapSelector"]
+    static let failClosedTraffic: Set<String> = [
+        "apiKeyAuthentication.location.expression", "basicAuthentication.location.expression", "jwtAuthentication.location.expression",
+        "apiKeyAuthentication.configMapSelector",
+    ]
     static let enforcedPolicyBackend: Set<String> = ["http.requestTimeout"]
 
     /// Reports every field under `node` (at `prefix`) that is not in `enforced` (a path and all

@@ -28,7 +28,7 @@ public struct PolicyVerdict: Sendable, Equatable {
             var verdict = PolicyVerdict(
                 stage: "", policy: record.name, attachedAt: attached.level.name, setting: TableInspector.describePolicy(table, record.index), verdict: "", refusal: nil)
             switch record.kind {
-            case .apiKeyAuthentication?, .basicAuthentication?:
+            case .apiKeyAuthentication?, .basicAuthentication?, .jwtAuthentication?:
                 verdict.stage = "authentication"
                 authenticate(record, request: request, into: &verdict)
             case .localRateLimit?:
@@ -39,7 +39,7 @@ public struct PolicyVerdict: Sendable, Equatable {
             case .timeout?:
                 verdict.stage = "timeout"
                 verdict.verdict = "the upstream answer must end within \(record.timeoutMilliseconds ?? 0) ms, else 504 (the shortest timeout acts)"
-            case .jwtAuthentication?, .promptGuard?, .cors?, .retry?, nil:
+            case .promptGuard?, .cors?, .retry?, nil:
                 verdict.stage = record.kind.map { RouteTable.policyField($0) } ?? "unknown"
                 verdict.verdict = "not enforced by gwrun yet (gwc lint: GW420): no effect"
             }
@@ -49,7 +49,7 @@ public struct PolicyVerdict: Sendable, Equatable {
 
     private static func authenticate(_ record: RouteTable.PolicyRecord, request: RouteRequest, into verdict: inout PolicyVerdict) {
         let reader = CredentialReader(record)
-        let what = record.kind == .basicAuthentication ? "basic credentials" : "API key"
+        let what = record.kind == .basicAuthentication ? "basic credentials" : record.kind == .jwtAuthentication ? "bearer token" : "API key"
         let mode = record.mode
         guard let credential = reader.read(headers: request.headers, queryItems: request.query) else {
             if mode == "Optional" || mode == "Permissive" {
@@ -58,6 +58,11 @@ public struct PolicyVerdict: Sendable, Equatable {
                 verdict.verdict = "401: no \(what) (read from the \(reader.description))"
                 verdict.refusal = 401
             }
+            return
+        }
+        if record.kind == .jwtAuthentication {
+            verdict.verdict = "bearer token presented: gwrun verifies its signature with the provider's keys and its exp, nbf, iss and aud claims; "
+                + (mode == "Permissive" ? "passes either way (Permissive)" : "401 if any check fails")
             return
         }
         var who = ""

@@ -128,7 +128,10 @@ public enum TableInspector {
             let what = record.kind == .apiKeyAuthentication ? "API key authentication" : "basic authentication, realm \"\(record.realm)\""
             let users = record.kind == .basicAuthentication && !record.users.isEmpty ? ", \(record.users.count) inline user\(record.users.count == 1 ? "" : "s")" : ""
             return "\(name): \(what) (\(record.mode)), credential in \(CredentialReader(record).description)" + (secrets.isEmpty ? "" : ", from \(secrets.joined(separator: ", "))") + users
-        case .jwtAuthentication?: return "\(name): JWT authentication"
+        case .jwtAuthentication?:
+            let record = table.policy(policy)
+            let audiences = record.audiences.isEmpty ? "any audience" : "audience \(record.audiences.joined(separator: ", "))"
+            return "\(name): JWT authentication (\(record.mode)), issuer \(record.issuer ?? "any"), \(audiences), keys \(record.jwks.isEmpty ? "remote (not fetched: no token verifies)" : "inline"), token in \(CredentialReader(record).description)"
         case .timeout?: return "\(name): request timeout \(field(Field.Policy.Timeout.milliseconds)) ms"
         case .retry?: return "\(name): retry \(field(Field.Policy.Retry.attempts)) attempts on \(list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount).joined(separator: ","))"
         case .cors?: return "\(name): CORS origins \(list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount).joined(separator: ","))"

@@ -27,6 +27,12 @@ extension RouteTable {
         /// Inline htpasswd lines of a basic authentication.
         public var users: [String] { strings(Field.Policy.BasicAuth.firstUser, Field.Policy.BasicAuth.userCount) }
 
+        // JWT authentication (mode and location as above).
+        public var issuer: String? { table.optionalString(word(Field.Policy.JWT.issuer)) }
+        /// The provider's inline JSON Web Key Set; empty when its keys are remote.
+        public var jwks: String { table.string(word(Field.Policy.JWT.jwks)) }
+        public var audiences: [String] { strings(Field.Policy.JWT.firstAudience, Field.Policy.JWT.audienceCount) }
+
         func strings(_ first: Int, _ count: Int) -> [String] {
             table.range(.policies, index, first, count).map { table.string(table.word(.stringLists, $0, 0)) }
         }

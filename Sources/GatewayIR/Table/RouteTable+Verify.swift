@@ -276,7 +276,18 @@ extension RouteTable {
             case .promptGuard?:
                 try list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount)
                 try list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)
-            case .localRateLimit?, .timeout?, .jwtAuthentication?: break
+            case .jwtAuthentication?:
+                guard CredentialLocationKind(rawValue: field(Field.Policy.JWT.locationKind)) != nil else {
+                    throw TableError(offset: at + Field.Policy.JWT.locationKind * 4, "policy \(record) has an unknown credential location")
+                }
+                for index in [Field.Policy.JWT.mode, Field.Policy.JWT.jwks, Field.Policy.JWT.locationName, Field.Policy.JWT.locationPrefix] where Int(field(index)) >= stringCount {
+                    throw TableError(offset: at + index * 4, "policy \(record) string id \(field(index)) is out of range")
+                }
+                guard field(Field.Policy.JWT.issuer) == TableFormat.none || Int(field(Field.Policy.JWT.issuer)) < stringCount else {
+                    throw TableError(offset: at + Field.Policy.JWT.issuer * 4, "policy \(record) issuer is out of range")
+                }
+                try list(Field.Policy.JWT.firstAudience, Field.Policy.JWT.audienceCount)
+            case .localRateLimit?, .timeout?: break
             case nil: throw TableError(offset: at, "policy \(record) has an unknown kind \(field(Field.Policy.kind)): gwrun would not know how to enforce it")
             }
         }

@@ -50,6 +50,8 @@ public enum Field {
         /// is read (`CredentialLocationKind`, a name, a prefix); basic auth adds its realm and
         /// inline htpasswd lines (string list).
         public enum APIKey { public static let mode = 2, firstSecretRef = 3, secretRefCount = 4, locationKind = 5, locationName = 6, locationPrefix = 7 }
+        /// JWT authentication: one record per provider of the policy (a token any of them issued passes).
+        public enum JWT { public static let mode = 2, issuer = 3, jwks = 4, locationKind = 5, locationName = 6, locationPrefix = 7, firstAudience = 8, audienceCount = 9 }
         public enum BasicAuth {
             public static let mode = 2, firstSecretRef = 3, secretRefCount = 4, locationKind = 5, locationName = 6, locationPrefix = 7
             public static let realm = 8, firstUser = 9, userCount = 10

@@ -23,8 +23,26 @@ public final class PolicyRuntime: Sendable {
         self.bucketKeys = bucketKeys
     }
 
+    /// Loads the table's policies: JWT key sets through jwt-kit (which is asynchronous), then the rest.
+    public static func load(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64 = DispatchTime.now().uptimeNanoseconds) async -> PolicyRuntime {
+        var keys: [Int: [JWTAuthenticator.Key]] = [:], warnings: [String] = []
+        for index in 0..<table.count(.policies) where table.policy(index).kind == .jwtAuthentication {
+            let loaded = await JWTAuthenticator.loadKeys(jwks: table.policy(index).jwks, policy: table.policy(index).name)
+            keys[index] = loaded.keys
+            warnings += loaded.warnings
+        }
+        return PolicyRuntime(table: table, secrets: secrets, limits: limits, jwtKeys: keys, warnings: warnings, now: now)
+    }
+
+    /// Without `jwtKeys` (see `load`), a JWT policy verifies no token: it refuses every client.
     public convenience init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        self.init(table: table, secrets: secrets, limits: limits, jwtKeys: [:], warnings: [], now: now)
+    }
+
+    convenience init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, jwtKeys: [Int: [JWTAuthenticator.Key]], warnings: [String], now: UInt64) {
         var builder = Builder(table: table, secrets: secrets, limits: limits, now: now)
+        builder.jwtKeys = jwtKeys
+        builder.warnings = warnings
         var byRule: [RulePolicies?] = Array(repeating: nil, count: table.count(.rules))
         var byListener: [Int: [Int: RulePolicies]] = [:]
         for rule in 0..<table.count(.rules) {
@@ -57,6 +75,7 @@ public final class PolicyRuntime: Sendable {
         var buckets: [Int: RateLimitBucket] = [:]
         var warnings: [String] = []
         var bucketKeys: Set<String> = []
+        var jwtKeys: [Int: [JWTAuthenticator.Key]] = [:]
 
         init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64) {
             self.table = table
@@ -72,6 +91,11 @@ public final class PolicyRuntime: Sendable {
                 switch record.kind {
                 case .apiKeyAuthentication?, .basicAuthentication?:
                     policies.authenticators.append(authenticator(record))
+                case .jwtAuthentication?:
+                    // A policy's providers are consecutive records of the chain: one authenticator for them all.
+                    if policies.authenticators.last?.policy == record.name, policies.authenticators.last is JWTAuthenticator { continue }
+                    let providers = chain.map(\.policy).filter { $0.kind == .jwtAuthentication && $0.name == record.name }
+                    policies.authenticators.append(jwtAuthenticator(providers))
                 case .localRateLimit?:
                     let bucket = bucket(record)
                     if bucket.unit == .requests { policies.requestLimits.append(bucket) } else { policies.tokenLimits.append(bucket) }
@@ -88,6 +112,17 @@ public final class PolicyRuntime: Sendable {
                 ? BasicAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
                 : APIKeyAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
             authenticators[record.index] = built
+            return built
+        }
+
+        mutating func jwtAuthenticator(_ records: [RouteTable.PolicyRecord]) -> any ClientAuthenticator {
+            guard let first = records.first else { return JWTAuthenticator(policy: "", mode: .strict, reader: CredentialReader(kind: .expression, name: "", prefix: ""), providers: []) }
+            if let built = authenticators[first.index] { return built }
+            let providers = records.map { record in
+                JWTAuthenticator.Provider(issuer: record.issuer, audiences: record.audiences, keys: jwtKeys[record.index] ?? [])
+            }
+            let built = JWTAuthenticator(policy: first.name, mode: AuthenticationMode(first.mode), reader: CredentialReader(first), providers: providers)
+            authenticators[first.index] = built
             return built
         }
 

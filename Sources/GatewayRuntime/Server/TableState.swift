@@ -39,21 +39,21 @@ public final class TableState: Sendable {
     public var reloadFailures: Int { failures.withLockedValue { $0 } }
 
     /// Opens, verifies and prepares a table; throws without touching what is served.
-    public static func load(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int, limits: RateLimitStore) throws -> Snapshot {
+    public static func load(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int, limits: RateLimitStore) async throws -> Snapshot {
         let table = try RouteTable.open(path: path)
         let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
         let secrets = try SecretStore.load(for: table, directory: secretsDirectory, environment: environment)
-        let policies = PolicyRuntime(table: table, secrets: secrets, limits: limits)
+        let policies = await PolicyRuntime.load(table: table, secrets: secrets, limits: limits)
         return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table), policies: policies)
     }
 
     /// Swaps in a new table when it verifies and serves the same ports (listeners are bound once).
     /// Returns a message for the log; the old table keeps serving on any failure.
     @discardableResult
-    public func reload(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String]) -> String {
+    public func reload(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String]) async -> String {
         let old = snapshot
         do {
-            let new = try Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits)
+            let new = try await Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits)
             guard new.ports == old.ports else {
                 failures.withLockedValue { $0 += 1 }
                 return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"
