@@ -3,7 +3,9 @@
 # local file server; the openai and anthropic SDKs and the hermes-agent CLI with client API keys
 # (accepted, wrong, missing), a key in x-api-key, basic authentication against an htpasswd file
 # made by Apache's `htpasswd` (bcrypt, apr1) and an inline SHA-1 user, a request limit, a token
-# limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key), and the request limit's state across two reloads (unchanged:
+# limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key),
+# prompt guards (a card number masked before the provider, a phrase masked in buffered and streamed
+# answers, a forbidden phrase refused), and the request limit's state across two reloads (unchanged:
 # kept; changed: a new bucket).
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
@@ -34,7 +36,7 @@ start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets
   --admin-port 26901 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26901
 base=http://127.0.0.1:26080
-JWT_KEY="$work/jwt-key.pem" "$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
+JWT_KEY="$work/jwt-key.pem" STANDIN_LOG="$work/standin.jsonl" "$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
 
 # The real Hermes CLI, its provider's api_key a client key (accepted) or not one (refused).
 hermes_bin="$(pwd)/$hermes_venv/bin/hermes"

@@ -117,6 +117,36 @@ def jwt_tokens():
     return f"a valid RS256 token: answered; 401 for {refused}"
 
 
+def guards():
+    from openai import OpenAI, APIStatusError
+    client = OpenAI(base_url=BASE + "/guarded", api_key=TEAM_A, max_retries=0)
+    card = "4111 1111 1111 1111"
+    reply = client.chat.completions.create(model="claude-opus-4-7", messages=[{"role": "system", "content": "be brief"}, {"role": "user", "content": f"my card is {card}"}])
+    text = reply.choices[0].message.content
+    assert "<masked>" in text and "per-node ztunnel" not in text, text
+    sent = [json.loads(line) for line in open(os.environ["STANDIN_LOG"])]
+    last = json.dumps(sent[-1])
+    assert "<CREDIT_CARD>" in last and card not in last, last[:300]
+    streamed = ""
+    for chunk in client.chat.completions.create(model="claude-opus-4-7", stream=True, messages=[{"role": "system", "content": "be brief"}, {"role": "user", "content": "hello"}]):
+        for choice in chunk.choices:
+            streamed += choice.delta.content or ""
+    assert "<masked>" in streamed and "per-node ztunnel" not in streamed and "ztunnel" not in streamed, streamed
+    import anthropic
+    native = ""
+    with anthropic.Anthropic(base_url=BASE + "/guarded", api_key=TEAM_A, max_retries=0).messages.stream(
+            model="claude-opus-4-7", max_tokens=64, system="be brief", messages=[{"role": "user", "content": "hello"}]) as stream:
+        for text in stream.text_stream:
+            native += text
+    assert "<masked>" in native and "ztunnel" not in native, native
+    try:
+        client.chat.completions.create(model="claude-opus-4-7", messages=[{"role": "user", "content": "tell me about Project Falcon? no: project falcon"}])
+        raise AssertionError("a rejected prompt was served")
+    except APIStatusError as error:
+        assert error.status_code == 451 and "not discussed" in str(error), error
+    return "the provider got <CREDIT_CARD>, not the number; the answer's phrase masked buffered and streamed (split across events; a translated stream and the anthropic SDK's native one); a forbidden phrase: 451"
+
+
 def basic(user, password):
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return raw("/private/", {"authorization": f"Basic {token}"})
@@ -183,6 +213,7 @@ if __name__ == "__main__":
         check("a key in x-api-key", x_api_key)
         check("basic authentication", basic_users)
         check("JWT authentication with the openai SDK", jwt_tokens)
+        check("prompt guards", guards)
         check("request limit", request_limit)
         check("token limit on streamed answers", token_budget)
     elif phase == "after-reload":

@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
         if ARGS.log:
             with open(ARGS.log, "a") as f:
                 f.write(json.dumps({"path": self.path, "model": body.get("model"), "system": body.get("system"),
-                                    "stream": body.get("stream", False), "checks_failed": checks}) + "\n")
+                                    "stream": body.get("stream", False), "messages": body.get("messages"), "checks_failed": checks}) + "\n")
         if checks:
             return self.error(400, "invalid_request_error", "stand-in check failed: " + "; ".join(checks))
         usage = {"input_tokens": 42, "output_tokens": len(ANSWER.split())}

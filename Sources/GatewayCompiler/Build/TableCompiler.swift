@@ -16,6 +16,8 @@ public struct TableCompiler {
     /// Policies by what they target, computed once: `kind/namespace/name`.
     var policiesByTarget: [String: [ObjectKey]] = [:]
     var policiesByKey: [ObjectKey: AgentgatewayPolicy] = [:]
+    /// Policy records made from AgentgatewayBackends' own `policies` (prompt guards).
+    var backendOwnPolicies: [ObjectKey: [UInt32]] = [:]
     /// Each Gateway's listener records by listener name (records come in Gateway order).
     var listenerIndex: [ObjectKey: [String: UInt32]] = [:]
 
@@ -238,6 +240,11 @@ public struct TableCompiler {
             if let promptGuard = policy.backend?.promptGuard { records += appendPromptGuard(promptGuard, name: name) }
             policyIndex[policy.key] = records
         }
+        // An AgentgatewayBackend's own `policies.ai.promptGuard` beats any policy targeting it.
+        for key in result.index.backends.keys.sorted() {
+            guard let promptGuard = result.index.backends[key]?.policies.promptGuard else { continue }
+            backendOwnPolicies[key] = appendPromptGuard(promptGuard, name: model.intern("\(key.namespace)/\(key.name) (AgentgatewayBackend policies)"))
+        }
     }
 
     private mutating func appendPromptGuard(_ promptGuard: PromptGuard, name: UInt32) -> [UInt32] {
@@ -301,6 +308,8 @@ public struct TableCompiler {
         }
         for ref in rule.backendRefs where ref.group == APIGroup.agentgateway {
             add("AgentgatewayBackend", ref.namespace ?? route.meta.namespace, ref.name) { _ in (.backend, nil) }
+            let key = ObjectKey(group: APIGroup.agentgateway, kind: "AgentgatewayBackend", namespace: ref.namespace ?? route.meta.namespace, name: ref.name)
+            refs += (backendOwnPolicies[key] ?? []).map { ($0, .backendOwn, nil) }
         }
         return refs
     }

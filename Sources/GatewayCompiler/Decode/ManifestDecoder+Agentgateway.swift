@@ -95,6 +95,7 @@ extension ManifestDecoder {
                 }
             }
             policies.promptGuard = PromptGuard(request: rules("request"), response: rules("response"))
+            reportUnenforcedGuards(guardNode, prefix: "policies", reader: reader, object: object)
         }
         policies.requestTimeout = reader.string(node["http"], "requestTimeout")
         reportUnenforced(node, prefix: "policies", enforced: Self.enforcedBackendPolicies, reader: reader, object: object)
@@ -107,6 +108,7 @@ extension ManifestDecoder {
         let policies = ignored.decodeBackendPolicies(node, reader: reader, object: object)
         report(ignored.result.diagnostics.filter { $0.code != .notEnforced })
         reportUnenforced(node, prefix: "spec.backend", enforced: Self.enforcedPolicyBackend, reader: reader, object: object)
+        reportUnenforcedGuards(node["ai"]?["promptGuard"], prefix: "spec.backend", reader: reader, object: object)
         return policies
     }
 

@@ -6,7 +6,7 @@ import GatewayIR
 /// the reports as gwrun learns to enforce them.
 extension ManifestDecoder {
     /// Fields of an AgentgatewayBackend's (or provider's) `policies` that gwrun acts on.
-    static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "http.requestTimeout"]
+    static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "ai.promptGuard", "http.requestTimeout"]
     /// Fields of an AgentgatewayPolicy's `traffic`, `backend` and `frontend` that gwrun acts on.
     static let enforcedTraffic: Set<String> = [
         "timeouts.request", "rateLimit.local",
@@ -23,7 +23,25 @@ extension ManifestDecoder {
         "apiKeyAuthentication.location.expression", "basicAuthentication.location.expression", "jwtAuthentication.location.expression",
         "apiKeyAuthentication.configMapSelector",
     ]
-    static let enforcedPolicyBackend: Set<String> = ["http.requestTimeout"]
+    static let enforcedPolicyBackend: Set<String> = ["http.requestTimeout", "ai.promptGuard"]
+
+    /// Prompt-guard entries gwrun runs are `regex` ones (with their `response`); every other kind
+    /// (webhook, moderation and cloud guardrails) is reported, as is `scope`, which gwrun does not
+    /// narrow (it checks every message text).
+    mutating func reportUnenforcedGuards(_ promptGuard: Node?, prefix: String, reader: NodeReader, object: String) {
+        for direction in ["request", "response"] {
+            for item in reader.items(promptGuard, direction) {
+                for entry in reader.entries(item) where !["regex", "response"].contains(entry.key.text) {
+                    let scope = entry.key.text == "scope"
+                    report(Diagnostic(
+                        .notEnforced,
+                        scope ? "`\(prefix).ai.promptGuard.\(direction)[].scope` is read, but gwrun does not narrow a guard to it: the guard checks every message text"
+                            : "`\(prefix).ai.promptGuard.\(direction)[].\(entry.key.text)` is read, but gwrun does not run this kind of guard yet: requests pass as if it were not set",
+                        at: reader.location(entry.key.mark), fix: scope ? "remove `scope`, or expect the guard on every message" : "use a `regex` guard, or do not rely on this one yet", object: object))
+                }
+            }
+        }
+    }
 
     /// Reports every field under `node` (at `prefix`) that is not in `enforced` (a path and all
     /// below it).

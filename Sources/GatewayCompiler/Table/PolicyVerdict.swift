@@ -39,7 +39,12 @@ public struct PolicyVerdict: Sendable, Equatable {
             case .timeout?:
                 verdict.stage = "timeout"
                 verdict.verdict = "the upstream answer must end within \(record.timeoutMilliseconds ?? 0) ms, else 504 (the shortest timeout acts)"
-            case .promptGuard?, .cors?, .retry?, nil:
+            case .promptGuard?:
+                verdict.stage = "prompt guard"
+                let rejects = record.guardAction == "Reject"
+                let on = record.guardDirection == 0 ? "the request's message text, before the provider is called" : "the answer's text, buffered or streamed"
+                verdict.verdict = "checks \(on): a match " + (rejects ? "is refused with \(record.guardRejectStatus)" : "is masked") + " (AI routes only)"
+            case .cors?, .retry?, nil:
                 verdict.stage = record.kind.map { RouteTable.policyField($0) } ?? "unknown"
                 verdict.verdict = "not enforced by gwrun yet (gwc lint: GW420): no effect"
             }

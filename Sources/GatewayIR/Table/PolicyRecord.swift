@@ -33,6 +33,16 @@ extension RouteTable {
         public var jwks: String { table.string(word(Field.Policy.JWT.jwks)) }
         public var audiences: [String] { strings(Field.Policy.JWT.firstAudience, Field.Policy.JWT.audienceCount) }
 
+        // Prompt guard.
+        /// 0 request, 1 response.
+        public var guardDirection: UInt32 { word(Field.Policy.PromptGuard.direction) }
+        /// `Mask` or `Reject`.
+        public var guardAction: String { table.string(word(Field.Policy.PromptGuard.action)) }
+        public var guardPatterns: [String] { strings(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount) }
+        public var guardBuiltins: [String] { strings(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount) }
+        public var guardRejectStatus: UInt32 { word(Field.Policy.PromptGuard.rejectStatus) }
+        public var guardRejectMessage: String? { table.optionalString(word(Field.Policy.PromptGuard.rejectMessage)) }
+
         func strings(_ first: Int, _ count: Int) -> [String] {
             table.range(.policies, index, first, count).map { table.string(table.word(.stringLists, $0, 0)) }
         }

@@ -276,6 +276,11 @@ extension RouteTable {
             case .promptGuard?:
                 try list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount)
                 try list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)
+                guard Int(field(Field.Policy.PromptGuard.action)) < stringCount, field(Field.Policy.PromptGuard.direction) <= 1 else {
+                    throw TableError(offset: at + Field.Policy.PromptGuard.direction * 4, "policy \(record) prompt guard has an unknown direction or action")
+                }
+                let message = field(Field.Policy.PromptGuard.rejectMessage)
+                guard message == TableFormat.none || Int(message) < stringCount else { throw TableError(offset: at + Field.Policy.PromptGuard.rejectMessage * 4, "policy \(record) reject message is out of range") }
             case .jwtAuthentication?:
                 guard CredentialLocationKind(rawValue: field(Field.Policy.JWT.locationKind)) != nil else {
                     throw TableError(offset: at + Field.Policy.JWT.locationKind * 4, "policy \(record) has an unknown credential location")

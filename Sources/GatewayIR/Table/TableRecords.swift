@@ -87,7 +87,7 @@ public enum PolicyKind: UInt32, Sendable {
 }
 /// Where a policy is attached, least specific first: for each field the most specific wins.
 public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
-    case gateway = 0, listener = 1, route = 2, rule = 3, backend = 4
+    case gateway = 0, listener = 1, route = 2, rule = 3, backend = 4, backendOwn = 5
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var name: String {
         switch self {
@@ -96,6 +96,7 @@ public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
         case .route: "HTTPRoute"
         case .rule: "rule"
         case .backend: "backend"
+        case .backendOwn: "AgentgatewayBackend's own policies"
         }
     }
 }

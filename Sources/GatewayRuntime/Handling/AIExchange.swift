@@ -14,6 +14,8 @@ struct AIExchange {
     let headers: [(name: String, value: String)]
     /// How long the provider may take (route and backend timeouts, else --upstream-timeout).
     let timeout: TimeAmount
+    /// The rule's prompt guards (request rules run on the body here, response rules on the answer).
+    var guards: PromptGuard?
 
     var table: RouteTable { processor.table }
 
@@ -31,6 +33,15 @@ struct AIExchange {
             return .openAIError(400, "failed to process LLM request: \(error)")
         }
         record.model = pinned ?? body["model"]?.string
+        if let rules = guards?.request, !rules.isEmpty {
+            switch PromptGuard.apply(rules, to: body) {
+            case .rejected(let rule):
+                record.error = "prompt guard rejected the request"
+                return PromptGuard.refusal(rule)
+            case .masked: record.guardAction = "masked request"
+            case .pass: break
+            }
+        }
         if kind == "anthropic", routeType == "Completions" {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
         }
@@ -101,6 +112,7 @@ struct AIExchange {
         let response = MessagesToCompletions.response(parsed)
         record.inputTokens = response["usage"]?["prompt_tokens"]?.int
         record.outputTokens = response["usage"]?["completion_tokens"]?.int
+        if case .refused(let refusal) = guardAnswer(response, record: &record) { return refusal }
         return .json(200, response)
     }
 
@@ -124,7 +136,24 @@ struct AIExchange {
         }
         return GatewayResponse(
             status: 200, headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
-            stream: RequestProcessor.relay(response, deadline: deadline, translate: true))
+            stream: RequestProcessor.relay(response, deadline: deadline, translate: true, responseGuards: guards?.response ?? []))
+    }
+
+    enum GuardedAnswer { case unchanged, masked, refused(GatewayResponse) }
+
+    /// Response guards on a buffered answer, in place.
+    private func guardAnswer(_ answer: JSONNode, record: inout AccessRecord) -> GuardedAnswer {
+        guard let rules = guards?.response, !rules.isEmpty else { return .unchanged }
+        switch PromptGuard.apply(rules, to: answer) {
+        case .rejected(let rule):
+            record.error = "prompt guard rejected the answer"
+            return .refused(PromptGuard.refusal(rule))
+        case .masked:
+            record.guardAction = record.guardAction == nil ? "masked answer" : "masked request and answer"
+            return .masked
+        case .pass:
+            return .unchanged
+        }
     }
 
     private func noEndpoint(_ provider: Int) -> GatewayResponse {
@@ -163,11 +192,21 @@ struct AIExchange {
         guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream") else {
             return noEndpoint(provider)
         }
-        var response = await processor.proxy(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic, record: &record)
+        var response = await processor.proxy(
+            method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic,
+            responseGuards: translateErrors ? [] : guards?.response ?? [], record: &record)
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
-        if !translateErrors, response.stream == nil, response.status / 100 == 2, let usage = try? JSONNode.parse(response.body)["usage"] {
-            record.inputTokens = usage[anthropic ? "input_tokens" : "prompt_tokens"]?.int
-            record.outputTokens = usage[anthropic ? "output_tokens" : "completion_tokens"]?.int
+        if !translateErrors, response.stream == nil, response.status / 100 == 2, let parsed = try? JSONNode.parse(response.body) {
+            let usage = parsed["usage"]
+            record.inputTokens = usage?[anthropic ? "input_tokens" : "prompt_tokens"]?.int
+            record.outputTokens = usage?[anthropic ? "output_tokens" : "completion_tokens"]?.int
+            switch guardAnswer(parsed, record: &record) {
+            case .refused(let refusal): return refusal
+            case .masked:
+                response.body = parsed.serializedBuffer()
+                response.headers.removeAll { $0.name.lowercased() == "content-length" }
+            case .unchanged: break
+            }
         }
         if translateErrors, response.status / 100 != 2, response.status != 502, response.status != 504 {
             response = .json(response.status, MessagesToCompletions.error(body: response.body))

@@ -83,7 +83,11 @@ public struct AccessRecord: Sendable {
     /// The authenticated client (`ClientIdentity.subject`) and how it authenticated.
     public var client: String?
     public var authMethod: String?
+    /// What a prompt guard did (`masked`, `masked answer`), for the log.
+    public var guardAction: String?
     /// Token limits to charge with the answer's tokens once it ended (`RequestPipeline.answered`).
     var tokenLimits: [RateLimitBucket] = []
+    /// The rule's prompt guards, handed by the pipeline to the AI exchange (which parses the body).
+    var promptGuard: PromptGuard?
     public init() {}
 }

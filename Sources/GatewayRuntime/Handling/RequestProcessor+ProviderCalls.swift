@@ -84,7 +84,10 @@ extension RequestProcessor {
 
     /// Proxies a request: buffered answers are read whole (so a failure mid-body is still a clean
     /// 502), server-sent events are relayed as they arrive.
-    func proxy(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false, record: inout AccessRecord) async -> GatewayResponse {
+    func proxy(
+        method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false,
+        responseGuards: [PromptGuardRule] = [], record: inout AccessRecord
+    ) async -> GatewayResponse {
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
         switch await call(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline, record: &record) {
@@ -93,7 +96,8 @@ extension RequestProcessor {
         }
         let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }
         if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
-            return GatewayResponse(status: response.status, headers: responseHeaders, stream: Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage))
+            let stream = Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage, responseGuards: responseGuards)
+            return GatewayResponse(status: response.status, headers: responseHeaders, stream: stream)
         }
         switch await collect(response, deadline: deadline, record: &record) {
         case .failure(let failure): return failure.response
@@ -108,8 +112,9 @@ extension RequestProcessor {
     /// status: a translated stream ends with an OpenAI error event, a relayed one is cut (the
     /// connection closes without the body's end).
     /// A relayed stream's usage is read for the log and metrics: `anthropicUsage` says whether the
-    /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks).
-    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false) -> ResponseStream {
+    /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks). With response
+    /// guards, what goes to the client passes a `StreamGuard` (masked, or cut by a rejection).
+    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false, responseGuards: [PromptGuardRule] = []) -> ResponseStream {
         ResponseStream { write in
             let send: ResponseStream.Writer = { piece in
                 do { try await write(piece) } catch { throw ClientGone() }
@@ -120,21 +125,49 @@ extension RequestProcessor {
                     let translator = translate ? MessagesStreamTranslator() : nil
                     let follower = anthropicUsage && !translate ? MessagesStreamTranslator(producesChunks: false) : nil
                     let openAIUsage = !anthropicUsage && !translate ? CompletionsUsageReader() : nil
+                    let guarded = responseGuards.isEmpty ? nil : StreamGuard(format: anthropicUsage && !translate ? .anthropic : .openAI, rules: responseGuards)
+                    /// Sends bytes through the guard, if any; false once it rejected the answer.
+                    func pass(_ bytes: [UInt8]) async throws -> Bool {
+                        guard let guarded else {
+                            outcome.bytes += bytes.count
+                            try await send(ByteBuffer(bytes: bytes))
+                            return true
+                        }
+                        let out = guarded.feed(bytes)
+                        if !out.isEmpty {
+                            outcome.bytes += out.count
+                            try await send(ByteBuffer(bytes: out))
+                        }
+                        if let rejection = guarded.rejectionEvent() {
+                            outcome.error = "prompt guard rejected the answer"
+                            outcome.bytes += rejection.count
+                            try await send(ByteBuffer(bytes: rejection))
+                            return false
+                        }
+                        return true
+                    }
                     var cause: String?
                     do {
                         for try await piece in response.body {
                             if let translator {
                                 let chunks = piece.withUnsafeReadableBytes { translator.feed($0) }
-                                if !chunks.isEmpty {
-                                    outcome.bytes += chunks.count
-                                    try await send(ByteBuffer(bytes: chunks))
+                                if !chunks.isEmpty, try await !pass(chunks) {
+                                    outcome.inputTokens = translator.inputTokens
+                                    outcome.outputTokens = translator.outputTokens
+                                    return outcome
                                 }
                                 if translator.failure != nil { break }
                             } else {
-                                outcome.bytes += piece.readableBytes
                                 if let follower { _ = piece.withUnsafeReadableBytes { follower.feed($0) } }
                                 if let openAIUsage { piece.withUnsafeReadableBytes { openAIUsage.feed($0) } }
-                                try await send(piece)
+                                if guarded == nil {
+                                    outcome.bytes += piece.readableBytes
+                                    try await send(piece)
+                                } else if try await !pass(Array(buffer: piece)) {
+                                    outcome.inputTokens = follower?.inputTokens ?? openAIUsage?.inputTokens
+                                    outcome.outputTokens = follower?.outputTokens ?? openAIUsage?.outputTokens
+                                    return outcome
+                                }
                             }
                         }
                     } catch is ClientGone {
@@ -148,6 +181,10 @@ extension RequestProcessor {
                         outcome.error = cause
                     }
                     guard let translator else {
+                        if let guarded, cause == nil {
+                            let rest = guarded.finish()
+                            if !rest.isEmpty { outcome.bytes += rest.count; try? await send(ByteBuffer(bytes: rest)) }
+                        }
                         outcome.inputTokens = follower?.inputTokens ?? openAIUsage?.inputTokens
                         outcome.outputTokens = follower?.outputTokens ?? openAIUsage?.outputTokens
                         outcome.truncated = cause != nil
@@ -159,8 +196,7 @@ extension RequestProcessor {
                         outcome.error = outcome.error ?? translator.failure.map { "provider stream: \($0)" } ?? "provider stream ended early"
                     }
                     let end = translator.finish(cause: cause.map { _ in "the provider's stream failed" })
-                    outcome.bytes += end.count
-                    try? await send(ByteBuffer(bytes: end))
+                    _ = try? await pass(end)
                     return outcome
                 }
             } catch {

@@ -94,7 +94,8 @@ public struct RequestProcessor: Sendable {
 
     /// The AI exchange for a request `route` sent to an AI backend.
     public func answerAI(_ request: IncomingRequest, backend: Int, rule: Int?, headers: [(name: String, value: String)], record: inout AccessRecord) async -> GatewayResponse {
-        let response = await AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend)).run(record: &record)
+        let exchange = AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend), guards: record.promptGuard)
+        let response = await exchange.run(record: &record)
         return finish(response, rule: rule, record: &record)
     }
 

@@ -1,9 +1,9 @@
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
-/// policy stages): the route, client authentication, rate limits, the upstream request's headers
+/// policy stages): the route, client authentication, rate limits, prompt guards, the upstream request's headers
 /// and URL, and the upstream exchange; every answer passes the response stages before it goes
 /// out, and `answered` settles what depends on the whole answer (token limits).
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RouteStage(), AuthenticationStage(), RateLimitStage(), RequestHeaderStage(), URLRewriteStage()]
+    static let requestStages: [any RequestStage] = [RouteStage(), AuthenticationStage(), RateLimitStage(), PromptGuardStage(), RequestHeaderStage(), URLRewriteStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [ResponseHeaderStage()]
 

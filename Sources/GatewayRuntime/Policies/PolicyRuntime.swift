@@ -76,6 +76,7 @@ public final class PolicyRuntime: Sendable {
         var warnings: [String] = []
         var bucketKeys: Set<String> = []
         var jwtKeys: [Int: [JWTAuthenticator.Key]] = [:]
+        var guardRules: [Int: PromptGuardRule] = [:]
 
         init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64) {
             self.table = table
@@ -99,6 +100,11 @@ public final class PolicyRuntime: Sendable {
                 case .localRateLimit?:
                     let bucket = bucket(record)
                     if bucket.unit == .requests { policies.requestLimits.append(bucket) } else { policies.tokenLimits.append(bucket) }
+                case .promptGuard?:
+                    var promptGuard = policies.promptGuard ?? PromptGuard()
+                    let rule = guardRule(record)
+                    if record.guardDirection == 0 { promptGuard.request.append(rule) } else { promptGuard.response.append(rule) }
+                    policies.promptGuard = promptGuard
                 default:
                     break  // not enforced yet: gwc lint reports each (GW420)
                 }
@@ -112,6 +118,13 @@ public final class PolicyRuntime: Sendable {
                 ? BasicAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
                 : APIKeyAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
             authenticators[record.index] = built
+            return built
+        }
+
+        mutating func guardRule(_ record: RouteTable.PolicyRecord) -> PromptGuardRule {
+            if let built = guardRules[record.index] { return built }
+            let built = PromptGuardRule(record: record, warnings: &warnings)
+            guardRules[record.index] = built
             return built
         }
 

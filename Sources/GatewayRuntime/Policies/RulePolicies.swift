@@ -5,6 +5,8 @@ struct RulePolicies: Sendable {
     var authenticators: [any ClientAuthenticator] = []
     var requestLimits: [RateLimitBucket] = []
     var tokenLimits: [RateLimitBucket] = []
+    /// Applied by the AI exchange, which parses the body (prompt guards act on AI routes only).
+    var promptGuard: PromptGuard?
 
-    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty }
+    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil }
 }
