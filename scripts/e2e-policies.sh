@@ -5,16 +5,17 @@
 # made by Apache's `htpasswd` (bcrypt, apr1) and an inline SHA-1 user, a request limit, a token
 # limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key),
 # prompt guards (a card number masked before the provider, a phrase masked in buffered and streamed
-# answers, a forbidden phrase refused), and the request limit's state across two reloads (unchanged:
+# answers, a forbidden phrase refused), CORS from headless Chromium, and the request limit's state across two reloads (unchanged:
 # kept; changed: a new bucket).
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
 secrets="$work/secrets/agentgateway-system"
-mkdir -p "$secrets/client-keys" "$secrets/basic-users" "$work/www/private" "$work/www/limited"
+mkdir -p "$secrets/client-keys" "$secrets/basic-users" "$work/www/private" "$work/www/limited" "$work/www/cors-filter" "$work/www/cors-policy" "$work/pages"
 printf 'sk-team-a-0001' > "$secrets/client-keys/team-a"
 printf '{"keyHash": "sha256:f1715e9e4e237943e1f9028073b4fa7092c547c7ffeaff12b8b130cd93d98303", "metadata": {"team": "b"}}' > "$secrets/client-keys/team-b"
 { htpasswd -nbB alice alice-pass; htpasswd -nbm bob bob-pass; } | grep . > "$secrets/basic-users/.htaccess" || exit 1
 echo private > "$work/www/private/index.html"; echo limited > "$work/www/limited/index.html"
+echo filter > "$work/www/cors-filter/index.html"; echo policy > "$work/www/cors-policy/index.html"; cp testing/cors-probe.html "$work/pages/"
 
 # The JWT provider's key pair is made for this run (no private key in the repository): the
 # sample's inline JWKS is replaced by the new public key, and tokens are signed with openssl.
@@ -31,12 +32,32 @@ PY
 .build/debug/gwc build "$work/policies" -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" --log "$work/standin.jsonl" 2>/dev/null
 start python3 -m http.server 18291 --bind 127.0.0.1 --directory "$work/www" 2>/dev/null >/dev/null
-wait_port 18090; wait_port 18291
+# The browser test's pages, from an allowed origin (26310) and from another (26311).
+start python3 -m http.server 26310 --bind 127.0.0.1 --directory "$work/pages" 2>/dev/null >/dev/null
+start python3 -m http.server 26311 --bind 127.0.0.1 --directory "$work/pages" 2>/dev/null >/dev/null
+wait_port 18090; wait_port 18291; wait_port 26310; wait_port 26311
 start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 18000 \
   --admin-port 26901 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26901
 base=http://127.0.0.1:26080
 JWT_KEY="$work/jwt-key.pem" STANDIN_LOG="$work/standin.jsonl" "$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
+
+# CORS from a real browser: headless Chromium loads a page from another origin that calls the
+# gateway with fetch (a custom header, so a preflight goes first).
+browse() { timeout 60 chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$work/chromium-$1" --virtual-time-budget=10000 \
+  --dump-dom "http://127.0.0.1:$1/cors-probe.html?gateway=$base" 2>/dev/null | grep -o '<pre id="out">.*</pre>' | sed 's/<[^>]*>//g'; }
+allowed=$(browse 26310); other=$(browse 26311)
+if python3 - "$allowed" "$other" "$work/access.log" <<'PY'
+import json, sys
+allowed, other = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert [(r["status"], r["body"]) for r in allowed] == [(200, "filter"), (200, "policy")], allowed
+assert allowed[0]["exposed"] == "gwrun" and allowed[1]["exposed"] is None, allowed  # only the filter exposes x-served-by
+assert all("blocked" in r for r in other), other
+preflights = [json.loads(l) for l in open(sys.argv[3]) if '"OPTIONS"' in l]
+assert len(preflights) >= 4 and all(p["status"] == 204 for p in preflights), preflights
+PY
+then ok "CORS from headless Chromium: the allowed origin reads both answers (the filter's exposed header too), another origin is blocked by the browser; preflights answered 204"
+else fail "CORS from headless Chromium" "allowed: $allowed; other: $other"; fi
 
 # The real Hermes CLI, its provider's api_key a client key (accepted) or not one (refused).
 hermes_bin="$(pwd)/$hermes_venv/bin/hermes"

@@ -8,6 +8,7 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)   # promtool checks gwrun's /metrics
 pkg-config --exists libxcrypt 2>/dev/null || missing+=(libcrypt-dev)   # crypt_r: bcrypt and crypt htpasswd hashes
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)   # e2e-policies makes its basic-auth users with it
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # e2e-policies: a real browser as the CORS client
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)   # e2e-upstream counts upstream connections
 if [ ${#missing[@]} -gt 0 ]; then

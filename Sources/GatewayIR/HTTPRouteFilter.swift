@@ -6,6 +6,8 @@ public struct HTTPRouteFilter: Sendable, Hashable {
     public var urlRewrite: URLRewrite?
     public var requestMirror: HTTPBackendRef?
     public var extensionRef: LocalObjectReference?
+    /// The `CORS` filter: Gateway API's HTTPCORSFilter, the type an AgentgatewayPolicy's `traffic.cors` inlines.
+    public var cors: AgentgatewayPolicy.CORS?
     public var location: SourceLocation
 
     public init(type: String, location: SourceLocation) {

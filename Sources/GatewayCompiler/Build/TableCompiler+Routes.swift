@@ -44,7 +44,12 @@ extension TableCompiler {
                 }
                 let firstFilter = UInt32(model.count(.filters))
                 for filter in rule.filters { appendFilter(filter, route: route) }
-                let policyRefs = policies(for: route, rule: rule)
+                var policyRefs = policies(for: route, rule: rule)
+                // A CORS filter is the rule's own `cors` setting: it beats every policy's.
+                for filter in rule.filters { if let cors = filter.cors {
+                    let name = model.intern("\(route.meta.namespace)/\(route.meta.name) rule \(ruleIndex) (CORS filter)")
+                    policyRefs.append((appendCORS(cors, name: name), .routeFilter, nil))
+                } }
                 let firstPolicyRef = UInt32(model.count(.policyRefs))
                 for ref in policyRefs {
                     model.append(.policyRefs, fields: [Field.PolicyRef.policy: ref.policy, Field.PolicyRef.level: ref.level.rawValue, Field.PolicyRef.listener: ref.listener ?? TableFormat.none])

@@ -223,14 +223,7 @@ public struct TableCompiler {
                         Field.Policy.Retry.firstCode: codes.first, Field.Policy.Retry.codeCount: codes.count,
                     ]))
                 }
-                if let cors = traffic.cors {
-                    let origins = appendList(cors.allowOrigins), methods = appendList(cors.allowMethods)
-                    records.append(model.append(.policies, fields: [
-                        Field.Policy.kind: PolicyKind.cors.rawValue, Field.Policy.name: name, Field.Policy.CORS.firstOrigin: origins.first,
-                        Field.Policy.CORS.originCount: origins.count, Field.Policy.CORS.firstMethod: methods.first, Field.Policy.CORS.methodCount: methods.count,
-                        Field.Policy.CORS.maxAge: cors.maxAge.map(UInt32.init) ?? 5, Field.Policy.CORS.allowCredentials: cors.allowCredentials == true ? 1 : 0,
-                    ]))
-                }
+                if let cors = traffic.cors { records.append(appendCORS(cors, name: name)) }
             }
             // `backend.http.requestTimeout` of a policy caps the upstream call like `traffic.timeouts.request`;
             // for an AgentgatewayBackend it targets, the backend's own record carries it (below).
@@ -264,6 +257,18 @@ public struct TableCompiler {
         return records
     }
 
+    mutating func appendCORS(_ cors: AgentgatewayPolicy.CORS, name: UInt32) -> UInt32 {
+        let origins = appendList(cors.allowOrigins), methods = appendList(cors.allowMethods)
+        let allowHeaders = appendList(cors.allowHeaders), exposeHeaders = appendList(cors.exposeHeaders)
+        return model.append(.policies, fields: [
+            Field.Policy.kind: PolicyKind.cors.rawValue, Field.Policy.name: name, Field.Policy.CORS.firstOrigin: origins.first,
+            Field.Policy.CORS.originCount: origins.count, Field.Policy.CORS.firstMethod: methods.first, Field.Policy.CORS.methodCount: methods.count,
+            Field.Policy.CORS.maxAge: cors.maxAge.map(UInt32.init) ?? 5, Field.Policy.CORS.allowCredentials: cors.allowCredentials == true ? 1 : 0,
+            Field.Policy.CORS.firstAllowHeader: allowHeaders.first, Field.Policy.CORS.allowHeaderCount: allowHeaders.count,
+            Field.Policy.CORS.firstExposeHeader: exposeHeaders.first, Field.Policy.CORS.exposeHeaderCount: exposeHeaders.count,
+        ])
+    }
+
     /// Secret references, one per name Kubernetes would accept (others are GW503 and left out).
     private mutating func appendSecretRefs(namespace: String, names: [String], key: String) -> (first: UInt32, count: UInt32) {
         let first = UInt32(model.count(.secretRefs))
@@ -275,7 +280,7 @@ public struct TableCompiler {
         return (first, count)
     }
 
-    private mutating func appendList(_ strings: [String]) -> (first: UInt32, count: UInt32) {
+    mutating func appendList(_ strings: [String]) -> (first: UInt32, count: UInt32) {
         let first = UInt32(model.count(.stringLists))
         for string in strings { model.append(.stringLists, fields: [0: model.intern(string)]) }  // one word: the string's id
         return (first, UInt32(strings.count))

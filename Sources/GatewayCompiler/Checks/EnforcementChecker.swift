@@ -23,7 +23,7 @@ struct EnforcementChecker {
         for route in index.resources.httpRoutes {
             let object = "HTTPRoute \(route.meta.namespace)/\(route.meta.name)"
             for (number, rule) in route.rules.enumerated() {
-                for filter in rule.filters where ["RequestMirror", "CORS", "ExtensionRef"].contains(filter.type) {
+                for filter in rule.filters where ["RequestMirror", "ExtensionRef"].contains(filter.type) {
                     warn("rule \(number): filter \(filter.type) is not applied by gwrun yet", at: filter.location, object: object, fix: "remove it, or do not rely on it yet")
                 }
                 // Filters on a backendRef are not compiled into the table at all.

@@ -162,12 +162,7 @@ extension ManifestDecoder {
             if let retry = node["retry"], !retry.isNull {
                 decoded.retry = .init(attempts: reader.int(retry, "attempts"), codes: reader.strings(retry, "codes").compactMap { Int($0) }, backoff: reader.string(retry, "backoff"))
             }
-            if let cors = node["cors"], !cors.isNull {
-                decoded.cors = .init(
-                    allowOrigins: reader.strings(cors, "allowOrigins"), allowMethods: reader.strings(cors, "allowMethods"),
-                    allowHeaders: reader.strings(cors, "allowHeaders"), exposeHeaders: reader.strings(cors, "exposeHeaders"),
-                    maxAge: reader.int(cors, "maxAge"), allowCredentials: reader.bool(cors, "allowCredentials"))
-            }
+            if let cors = node["cors"], !cors.isNull { decoded.cors = decodeCORS(cors, reader: reader) }
             traffic = decoded
         }
         let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodePolicyBackend($0, reader: reader, object: object) }
@@ -179,6 +174,14 @@ extension ManifestDecoder {
                 fix: "add the policy settings under `traffic:` or `backend:`", object: object))
         }
         return AgentgatewayPolicy(meta: meta, targetRefs: targets, hasTargetSelectors: reader.has(spec, "targetSelectors"), traffic: traffic, backend: backend)
+    }
+
+    /// Gateway API's HTTPCORSFilter, as the `CORS` route filter and `traffic.cors` both write it.
+    func decodeCORS(_ cors: Node, reader: NodeReader) -> AgentgatewayPolicy.CORS {
+        .init(
+            allowOrigins: reader.strings(cors, "allowOrigins"), allowMethods: reader.strings(cors, "allowMethods"),
+            allowHeaders: reader.strings(cors, "allowHeaders"), exposeHeaders: reader.strings(cors, "exposeHeaders"),
+            maxAge: reader.int(cors, "maxAge"), allowCredentials: reader.bool(cors, "allowCredentials"))
     }
 
     /// A credential `location`; header names are kept lower-cased (they are looked up so).

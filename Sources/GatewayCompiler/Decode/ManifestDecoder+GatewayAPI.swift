@@ -121,6 +121,7 @@ extension ManifestDecoder {
         if let mirror = node["requestMirror"]?["backendRef"] {
             filter.requestMirror = decodeBackendRef(mirror, reader: reader)
         }
+        if let cors = node["cors"], !cors.isNull { filter.cors = decodeCORS(cors, reader: reader) }
         if let ext = node["extensionRef"], !ext.isNull {
             filter.extensionRef = LocalObjectReference(group: reader.string(ext, "group") ?? "", kind: reader.string(ext, "kind") ?? "", name: reader.string(ext, "name") ?? "")
         }

@@ -13,8 +13,8 @@ public struct PolicyVerdict: Sendable, Equatable {
     public var attachedAt: String
     public var setting: String
     public var verdict: String
-    /// The status gwrun answers with when the policy refuses this request for sure (401).
-    public var refusal: Int?
+    /// The status gwrun answers with itself when the policy decides this request for sure (a 401, a preflight's 204).
+    public var answeredWith: Int?
 
     var json: JSONValue {
         .object([
@@ -26,7 +26,7 @@ public struct PolicyVerdict: Sendable, Equatable {
         table.policyChain(rule: rule, listener: listener).map { attached in
             let record = attached.policy
             var verdict = PolicyVerdict(
-                stage: "", policy: record.name, attachedAt: attached.level.name, setting: TableInspector.describePolicy(table, record.index), verdict: "", refusal: nil)
+                stage: "", policy: record.name, attachedAt: attached.level.name, setting: TableInspector.describePolicy(table, record.index), verdict: "", answeredWith: nil)
             switch record.kind {
             case .apiKeyAuthentication?, .basicAuthentication?, .jwtAuthentication?:
                 verdict.stage = "authentication"
@@ -44,7 +44,18 @@ public struct PolicyVerdict: Sendable, Equatable {
                 let rejects = record.guardAction == "Reject"
                 let on = record.guardDirection == 0 ? "the request's message text, before the provider is called" : "the answer's text, buffered or streamed"
                 verdict.verdict = "checks \(on): a match " + (rejects ? "is refused with \(record.guardRejectStatus)" : "is masked") + " (AI routes only)"
-            case .cors?, .retry?, nil:
+            case .cors?:
+                verdict.stage = "cors"
+                let origin = request.headers.first { $0.name.lowercased() == "origin" }?.value
+                let preflight = request.method == "OPTIONS" && request.headers.contains { $0.name.lowercased() == "access-control-request-method" }
+                let allowed = origin.map { origin in record.corsOrigins.contains { $0 == "*" || $0 == origin || ($0.contains("*") && origin.hasSuffix($0.split(separator: "*").last.map(String.init) ?? "")) } }
+                switch (origin, preflight) {
+                case (nil, _): verdict.verdict = "no Origin header: not a cross-origin request, no CORS headers"
+                case (_, true): verdict.verdict = allowed == true ? "preflight answered by the gateway: 204 with the allowed methods and headers" : "preflight answered 204 without CORS headers: the browser refuses the origin"
+                case (_, false): verdict.verdict = allowed == true ? "the answer gets access-control-allow-origin" : "the origin is not allowed: the answer has no CORS headers (the browser blocks it)"
+                }
+                if preflight { verdict.answeredWith = 204 }
+            case .retry?, nil:
                 verdict.stage = record.kind.map { RouteTable.policyField($0) } ?? "unknown"
                 verdict.verdict = "not enforced by gwrun yet (gwc lint: GW420): no effect"
             }
@@ -61,7 +72,7 @@ public struct PolicyVerdict: Sendable, Equatable {
                 verdict.verdict = "passes without a client identity (no \(what) in the \(reader.description); mode \(mode))"
             } else {
                 verdict.verdict = "401: no \(what) (read from the \(reader.description))"
-                verdict.refusal = 401
+                verdict.answeredWith = 401
             }
             return
         }

@@ -74,9 +74,9 @@ public struct RouteExplanation: Sendable {
         }
         for filter in ruleRecord.filters { explanation.filters.append(describeFilter(table, filter)) }
         explanation.policies = PolicyVerdict.chain(table, rule: rule, listener: routeMatch.listener, request: request)
-        if decision.status == 200, let refusal = explanation.policies.first(where: { $0.refusal != nil }) {
-            explanation.status = refusal.refusal ?? 401
-            explanation.reason = "\(refusal.stage) policy \(refusal.policy): \(refusal.verdict)"
+        if decision.status == 200, let decider = explanation.policies.first(where: { $0.answeredWith != nil }) {
+            explanation.status = decider.answeredWith ?? 401
+            explanation.reason = "\(decider.stage) policy \(decider.policy): \(decider.verdict)"
         }
         for competitor in competitors {
             let other = table.match(competitor.match), otherRule = table.rule(other.rule), otherRoute = table.route(otherRule.route)
@@ -190,6 +190,7 @@ public struct RouteExplanation: Sendable {
         case 404: answer = "404 no route"
         case 500: answer = "500 invalid backend"
         case 401: answer = "401 refused by a policy"
+        case 204: answer = "204 answered by the gateway (CORS preflight)"
         default: answer = "\(status) redirect"
         }
         lines.append("status:    \(answer)")

@@ -33,6 +33,14 @@ extension RouteTable {
         public var jwks: String { table.string(word(Field.Policy.JWT.jwks)) }
         public var audiences: [String] { strings(Field.Policy.JWT.firstAudience, Field.Policy.JWT.audienceCount) }
 
+        // CORS.
+        public var corsOrigins: [String] { strings(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount) }
+        public var corsMethods: [String] { strings(Field.Policy.CORS.firstMethod, Field.Policy.CORS.methodCount) }
+        public var corsAllowHeaders: [String] { strings(Field.Policy.CORS.firstAllowHeader, Field.Policy.CORS.allowHeaderCount) }
+        public var corsExposeHeaders: [String] { strings(Field.Policy.CORS.firstExposeHeader, Field.Policy.CORS.exposeHeaderCount) }
+        public var corsMaxAge: UInt32 { word(Field.Policy.CORS.maxAge) }
+        public var corsAllowCredentials: Bool { word(Field.Policy.CORS.allowCredentials) == 1 }
+
         // Prompt guard.
         /// 0 request, 1 response.
         public var guardDirection: UInt32 { word(Field.Policy.PromptGuard.direction) }

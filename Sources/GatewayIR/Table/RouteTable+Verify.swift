@@ -272,7 +272,9 @@ extension RouteTable {
                     try list(Field.Policy.BasicAuth.firstUser, Field.Policy.BasicAuth.userCount)
                 }
             case .retry?: try list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount)
-            case .cors?: try list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount); try list(Field.Policy.CORS.firstMethod, Field.Policy.CORS.methodCount)
+            case .cors?:
+                try list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount); try list(Field.Policy.CORS.firstMethod, Field.Policy.CORS.methodCount)
+                try list(Field.Policy.CORS.firstAllowHeader, Field.Policy.CORS.allowHeaderCount); try list(Field.Policy.CORS.firstExposeHeader, Field.Policy.CORS.exposeHeaderCount)
             case .promptGuard?:
                 try list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount)
                 try list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)

@@ -58,7 +58,10 @@ public enum Field {
         }
         public enum Timeout { public static let milliseconds = 2 }
         public enum Retry { public static let attempts = 2, backoffMilliseconds = 3, firstCode = 4, codeCount = 5 }
-        public enum CORS { public static let firstOrigin = 2, originCount = 3, firstMethod = 4, methodCount = 5, maxAge = 6, allowCredentials = 7 }
+        public enum CORS {
+            public static let firstOrigin = 2, originCount = 3, firstMethod = 4, methodCount = 5, maxAge = 6, allowCredentials = 7
+            public static let firstAllowHeader = 8, allowHeaderCount = 9, firstExposeHeader = 10, exposeHeaderCount = 11
+        }
         public enum PromptGuard {
             public static let direction = 2, action = 3, firstPattern = 4, patternCount = 5, firstBuiltin = 6, builtinCount = 7
             public static let rejectStatus = 8, rejectMessage = 9
@@ -87,7 +90,7 @@ public enum PolicyKind: UInt32, Sendable {
 }
 /// Where a policy is attached, least specific first: for each field the most specific wins.
 public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
-    case gateway = 0, listener = 1, route = 2, rule = 3, backend = 4, backendOwn = 5
+    case gateway = 0, listener = 1, route = 2, rule = 3, backend = 4, backendOwn = 5, routeFilter = 6
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var name: String {
         switch self {
@@ -97,6 +100,7 @@ public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
         case .rule: "rule"
         case .backend: "backend"
         case .backendOwn: "AgentgatewayBackend's own policies"
+        case .routeFilter: "rule's CORS filter"
         }
     }
 }

@@ -128,9 +128,9 @@ extension GatewayConnectionHandler: UpstreamReceiver {
             proxy?.answerCloses = closes
             var replacing: [(name: String, value: String)]?
             // The response stages see a proxied answer's head too (rewritten only when one applies).
-            if let processor = proxy?.processor, RequestPipeline.observesResponses(rule: proxy?.target.rule, processor: processor) {
+            if let processor = proxy?.processor, let record = answering?.record, RequestPipeline.observesResponses(rule: proxy?.target.rule, record: record, processor: processor) {
                 var headers = head.headers
-                RequestPipeline.observe(&headers, status: head.status, rule: proxy?.target.rule, processor: processor)
+                RequestPipeline.observe(&headers, status: head.status, rule: proxy?.target.rule, record: record, processor: processor)
                 replacing = headers
             }
             var out = context.channel.allocator.buffer(capacity: 512)

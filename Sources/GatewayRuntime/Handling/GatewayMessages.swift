@@ -89,5 +89,7 @@ public struct AccessRecord: Sendable {
     var tokenLimits: [RateLimitBucket] = []
     /// The rule's prompt guards, handed by the pipeline to the AI exchange (which parses the body).
     var promptGuard: PromptGuard?
+    /// Headers request stages put on this request's answer, whoever makes it (CORS).
+    var answerHeaders: [(name: String, value: String)] = []
     public init() {}
 }

@@ -102,7 +102,7 @@ public struct RequestProcessor: Sendable {
     /// The response stages (the rule's response header modifiers), and the status for the log.
     public func finish(_ response: GatewayResponse, rule: Int?, record: inout AccessRecord) -> GatewayResponse {
         var response = response
-        RequestPipeline.observe(&response.headers, status: response.status, rule: rule, processor: self)
+        RequestPipeline.observe(&response.headers, status: response.status, rule: rule, record: record, processor: self)
         record.status = response.status
         return response
     }

@@ -1,18 +1,20 @@
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
-/// policy stages): the route, client authentication, rate limits, prompt guards, the upstream request's headers
+/// policy stages): the route, CORS, client authentication, rate limits, prompt guards, the upstream request's headers
 /// and URL, and the upstream exchange; every answer passes the response stages before it goes
 /// out, and `answered` settles what depends on the whole answer (token limits).
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RouteStage(), AuthenticationStage(), RateLimitStage(), PromptGuardStage(), RequestHeaderStage(), URLRewriteStage()]
+    static let requestStages: [any RequestStage] = [RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), PromptGuardStage(), RequestHeaderStage(), URLRewriteStage()]
     static let upstream = UpstreamStage()
-    static let responseStages: [any ResponseStage] = [ResponseHeaderStage()]
+    static let responseStages: [any ResponseStage] = [AnswerHeaderStage(), ResponseHeaderStage()]
 
-    /// Whether any response stage changes this rule's answers.
-    static func observesResponses(rule: Int?, processor: RequestProcessor) -> Bool { responseStages.contains { $0.applies(rule: rule, processor) } }
+    /// Whether any response stage changes this request's answer.
+    static func observesResponses(rule: Int?, record: AccessRecord, processor: RequestProcessor) -> Bool {
+        responseStages.contains { $0.applies(rule: rule, record: record, processor) }
+    }
 
     /// Runs the response stages on an answer's headers.
-    static func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, processor: RequestProcessor) {
-        for stage in responseStages { stage.observe(&headers, status: status, rule: rule, processor) }
+    static func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, record: AccessRecord, processor: RequestProcessor) {
+        for stage in responseStages { stage.observe(&headers, status: status, rule: rule, record: record, processor) }
     }
 
     /// After the answer's last byte: token limits are charged the tokens the provider reported

@@ -13,10 +13,10 @@ enum StageResult {
 }
 
 /// A step that sees a request's answer before it goes out (buffered answers, and the head of
-/// streamed and proxied ones).
+/// streamed and proxied ones), with the request's record (what its request stages decided).
 protocol ResponseStage: Sendable {
     var name: String { get }
-    /// Whether the stage changes answers of this rule (a proxied answer's head is rewritten only then).
-    func applies(rule: Int?, _ processor: RequestProcessor) -> Bool
-    func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, _ processor: RequestProcessor)
+    /// Whether the stage changes this request's answer (a proxied answer's head is rewritten only then).
+    func applies(rule: Int?, record: AccessRecord, _ processor: RequestProcessor) -> Bool
+    func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, record: AccessRecord, _ processor: RequestProcessor)
 }

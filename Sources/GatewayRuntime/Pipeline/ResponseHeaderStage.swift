@@ -5,9 +5,9 @@ import GatewayIR
 struct ResponseHeaderStage: ResponseStage {
     var name: String { "response headers" }
 
-    func applies(rule: Int?, _ processor: RequestProcessor) -> Bool { rule.map { processor.hasResponseModifiers(rule: $0) } ?? false }
+    func applies(rule: Int?, record: AccessRecord, _ processor: RequestProcessor) -> Bool { rule.map { processor.hasResponseModifiers(rule: $0) } ?? false }
 
-    func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, _ processor: RequestProcessor) {
+    func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, record: AccessRecord, _ processor: RequestProcessor) {
         guard let rule else { return }
         processor.applyResponseModifiers(rule: rule, to: &headers)
     }

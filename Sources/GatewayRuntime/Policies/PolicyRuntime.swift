@@ -100,6 +100,8 @@ public final class PolicyRuntime: Sendable {
                 case .localRateLimit?:
                     let bucket = bucket(record)
                     if bucket.unit == .requests { policies.requestLimits.append(bucket) } else { policies.tokenLimits.append(bucket) }
+                case .cors?:
+                    policies.cors = CORSPolicy(record)
                 case .promptGuard?:
                     var promptGuard = policies.promptGuard ?? PromptGuard()
                     let rule = guardRule(record)

@@ -7,6 +7,7 @@ struct RulePolicies: Sendable {
     var tokenLimits: [RateLimitBucket] = []
     /// Applied by the AI exchange, which parses the body (prompt guards act on AI routes only).
     var promptGuard: PromptGuard?
+    var cors: CORSPolicy?
 
-    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil }
+    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil && cors == nil }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import GatewayIR
+
+/// Gateway API's HTTPCORSFilter (the `CORS` filter, and an AgentgatewayPolicy's `traffic.cors`),
+/// as its field descriptions say: an allowed `Origin` is echoed (never `*` with credentials), a
+/// preflight is answered by the gateway (204 with the allowed methods, headers and max age; an
+/// origin not allowed gets the 204 without them, so the browser refuses), the real answer gets
+/// `access-control-allow-origin`, `-allow-credentials` and `-expose-headers`, and `vary: origin`.
+struct CORSPolicy: Sendable {
+    let origins: [String]
+    let methods: [String]
+    let allowHeaders: [String]
+    let exposeHeaders: [String]
+    let maxAge: Int
+    let allowCredentials: Bool
+
+    init(origins: [String], methods: [String], allowHeaders: [String], exposeHeaders: [String], maxAge: Int, allowCredentials: Bool) {
+        self.origins = origins
+        self.methods = methods
+        self.allowHeaders = allowHeaders
+        self.exposeHeaders = exposeHeaders
+        self.maxAge = maxAge
+        self.allowCredentials = allowCredentials
+    }
+
+    init(_ record: RouteTable.PolicyRecord) {
+        self.init(
+            origins: record.corsOrigins, methods: record.corsMethods, allowHeaders: record.corsAllowHeaders, exposeHeaders: record.corsExposeHeaders,
+            maxAge: Int(record.corsMaxAge), allowCredentials: record.corsAllowCredentials)
+    }
+
+    /// Whether `origin` (`scheme://host[:port]`) is allowed: exactly, with the scheme's default port
+    /// filled in, or by a `*` that stands for any labels to the left of its place in the host.
+    func allows(_ origin: String) -> Bool {
+        guard let requested = Origin(origin) else { return false }
+        return origins.contains { allowed in
+            if allowed == "*" { return true }
+            guard let pattern = Origin(allowed), pattern.scheme == requested.scheme, pattern.port == requested.port else { return false }
+            if pattern.host.hasPrefix("*") { return pattern.host == "*" || requested.host.hasSuffix(pattern.host.dropFirst()) }
+            return pattern.host == requested.host
+        }
+    }
+
+    /// The answer to a preflight from `origin` asking for `method` and `headers`.
+    func preflight(origin: String, method: String, headers: String?) -> GatewayResponse {
+        var answer = GatewayResponse(status: 204, headers: [("vary", "origin")])
+        guard allows(origin) else { return answer }
+        answer.headers += allowOrigin(origin)
+        let wildcardMethods = methods.contains("*")
+        answer.headers.append(("access-control-allow-methods", wildcardMethods ? (allowCredentials ? method : "*") : methods.joined(separator: ", ")))
+        if allowHeaders.contains("*") {
+            if let headers, !headers.isEmpty { answer.headers.append(("access-control-allow-headers", allowCredentials ? headers : "*")) }
+        } else if !allowHeaders.isEmpty {
+            answer.headers.append(("access-control-allow-headers", allowHeaders.joined(separator: ", ")))
+        }
+        answer.headers.append(("access-control-max-age", String(maxAge)))
+        return answer
+    }
+
+    /// Headers for the real answer to a request from `origin` (none when it is not allowed).
+    func answerHeaders(origin: String) -> [(name: String, value: String)] {
+        guard allows(origin) else { return [("vary", "origin")] }
+        var headers = allowOrigin(origin) + [("vary", "origin")]
+        if !exposeHeaders.isEmpty, !(allowCredentials && exposeHeaders.contains("*")) {
+            headers.append(("access-control-expose-headers", exposeHeaders.joined(separator: ", ")))
+        }
+        return headers
+    }
+
+    private func allowOrigin(_ origin: String) -> [(name: String, value: String)] {
+        var headers = [("access-control-allow-origin", origins.contains("*") && !allowCredentials ? "*" : origin)]
+        if allowCredentials { headers.append(("access-control-allow-credentials", "true")) }
+        return headers
+    }
+
+    /// An origin's parts, the port made explicit.
+    struct Origin: Equatable {
+        var scheme: String
+        var host: String
+        var port: Int
+
+        init?(_ text: String) {
+            guard let separator = text.range(of: "://") else { return nil }
+            scheme = text[..<separator.lowerBound].lowercased()
+            var rest = text[separator.upperBound...]
+            if rest.hasSuffix("/") { rest = rest.dropLast() }
+            if let colon = rest.lastIndex(of: ":"), let number = Int(rest[rest.index(after: colon)...]) {
+                host = rest[..<colon].lowercased()
+                port = number
+            } else {
+                host = rest.lowercased()
+                guard scheme == "http" || scheme == "https" else { return nil }
+                port = scheme == "https" ? 443 : 80
+            }
+        }
+    }
+}
