@@ -5,7 +5,7 @@
 # made by Apache's `htpasswd` (bcrypt, apr1) and an inline SHA-1 user, a request limit, a token
 # limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key),
 # prompt guards (a card number masked before the provider, a phrase masked in buffered and streamed
-# answers, a forbidden phrase refused), CORS from headless Chromium, and the request limit's state across two reloads (unchanged:
+# answers, a forbidden phrase refused), CORS from headless Chromium, retries (plain and AI), and the request limit's state across two reloads (unchanged:
 # kept; changed: a new bucket).
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
@@ -32,10 +32,11 @@ PY
 .build/debug/gwc build "$work/policies" -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" --log "$work/standin.jsonl" 2>/dev/null
 start python3 -m http.server 18291 --bind 127.0.0.1 --directory "$work/www" 2>/dev/null >/dev/null
+start python3 testing/faulty-upstream.py --port 18095 2>/dev/null
 # The browser test's pages, from an allowed origin (26310) and from another (26311).
 start python3 -m http.server 26310 --bind 127.0.0.1 --directory "$work/pages" 2>/dev/null >/dev/null
 start python3 -m http.server 26311 --bind 127.0.0.1 --directory "$work/pages" 2>/dev/null >/dev/null
-wait_port 18090; wait_port 18291; wait_port 26310; wait_port 26311
+wait_port 18090; wait_port 18291; wait_port 18095; wait_port 26310; wait_port 26311
 start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 18000 \
   --admin-port 26901 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26901

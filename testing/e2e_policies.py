@@ -147,6 +147,19 @@ def guards():
     return "the provider got <CREDIT_CARD>, not the number; the answer's phrase masked buffered and streamed (split across events; a translated stream and the anthropic SDK's native one); a forbidden phrase: 451"
 
 
+def retries():
+    headers = {"authorization": f"Bearer {TEAM_A}"}
+    ok, _, body = raw("/retried/flaky?key=plain-a&fail=2", headers)
+    assert ok == 200 and json.loads(body)["attempts"] == 3, (ok, body)
+    exhausted, _, _ = raw("/retried/flaky?key=plain-b&fail=3", headers)
+    assert exhausted == 503, exhausted
+    from openai import OpenAI
+    client = OpenAI(base_url=BASE + "/retried-ai", api_key=TEAM_A, max_retries=0)
+    reply = client.chat.completions.with_raw_response.create(model="gpt-test", messages=MESSAGES, extra_headers={"x-flaky-key": "ai-a", "x-flaky-fail": "1"})
+    assert reply.status_code == 200 and json.loads(reply.text)["attempts"] == 2, reply.text
+    return "plain route: two 503s retried, the third try answered 200; three 503s: the last 503 answered; AI route: one 503 retried"
+
+
 def basic(user, password):
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return raw("/private/", {"authorization": f"Basic {token}"})
@@ -214,6 +227,7 @@ if __name__ == "__main__":
         check("basic authentication", basic_users)
         check("JWT authentication with the openai SDK", jwt_tokens)
         check("prompt guards", guards)
+        check("retries", retries)
         check("request limit", request_limit)
         check("token limit on streamed answers", token_budget)
     elif phase == "after-reload":

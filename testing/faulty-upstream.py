@@ -10,6 +10,8 @@ Paths are matched by their end, so /plain/slow is /slow; GET works as POST does.
   /chunked   a chunked answer in three pieces, 0.3 s apart
   /close-framed  an answer without length or chunking: its end is the connection's close
   /big       16 MiB of a repeated pattern, with its length
+  /flaky     503 the first N times for a key, then 200 with the attempt count (key and N from the
+             query, `?key=K&fail=N`, or the headers x-flaky-key and x-flaky-fail)
 HEAD answers /ok's head without its body.
 With "stream": true in the request, /reset and /stall do the same to an Anthropic event stream:
 the head and the first events, then a reset or a stall.
@@ -20,6 +22,7 @@ import argparse, json, socket, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DELAY = 4.0
+FLAKY = {}  # key -> attempts seen
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -69,6 +72,20 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self):
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         streaming = b'"stream":true' in body.replace(b" ", b"")
+        if "/flaky" in self.path:
+            from urllib.parse import parse_qs, urlsplit
+            query = parse_qs(urlsplit(self.path).query)
+            key = (query.get("key") or [self.headers.get("x-flaky-key", "")])[0]
+            fail = int((query.get("fail") or [self.headers.get("x-flaky-fail", "0")])[0])
+            FLAKY[key] = FLAKY.get(key, 0) + 1
+            status, reply = (503, {"error": {"message": "busy", "type": "overloaded"}}) if FLAKY[key] <= fail else (200, {"ok": True, "attempts": FLAKY[key]})
+            data = json.dumps(reply).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if self.path.endswith("/slow"):
             time.sleep(DELAY)
         if self.path.endswith("/stall"):

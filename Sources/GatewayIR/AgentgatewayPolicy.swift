@@ -130,6 +130,17 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         }
     }
 
+    public struct DirectResponse: Sendable, Hashable {
+        public var status: Int
+        public var body: String?
+        public var headers: [HeaderValue]
+        public init(status: Int, body: String?, headers: [HeaderValue]) {
+            self.status = status
+            self.body = body
+            self.headers = headers
+        }
+    }
+
     public struct Traffic: Sendable, Hashable {
         public var localRateLimits: [LocalRateLimit] = []
         public var apiKeyAuthentication: APIKeyAuthentication?
@@ -137,6 +148,12 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         public var basicAuthentication: BasicAuthentication?
         public var requestTimeout: String?
         public var retry: Retry?
+        /// `headerModifiers.request` and `.response`.
+        public var requestHeaders: HeaderModifier?
+        public var responseHeaders: HeaderModifier?
+        public var directResponse: DirectResponse?
+        /// `hostRewrite.mode`: `Auto` or `None`.
+        public var hostRewrite: String?
         public var cors: CORS?
         public init() {}
 

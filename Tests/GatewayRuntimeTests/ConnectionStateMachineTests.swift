@@ -137,7 +137,7 @@ struct ProxyExchangeStateMachineTests {
         #expect(outcome17)
         #expect(!exchange.answerStarted)
         let outcome18 = exchange.headReceived()
-        #expect(outcome18)
+        #expect(outcome18 == .forward)
         #expect(exchange.answerStarted)
         let outcome19 = exchange.bodyReceived(clientWritable: true)
         #expect(outcome19 == .forward)
@@ -220,8 +220,67 @@ struct ProxyExchangeStateMachineTests {
         _ = exchange.connected(reused: false)
         exchange.abandon()
         let outcome41 = exchange.headReceived()
-        #expect(!outcome41)
+        #expect(outcome41 == .none)
         let outcome42 = exchange.timerFired(now: Self.deadline)
         #expect(outcome42 == .none)
+    }
+
+    // A retry policy (traffic.retry): 2 attempts on 503, 50 ms apart.
+    static let retry = RetryPolicy(attempts: 2, codes: [503], backoff: .milliseconds(50))
+    static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+
+    @Test func aRetriedStatusIsDroppedAndTriedAgainUpToTheAttempts() {
+        var exchange = ProxyExchangeStateMachine(deadline: Self.deadline, retry: Self.retry)
+        for attempt in 1...2 {
+            _ = exchange.connected(reused: false)
+            let head = exchange.headReceived(status: 503, now: Self.start)
+            #expect(head == .retry(after: .milliseconds(50)), "attempt \(attempt)")
+            #expect(!exchange.answerStarted && exchange.state == .backingOff)
+            let resumed = exchange.backoffElapsed()
+            #expect(resumed && exchange.state == .connecting(fresh: false))
+        }
+        _ = exchange.connected(reused: false)
+        // Attempts used up: the third 503 is the answer.
+        let last = exchange.headReceived(status: 503, now: Self.start)
+        #expect(last == .forward && exchange.policyRetries == 2)
+    }
+
+    @Test func otherStatusesAndLateRetriesAreNotRetried() {
+        var ok = ProxyExchangeStateMachine(deadline: Self.deadline, retry: Self.retry)
+        _ = ok.connected(reused: false)
+        let forwarded = ok.headReceived(status: 500, now: Self.start)
+        #expect(forwarded == .forward)
+        // A backoff that would end past the deadline: the answer stands.
+        var late = ProxyExchangeStateMachine(deadline: Self.start + .milliseconds(40), retry: Self.retry)
+        _ = late.connected(reused: false)
+        let lateHead = late.headReceived(status: 503, now: Self.start)
+        #expect(lateHead == .forward)
+    }
+
+    @Test func aConnectionFailureCountsAs502() {
+        var exchange = ProxyExchangeStateMachine(deadline: Self.deadline, retry: RetryPolicy(attempts: 1, codes: [502], backoff: .zero))
+        let first = exchange.connectFailed("refused", now: Self.start)
+        #expect(first == .retryAfter(.zero))
+        let resumed = exchange.backoffElapsed()
+        #expect(resumed)
+        let second = exchange.connectFailed("refused", now: Self.start)
+        #expect(second == .answer(status: 502, error: "upstream failure: refused"))
+    }
+
+    @Test func nothingIsRetriedOnceTheAnswerStarted() {
+        var exchange = ProxyExchangeStateMachine(deadline: Self.deadline, retry: RetryPolicy(attempts: 3, codes: [502, 503], backoff: .zero))
+        _ = exchange.connected(reused: false)
+        let head = exchange.headReceived(status: 200, now: Self.start)
+        #expect(head == .forward)
+        let failure = exchange.failed("reset")
+        #expect(failure == .cut(error: "upstream failure: reset"))
+        // A timer during the backoff ends the exchange with 504.
+        var waiting = ProxyExchangeStateMachine(deadline: Self.deadline, retry: Self.retry)
+        _ = waiting.connected(reused: false)
+        _ = waiting.headReceived(status: 503, now: Self.start)
+        let timeout = waiting.timerFired(now: Self.deadline)
+        #expect(timeout == .answer(status: 504, error: "upstream timeout"))
+        let late = waiting.backoffElapsed()
+        #expect(!late)
     }
 }

@@ -73,6 +73,15 @@ extension TableCompiler {
         }
     }
 
+    /// A header modifier's operations, in the order they apply: set, add, remove.
+    mutating func appendHeaderOps(_ modifier: HeaderModifier) -> (first: UInt32, count: UInt32) {
+        let first = UInt32(model.count(.headerOps))
+        for pair in modifier.set { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.set.rawValue, Field.HeaderOp.name: model.intern(pair.name), Field.HeaderOp.value: model.intern(pair.value)]) }
+        for pair in modifier.add { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.add.rawValue, Field.HeaderOp.name: model.intern(pair.name), Field.HeaderOp.value: model.intern(pair.value)]) }
+        for name in modifier.remove { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.remove.rawValue, Field.HeaderOp.name: model.intern(name), Field.HeaderOp.value: 0]) }
+        return (first, UInt32(model.count(.headerOps)) - first)
+    }
+
     private mutating func appendFilter(_ filter: HTTPRouteFilter, route: HTTPRoute) {
         let none = TableFormat.none
         func pathFields(_ modifier: PathModifier?) -> (UInt32, UInt32) {
@@ -81,12 +90,9 @@ extension TableCompiler {
             return (PathModifierKind.replaceFullPath.rawValue, model.intern(modifier.replaceFullPath ?? ""))
         }
         func headerOps(_ modifier: HeaderModifier?) -> (UInt32, UInt32) {
-            let first = UInt32(model.count(.headerOps))
-            guard let modifier else { return (first, 0) }
-            for pair in modifier.set { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.set.rawValue, Field.HeaderOp.name: model.intern(pair.name), Field.HeaderOp.value: model.intern(pair.value)]) }
-            for pair in modifier.add { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.add.rawValue, Field.HeaderOp.name: model.intern(pair.name), Field.HeaderOp.value: model.intern(pair.value)]) }
-            for name in modifier.remove { model.append(.headerOps, fields: [Field.HeaderOp.op: HeaderOpKind.remove.rawValue, Field.HeaderOp.name: model.intern(name), Field.HeaderOp.value: 0]) }
-            return (first, UInt32(model.count(.headerOps)) - first)
+            guard let modifier else { return (UInt32(model.count(.headerOps)), 0) }
+            let ops = appendHeaderOps(modifier)
+            return (ops.first, ops.count)
         }
         switch filter.type {
         case "RequestHeaderModifier", "ResponseHeaderModifier":

@@ -224,6 +224,27 @@ public struct TableCompiler {
                     ]))
                 }
                 if let cors = traffic.cors { records.append(appendCORS(cors, name: name)) }
+                for (direction, modifier) in [(UInt32(0), traffic.requestHeaders), (1, traffic.responseHeaders)] {
+                    guard let modifier else { continue }
+                    let ops = appendHeaderOps(modifier)
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.headerModifier.rawValue, Field.Policy.name: name, Field.Policy.HeaderModifier.direction: direction,
+                        Field.Policy.HeaderModifier.firstOp: ops.first, Field.Policy.HeaderModifier.opCount: ops.count,
+                    ]))
+                }
+                if let direct = traffic.directResponse {
+                    let ops = appendHeaderOps(HeaderModifier(set: direct.headers, add: [], remove: []))
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.directResponse.rawValue, Field.Policy.name: name, Field.Policy.DirectResponse.status: UInt32(clamping: direct.status),
+                        Field.Policy.DirectResponse.body: direct.body.map { model.intern($0) } ?? TableFormat.none,
+                        Field.Policy.DirectResponse.firstOp: ops.first, Field.Policy.DirectResponse.opCount: ops.count,
+                    ]))
+                }
+                if let mode = traffic.hostRewrite {
+                    records.append(model.append(.policies, fields: [
+                        Field.Policy.kind: PolicyKind.hostRewrite.rawValue, Field.Policy.name: name, Field.Policy.HostRewrite.mode: mode == "Auto" ? 1 : 0,
+                    ]))
+                }
             }
             // `backend.http.requestTimeout` of a policy caps the upstream call like `traffic.timeouts.request`;
             // for an AgentgatewayBackend it targets, the backend's own record carries it (below).

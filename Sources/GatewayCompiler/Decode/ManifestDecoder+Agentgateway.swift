@@ -1,3 +1,4 @@
+import Foundation
 import GatewayIR
 
 extension ManifestDecoder {
@@ -163,6 +164,24 @@ extension ManifestDecoder {
                 decoded.retry = .init(attempts: reader.int(retry, "attempts"), codes: reader.strings(retry, "codes").compactMap { Int($0) }, backoff: reader.string(retry, "backoff"))
             }
             if let cors = node["cors"], !cors.isNull { decoded.cors = decodeCORS(cors, reader: reader) }
+            decoded.requestHeaders = decodeHeaderModifier(node["headerModifiers"]?["request"], reader: reader)
+            decoded.responseHeaders = decodeHeaderModifier(node["headerModifiers"]?["response"], reader: reader)
+            if let direct = node["directResponse"], !direct.isNull, reader.has(direct, "status") {
+                // Header values are CEL: a string literal is what gwrun can evaluate.
+                var headers: [HeaderValue] = []
+                for header in reader.items(direct, "headers") {
+                    let expression = reader.string(header, "value") ?? ""
+                    if let literal = Self.celStringLiteral(expression) {
+                        headers.append(HeaderValue(name: reader.string(header, "name") ?? "", value: literal))
+                    } else {
+                        report(Diagnostic(
+                            .notEnforced, "`spec.traffic.directResponse.headers[].value` is a CEL expression gwrun cannot evaluate (only a string literal such as '\"text/plain\"'): the header is left out of the answer",
+                            at: reader.location(header["value"]), fix: "write the value as a quoted CEL string literal", object: object))
+                    }
+                }
+                decoded.directResponse = .init(status: reader.int(direct, "status") ?? 200, body: reader.string(direct, "body"), headers: headers)
+            }
+            decoded.hostRewrite = reader.string(node["hostRewrite"], "mode")
             traffic = decoded
         }
         let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodePolicyBackend($0, reader: reader, object: object) }
@@ -174,6 +193,20 @@ extension ManifestDecoder {
                 fix: "add the policy settings under `traffic:` or `backend:`", object: object))
         }
         return AgentgatewayPolicy(meta: meta, targetRefs: targets, hasTargetSelectors: reader.has(spec, "targetSelectors"), traffic: traffic, backend: backend)
+    }
+
+    /// The text of a CEL string literal (`"..."` or `'...'`, simple escapes); nil for any other expression.
+    static func celStringLiteral(_ expression: String) -> String? {
+        let text = expression.trimmingCharacters(in: .whitespaces)
+        guard text.count >= 2, let quote = text.first, quote == "\"" || quote == "'", text.last == quote else { return nil }
+        var result = "", escaped = false
+        for character in text.dropFirst().dropLast() {
+            if escaped { result.append(character == "n" ? "\n" : character == "t" ? "\t" : character); escaped = false; continue }
+            if character == "\\" { escaped = true; continue }
+            if character == quote { return nil }  // the literal ended early: an expression follows
+            result.append(character)
+        }
+        return escaped ? nil : result
     }
 
     /// Gateway API's HTTPCORSFilter, as the `CORS` route filter and `traffic.cors` both write it.

@@ -93,15 +93,18 @@ extension ManifestDecoder {
             location: reader.location(node))
     }
 
+    /// Gateway API's HTTPHeaderFilter (`set`, `add`, `remove`), as filters and policies write it.
+    func decodeHeaderModifier(_ value: Node?, reader: NodeReader) -> HeaderModifier? {
+        guard let value, !value.isNull else { return nil }
+        func pairs(_ name: String) -> [HeaderValue] {
+            reader.items(value, name).map { HeaderValue(name: reader.string($0, "name") ?? "", value: reader.string($0, "value") ?? "") }
+        }
+        return HeaderModifier(set: pairs("set"), add: pairs("add"), remove: reader.strings(value, "remove"))
+    }
+
     private func decodeFilter(_ node: Node, reader: NodeReader) -> HTTPRouteFilter {
         var filter = HTTPRouteFilter(type: reader.string(node, "type") ?? "", location: reader.location(node))
-        func modifier(_ key: String) -> HeaderModifier? {
-            guard let value = node[key], !value.isNull else { return nil }
-            func pairs(_ name: String) -> [HeaderValue] {
-                reader.items(value, name).map { HeaderValue(name: reader.string($0, "name") ?? "", value: reader.string($0, "value") ?? "") }
-            }
-            return HeaderModifier(set: pairs("set"), add: pairs("add"), remove: reader.strings(value, "remove"))
-        }
+        func modifier(_ key: String) -> HeaderModifier? { decodeHeaderModifier(node[key], reader: reader) }
         func pathModifier(_ node: Node?) -> PathModifier? {
             guard let node, !node.isNull else { return nil }
             return PathModifier(

@@ -9,7 +9,9 @@ extension ManifestDecoder {
     static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "ai.promptGuard", "http.requestTimeout"]
     /// Fields of an AgentgatewayPolicy's `traffic`, `backend` and `frontend` that gwrun acts on.
     static let enforcedTraffic: Set<String> = [
-        "timeouts.request", "rateLimit.local", "cors",
+        "timeouts.request", "rateLimit.local", "cors", "headerModifiers.request", "headerModifiers.response",
+        "directResponse.status", "directResponse.body", "directResponse.headers", "hostRewrite.mode",
+        "retry.attempts", "retry.codes", "retry.backoff",
         "apiKeyAuthentication.mode", "apiKeyAuthentication.secretRef", "apiKeyAuthentication.secretSelector",
         "apiKeyAuthentication.location.header", "apiKeyAuthentication.location.queryParameter", "apiKeyAuthentication.location.cookie",
         "basicAuthentication.mode", "basicAuthentication.realm", "basicAuthentication.users", "basicAuthentication.secretRef",

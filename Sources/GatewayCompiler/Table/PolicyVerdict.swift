@@ -55,6 +55,16 @@ public struct PolicyVerdict: Sendable, Equatable {
                 case (_, false): verdict.verdict = allowed == true ? "the answer gets access-control-allow-origin" : "the origin is not allowed: the answer has no CORS headers (the browser blocks it)"
                 }
                 if preflight { verdict.answeredWith = 204 }
+            case .directResponse?:
+                verdict.stage = "direct response"
+                verdict.verdict = "answered by the gateway with \(record.directStatus); the backend is not called"
+                verdict.answeredWith = record.directStatus
+            case .headerModifier?:
+                verdict.stage = "headers"
+                verdict.verdict = record.headerDirection == 0 ? "the upstream request's headers are changed" : "the answer's headers are changed"
+            case .hostRewrite?:
+                verdict.stage = "host"
+                verdict.verdict = record.rewritesHostAutomatically ? "the upstream request's Host is the backend's" : "the client's Host goes upstream"
             case .retry?, nil:
                 verdict.stage = record.kind.map { RouteTable.policyField($0) } ?? "unknown"
                 verdict.verdict = "not enforced by gwrun yet (gwc lint: GW420): no effect"

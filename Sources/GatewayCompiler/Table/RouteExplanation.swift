@@ -41,6 +41,8 @@ public struct RouteExplanation: Sendable {
     public var filters: [String] = []
     /// The request's policy chain in evaluation order, each with its verdict.
     public var policies: [PolicyVerdict] = []
+    /// The policy stage that answers the request itself, if one does (`authentication`, `cors`, ...).
+    public var decidedBy: String?
 
     public static func explain(_ table: RouteTable, _ request: RouteRequest, gateway: Int?, random: UInt64 = 0) -> RouteExplanation {
         var competitors: [(match: Int, host: Int)] = []
@@ -76,6 +78,7 @@ public struct RouteExplanation: Sendable {
         explanation.policies = PolicyVerdict.chain(table, rule: rule, listener: routeMatch.listener, request: request)
         if decision.status == 200, let decider = explanation.policies.first(where: { $0.answeredWith != nil }) {
             explanation.status = decider.answeredWith ?? 401
+            explanation.decidedBy = decider.stage
             explanation.reason = "\(decider.stage) policy \(decider.policy): \(decider.verdict)"
         }
         for competitor in competitors {
@@ -184,7 +187,7 @@ public struct RouteExplanation: Sendable {
 
     public var text: String {
         var lines: [String] = []
-        let answer: String
+        var answer: String
         switch status {
         case 200: answer = "200 forwarded"
         case 404: answer = "404 no route"
@@ -193,6 +196,7 @@ public struct RouteExplanation: Sendable {
         case 204: answer = "204 answered by the gateway (CORS preflight)"
         default: answer = "\(status) redirect"
         }
+        if let decidedBy { answer = "\(status) answered by the gateway (\(decidedBy) policy)" }
         lines.append("status:    \(answer)")
         if let gateway { lines.append("gateway:   \(gateway), listener \(listener ?? "")") }
         if let routeName {

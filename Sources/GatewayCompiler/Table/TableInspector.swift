@@ -110,6 +110,17 @@ public enum TableInspector {
         return "\(record.namespace)/\(record.name)\(record.key.isEmpty ? "" : "[\(record.key)]")"
     }
 
+    static func describeOps(_ table: RouteTable, _ ops: Range<Int>) -> String {
+        ops.map { op in
+            let name = table.string(table.word(.headerOps, op, Field.HeaderOp.name)), value = table.string(table.word(.headerOps, op, Field.HeaderOp.value))
+            switch HeaderOpKind(rawValue: table.word(.headerOps, op, Field.HeaderOp.op)) {
+            case .set?: return "set \(name): \(value)"
+            case .add?: return "add \(name): \(value)"
+            default: return "remove \(name)"
+            }
+        }.joined(separator: ", ")
+    }
+
     public static func describePolicy(_ table: RouteTable, _ policy: Int) -> String {
         func field(_ index: Int) -> UInt32 { table.word(.policies, policy, index) }
         func optional(_ value: UInt32) -> String? { value == TableFormat.none ? nil : String(value) }
@@ -139,6 +150,13 @@ public enum TableInspector {
             let direction = field(Field.Policy.PromptGuard.direction) == 0 ? "request" : "response"
             let patterns = list(Field.Policy.PromptGuard.firstPattern, Field.Policy.PromptGuard.patternCount) + list(Field.Policy.PromptGuard.firstBuiltin, Field.Policy.PromptGuard.builtinCount)
             return "\(name): prompt guard on \(direction), \(table.string(field(Field.Policy.PromptGuard.action))) \(patterns.joined(separator: ", "))"
+        case .headerModifier?:
+            let record = table.policy(policy)
+            return "\(name): \(record.headerDirection == 0 ? "request" : "response") header modifier: \(describeOps(table, record.headerOps))"
+        case .directResponse?:
+            let record = table.policy(policy)
+            return "\(name): direct response \(record.directStatus)" + (record.directBody.map { ", body of \($0.utf8.count) bytes" } ?? "") + (record.headerOps.isEmpty ? "" : ", headers \(describeOps(table, record.headerOps))")
+        case .hostRewrite?: return "\(name): host rewrite \(table.policy(policy).rewritesHostAutomatically ? "Auto" : "None")"
         case nil: return "\(name): unknown policy"
         }
     }

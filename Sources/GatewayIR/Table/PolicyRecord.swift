@@ -41,6 +41,22 @@ extension RouteTable {
         public var corsMaxAge: UInt32 { word(Field.Policy.CORS.maxAge) }
         public var corsAllowCredentials: Bool { word(Field.Policy.CORS.allowCredentials) == 1 }
 
+        // Header modifiers (0 request, 1 response) and a direct response.
+        public var headerDirection: UInt32 { word(Field.Policy.HeaderModifier.direction) }
+        public var headerOps: Range<Int> {
+            kind == .directResponse ? table.range(.policies, index, Field.Policy.DirectResponse.firstOp, Field.Policy.DirectResponse.opCount)
+                : table.range(.policies, index, Field.Policy.HeaderModifier.firstOp, Field.Policy.HeaderModifier.opCount)
+        }
+        public var directStatus: Int { Int(word(Field.Policy.DirectResponse.status)) }
+        public var directBody: String? { table.optionalString(word(Field.Policy.DirectResponse.body)) }
+        /// `hostRewrite: Auto`.
+        public var rewritesHostAutomatically: Bool { word(Field.Policy.HostRewrite.mode) == 1 }
+
+        // Retry.
+        public var retryAttempts: UInt32 { word(Field.Policy.Retry.attempts) }
+        public var retryBackoffMilliseconds: UInt32? { table.optional(word(Field.Policy.Retry.backoffMilliseconds)) }
+        public var retryCodes: [String] { strings(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount) }
+
         // Prompt guard.
         /// 0 request, 1 response.
         public var guardDirection: UInt32 { word(Field.Policy.PromptGuard.direction) }

@@ -91,7 +91,13 @@ extension RouteTable {
     /// joins to an existing value with a comma, as the conformance suite expects.
     public func applyHeaderModifier(filter: Int, to headers: inout [(name: String, value: String)]) {
         let first = Int(word(.filters, filter, Field.Filter.HeaderModifier.firstOp)), count = Int(word(.filters, filter, Field.Filter.HeaderModifier.opCount))
-        for op in first..<(first + count) {
+        applyHeaderOps(first..<(first + count), to: &headers)
+    }
+
+    /// Applies header operations (a range of the header-ops section) in order: `set` replaces,
+    /// `add` appends to the value, `remove` drops every header of the name.
+    public func applyHeaderOps(_ ops: Range<Int>, to headers: inout [(name: String, value: String)]) {
+        for op in ops {
             let name = string(word(.headerOps, op, Field.HeaderOp.name)), value = string(word(.headerOps, op, Field.HeaderOp.value))
             switch HeaderOpKind(rawValue: word(.headerOps, op, Field.HeaderOp.op)) {
             case .set?:

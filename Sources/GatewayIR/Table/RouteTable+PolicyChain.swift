@@ -10,13 +10,18 @@ extension RouteTable {
         case .promptGuard: "backend.ai.promptGuard"
         case .retry: "traffic.retry"
         case .timeout: "timeouts"
+        case .headerModifier: "traffic.headerModifiers"
+        case .directResponse: "traffic.directResponse"
+        case .hostRewrite: "traffic.hostRewrite"
         }
     }
 
     /// The order a request meets its policies in (docs/policies.md): CORS first (a preflight
-    /// carries no credential), then authentication, rate limits, prompt guards, retries, timeouts.
+    /// carries no credential), then authentication, rate limits, prompt guards, a direct response,
+    /// the upstream request's headers and Host, retries, timeouts.
     public static let evaluationOrder: [PolicyKind] = [
-        .cors, .apiKeyAuthentication, .basicAuthentication, .jwtAuthentication, .localRateLimit, .promptGuard, .retry, .timeout,
+        .cors, .apiKeyAuthentication, .basicAuthentication, .jwtAuthentication, .localRateLimit, .promptGuard, .directResponse,
+        .headerModifier, .hostRewrite, .retry, .timeout,
     ]
 
     /// The policies a request on `listener` matched to `rule` meets, merged as agentgateway merges

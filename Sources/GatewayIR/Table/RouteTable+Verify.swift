@@ -179,7 +179,7 @@ extension RouteTable {
             .routeTypes: [.string(Field.RouteType.suffix), .string(Field.RouteType.type)],
             .filters: [.below(Field.Filter.type, 7)],
             .headerOps: [.below(Field.HeaderOp.op, 3), .string(Field.HeaderOp.name), .string(Field.HeaderOp.value)],
-            .policies: [.below(Field.Policy.kind, 9), .string(Field.Policy.name)],
+            .policies: [.below(Field.Policy.kind, 12), .string(Field.Policy.name)],
             .stringLists: [.string(0)],
             .policyRefs: [
                 .index(Field.PolicyRef.policy, .policies), .below(Field.PolicyRef.level, UInt32(PolicyLevel.allCases.count)),
@@ -255,7 +255,8 @@ extension RouteTable {
                 let (end, overflow) = field(first).addingReportingOverflow(field(count))
                 guard !overflow, Int(end) <= self.count(.stringLists) else { throw TableError(offset: at + first * 4, "policy \(record) list runs past its section") }
             }
-            switch PolicyKind(rawValue: field(Field.Policy.kind)) {
+            let kind = PolicyKind(rawValue: field(Field.Policy.kind))
+            switch kind {
             case .apiKeyAuthentication?, .basicAuthentication?:
                 let (end, overflow) = field(Field.Policy.APIKey.firstSecretRef).addingReportingOverflow(field(Field.Policy.APIKey.secretRefCount))
                 guard !overflow, Int(end) <= count(.secretRefs) else {
@@ -294,6 +295,16 @@ extension RouteTable {
                     throw TableError(offset: at + Field.Policy.JWT.issuer * 4, "policy \(record) issuer is out of range")
                 }
                 try list(Field.Policy.JWT.firstAudience, Field.Policy.JWT.audienceCount)
+            case .headerModifier?, .directResponse?:
+                let first = kind == .headerModifier ? Field.Policy.HeaderModifier.firstOp : Field.Policy.DirectResponse.firstOp
+                let (end, overflow) = field(first).addingReportingOverflow(field(first + 1))
+                guard !overflow, Int(end) <= count(.headerOps) else { throw TableError(offset: at + first * 4, "policy \(record) header operations run past their section") }
+                if kind == .directResponse {
+                    let body = field(Field.Policy.DirectResponse.body)
+                    guard body == TableFormat.none || Int(body) < stringCount else { throw TableError(offset: at + Field.Policy.DirectResponse.body * 4, "policy \(record) body is out of range") }
+                }
+            case .hostRewrite?:
+                guard field(Field.Policy.HostRewrite.mode) <= 1 else { throw TableError(offset: at + Field.Policy.HostRewrite.mode * 4, "policy \(record) has an unknown host rewrite mode") }
             case .localRateLimit?, .timeout?: break
             case nil: throw TableError(offset: at, "policy \(record) has an unknown kind \(field(Field.Policy.kind)): gwrun would not know how to enforce it")
             }

@@ -50,6 +50,12 @@ public enum Field {
         /// is read (`CredentialLocationKind`, a name, a prefix); basic auth adds its realm and
         /// inline htpasswd lines (string list).
         public enum APIKey { public static let mode = 2, firstSecretRef = 3, secretRefCount = 4, locationKind = 5, locationName = 6, locationPrefix = 7 }
+        /// `headerModifiers`: 0 request, 1 response, and a range of header operations.
+        public enum HeaderModifier { public static let direction = 2, firstOp = 3, opCount = 4 }
+        /// `directResponse`: the status, the body or none, a range of header operations (all `set`).
+        public enum DirectResponse { public static let status = 2, body = 3, firstOp = 4, opCount = 5 }
+        /// `hostRewrite.mode`: 0 None, 1 Auto.
+        public enum HostRewrite { public static let mode = 2 }
         /// JWT authentication: one record per provider of the policy (a token any of them issued passes).
         public enum JWT { public static let mode = 2, issuer = 3, jwks = 4, locationKind = 5, locationName = 6, locationPrefix = 7, firstAudience = 8, audienceCount = 9 }
         public enum BasicAuth {
@@ -87,6 +93,7 @@ public enum HeaderOpKind: UInt32, Sendable { case set = 0, add = 1, remove = 2 }
 public enum PathModifierKind: UInt32, Sendable { case none = 0, replaceFullPath = 1, replacePrefixMatch = 2 }
 public enum PolicyKind: UInt32, Sendable {
     case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8
+    case headerModifier = 9, directResponse = 10, hostRewrite = 11
 }
 /// Where a policy is attached, least specific first: for each field the most specific wins.
 public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {

@@ -34,7 +34,7 @@ extension GatewayConnectionHandler: UpstreamReceiver {
         local.exchangeSerial += 1
         proxy = ProxyState(
             serial: local.exchangeSerial, started: DispatchTime.now().uptimeNanoseconds, target: target, processor: processor,
-            exchange: ProxyExchangeStateMachine(deadline: deadline))
+            exchange: ProxyExchangeStateMachine(deadline: deadline, retry: target.retry))
         if timer.firesAt.map({ $0 > deadline }) ?? true { armTimer(at: deadline, context: context) }
         connect(fresh: false)
     }
@@ -118,7 +118,14 @@ extension GatewayConnectionHandler: UpstreamReceiver {
         guard let context, let version = answering?.version, proxy != nil else { return }
         switch event {
         case .head(let head):
-            guard proxy?.exchange.headReceived() == true else { return }
+            switch proxy?.exchange.headReceived(status: head.status, now: context.eventLoop.now) ?? .none {
+            case .none: return
+            case .retry(let backoff):
+                // Nothing of this answer reached the client: drop it and try again.
+                detachUpstream(reuse: false)
+                return retry(after: backoff)
+            case .forward: break
+            }
             answering?.record.status = head.status
             answering?.record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - (proxy?.started ?? 0)) / 1e6
             let dechunked = version.minor == 0 && head.framing == .chunked
@@ -182,6 +189,9 @@ extension GatewayConnectionHandler: UpstreamReceiver {
         case .retry:
             detachUpstream(reuse: false)
             connect(fresh: true)
+        case .retryAfter(let backoff):
+            detachUpstream(reuse: false)
+            retry(after: backoff)
         case .answer(let status, let error):
             stopProxyTimer()
             detachUpstream(reuse: false)
@@ -199,6 +209,17 @@ extension GatewayConnectionHandler: UpstreamReceiver {
             answering?.record.error = error
             flushOut()
             complete(closing: true, after: nil)
+        }
+    }
+
+    /// A retry policy's next attempt, after its backoff (on this loop; dropped if the exchange ended meanwhile).
+    private func retry(after backoff: TimeAmount) {
+        guard let context else { return }
+        let serial = proxy?.serial
+        answering?.record.retries += 1
+        context.eventLoop.assumeIsolated().scheduleTask(in: backoff) {
+            guard self.proxy?.serial == serial, self.proxy?.exchange.backoffElapsed() == true else { return }
+            self.connect(fresh: false)
         }
     }
 

@@ -3,11 +3,14 @@ import NIOCore
 /// One plain-route request's exchange with its upstream, as a value: connect (a pooled connection
 /// first), send, the answer's head, its body streamed to the client (the upstream paused while the
 /// client reads slower than it sends), one retry on a new connection when a pooled one turns out
-/// closed before answering, and the request's deadline over the whole answer. Events in, actions
+/// closed before answering, a retry policy's attempts (an answer whose status it retries is
+/// dropped before any of it reaches the client), and the request's deadline over the whole answer. Events in, actions
 /// out; the handler executes them (`GatewayConnectionHandler+Proxy`), the tests drive it alone.
 struct ProxyExchangeStateMachine {
     enum State: Equatable {
         case connecting(fresh: Bool)
+        /// Waiting out a retry policy's backoff before connecting again.
+        case backingOff
         /// The request is sent on this connection; no byte of the answer has come back.
         case awaitingHead(reused: Bool)
         /// The answer's head went to the client; its body is streaming.
@@ -18,6 +21,8 @@ struct ProxyExchangeStateMachine {
     enum FailureAction: Equatable {
         /// Connect again, to a new connection (a pooled one the upstream had closed meanwhile).
         case retry
+        /// A retry policy's attempt: connect again once the backoff passed (`backoffElapsed`).
+        case retryAfter(TimeAmount)
         /// Nothing went to the client yet: answer it with this status.
         case answer(status: Int, error: String)
         /// Part of the answer is out: send what arrived, then close (the client sees a cut answer).
@@ -31,12 +36,35 @@ struct ProxyExchangeStateMachine {
         case forwardAndPause
     }
 
+    enum HeadAction: Equatable {
+        /// Write the head to the client; the body follows.
+        case forward
+        /// Drop this answer (nothing of it reached the client) and try again after the backoff.
+        case retry(after: TimeAmount)
+        case none
+    }
+
     private(set) var state: State = .connecting(fresh: false)
     let deadline: NIODeadline
+    let retryPolicy: RetryPolicy?
     private var retried = false
+    /// Attempts the retry policy has made so far.
+    private(set) var policyRetries = 0
     private(set) var upstreamPaused = false
 
-    init(deadline: NIODeadline) { self.deadline = deadline }
+    init(deadline: NIODeadline, retry: RetryPolicy? = nil) {
+        self.deadline = deadline
+        retryPolicy = retry
+    }
+
+    /// Whether the retry policy tries again after an answer with `status` (a failure to connect or
+    /// to get a head counts as 502), `now`: attempts are left and the backoff ends before the deadline.
+    private mutating func policyRetry(status: Int, now: NIODeadline) -> TimeAmount? {
+        guard let policy = retryPolicy, policyRetries < policy.attempts, policy.retries(status: status), now + policy.backoff < deadline else { return nil }
+        policyRetries += 1
+        state = .backingOff
+        return policy.backoff
+    }
 
     var isFinished: Bool { state == .finished }
     var answerStarted: Bool { state == .streaming }
@@ -48,16 +76,26 @@ struct ProxyExchangeStateMachine {
         return true
     }
 
-    mutating func connectFailed(_ error: String) -> FailureAction {
+    mutating func connectFailed(_ error: String, now: NIODeadline = .now()) -> FailureAction {
         guard case .connecting = state else { return .none }
+        if let backoff = policyRetry(status: 502, now: now) { return .retryAfter(backoff) }
         state = .finished
         return .answer(status: 502, error: "upstream failure: \(error)")
     }
 
-    /// The answer's head arrived (the handler writes it to the client).
-    mutating func headReceived() -> Bool {
-        guard case .awaitingHead = state else { return false }
+    /// The answer's head arrived: it goes to the client, or (its status one the retry policy
+    /// retries) it is dropped for another attempt. Nothing of an answer is ever sent before this.
+    mutating func headReceived(status: Int = 200, now: NIODeadline = .now()) -> HeadAction {
+        guard case .awaitingHead = state else { return .none }
+        if let backoff = policyRetry(status: status, now: now) { return .retry(after: backoff) }
         state = .streaming
+        return .forward
+    }
+
+    /// The backoff passed: true when the exchange connects again now.
+    mutating func backoffElapsed() -> Bool {
+        guard state == .backingOff else { return false }
+        state = .connecting(fresh: false)
         return true
     }
 
@@ -88,12 +126,13 @@ struct ProxyExchangeStateMachine {
             state = .connecting(fresh: true)
             return .retry
         case .connecting, .awaitingHead:
+            if let backoff = policyRetry(status: 502, now: .now()) { return .retryAfter(backoff) }
             state = .finished
             return .answer(status: 502, error: "upstream failure: \(error)")
         case .streaming:
             state = .finished
             return .cut(error: "upstream failure: \(error)")
-        case .finished:
+        case .finished, .backingOff:
             return .none
         }
     }
@@ -102,7 +141,7 @@ struct ProxyExchangeStateMachine {
     mutating func timerFired(now: NIODeadline) -> FailureAction {
         guard now >= deadline else { return .none }
         switch state {
-        case .connecting, .awaitingHead:
+        case .connecting, .awaitingHead, .backingOff:
             state = .finished
             return .answer(status: 504, error: "upstream timeout")
         case .streaming:

@@ -16,6 +16,8 @@ struct AIExchange {
     let timeout: TimeAmount
     /// The rule's prompt guards (request rules run on the body here, response rules on the answer).
     var guards: PromptGuard?
+    /// The rule's `traffic.retry`: provider answers it retries are dropped before any of them is sent.
+    var retry: RetryPolicy?
 
     var table: RouteTable { processor.table }
 
@@ -124,7 +126,7 @@ struct AIExchange {
         }
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
-        switch await processor.call(method: "POST", endpoint: request.endpoint, headers: request.headers, body: translated.serializedBuffer(), deadline: deadline, record: &record) {
+        switch await processor.call(method: "POST", endpoint: request.endpoint, headers: request.headers, body: translated.serializedBuffer(), deadline: deadline, retry: retry, record: &record) {
         case .failed(let answer): return answer
         case .head(let head): response = head
         }
@@ -194,7 +196,7 @@ struct AIExchange {
         }
         var response = await processor.proxy(
             method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic,
-            responseGuards: translateErrors ? [] : guards?.response ?? [], record: &record)
+            responseGuards: translateErrors ? [] : guards?.response ?? [], retry: retry, record: &record)
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
         if !translateErrors, response.stream == nil, response.status / 100 == 2, let parsed = try? JSONNode.parse(response.body) {
             let usage = parsed["usage"]

@@ -83,13 +83,18 @@ public struct AccessRecord: Sendable {
     /// The authenticated client (`ClientIdentity.subject`) and how it authenticated.
     public var client: String?
     public var authMethod: String?
+    /// Attempts a retry policy made after the first.
+    public var retries = 0
     /// What a prompt guard did (`masked`, `masked answer`), for the log.
     public var guardAction: String?
     /// Token limits to charge with the answer's tokens once it ended (`RequestPipeline.answered`).
     var tokenLimits: [RateLimitBucket] = []
-    /// The rule's prompt guards, handed by the pipeline to the AI exchange (which parses the body).
-    var promptGuard: PromptGuard?
-    /// Headers request stages put on this request's answer, whoever makes it (CORS).
+    /// The rule's merged policies, for the AI exchange (prompt guards, retries), which runs after
+    /// the pipeline's stages.
+    var policies: RulePolicies?
+    /// Headers request stages put on this request's answer, whoever makes it (CORS), and a
+    /// policy's `headerModifiers.response` (ranges of the table's header operations).
     var answerHeaders: [(name: String, value: String)] = []
+    var responseHeaderOps: [Range<Int>] = []
     public init() {}
 }

@@ -49,8 +49,32 @@ extension RequestProcessor {
         case failed(GatewayResponse)
     }
 
-    /// Sends a request upstream and waits for the head of its answer, mapping failures to 502 and 504.
-    func call(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
+    /// Sends a request upstream and waits for the head of its answer, mapping failures to 502 and
+    /// 504; with a retry policy, an answer whose status it retries (a failure counting as its 502 or
+    /// 504) is read and dropped, and the request sent again after the backoff, within the deadline.
+    func call(
+        method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline,
+        retry: RetryPolicy? = nil, record: inout AccessRecord
+    ) async -> UpstreamAnswer {
+        var attempt = 0
+        while true {
+            let answer = await callOnce(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline, record: &record)
+            guard let retry, attempt < retry.attempts, !Task.isCancelled else { return answer }
+            let status: Int
+            switch answer {
+            case .failed(let failure): status = failure.status
+            case .head(let head): status = head.status
+            }
+            guard retry.retries(status: status), NIODeadline.now() + retry.backoff < deadline else { return answer }
+            if case .head(let head) = answer { _ = await collect(head, deadline: deadline, record: &record) }  // frees its connection
+            attempt += 1
+            record.retries += 1
+            record.error = nil
+            if retry.backoff.nanoseconds > 0 { try? await Task.sleep(nanoseconds: UInt64(retry.backoff.nanoseconds)) }
+        }
+    }
+
+    private func callOnce(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
         let started = DispatchTime.now().uptimeNanoseconds
         defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
         do {
@@ -86,11 +110,11 @@ extension RequestProcessor {
     /// 502), server-sent events are relayed as they arrive.
     func proxy(
         method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false,
-        responseGuards: [PromptGuardRule] = [], record: inout AccessRecord
+        responseGuards: [PromptGuardRule] = [], retry: RetryPolicy? = nil, record: inout AccessRecord
     ) async -> GatewayResponse {
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
-        switch await call(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline, record: &record) {
+        switch await call(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline, retry: retry, record: &record) {
         case .failed(let answer): return answer
         case .head(let head): response = head
         }

@@ -1,9 +1,11 @@
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
-/// policy stages): the route, CORS, client authentication, rate limits, prompt guards, the upstream request's headers
+/// policy stages): the route, CORS, client authentication, rate limits, a direct response, the upstream request's headers
 /// and URL, and the upstream exchange; every answer passes the response stages before it goes
-/// out, and `answered` settles what depends on the whole answer (token limits).
+/// out, and `answered` settles what depends on the whole answer (token limits). Prompt guards and
+/// an AI route's retries act inside the AI exchange, which parses the body and calls the provider;
+/// the rule's policies reach it with the request's record.
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), PromptGuardStage(), RequestHeaderStage(), URLRewriteStage()]
+    static let requestStages: [any RequestStage] = [RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [AnswerHeaderStage(), ResponseHeaderStage()]
 

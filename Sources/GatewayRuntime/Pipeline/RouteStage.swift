@@ -35,6 +35,7 @@ struct RouteStage: RequestStage {
             context.record.backend = processor.names.backends[backend]
             if let rule = decision.match?.rule, let listener = decision.match?.listener {
                 context.policies = processor.policies.policies(rule: rule, listener: listener)
+                context.record.policies = context.policies
             }
             return .next
         }

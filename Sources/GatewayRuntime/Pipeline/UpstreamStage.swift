@@ -6,24 +6,33 @@ import GatewayIR
 struct UpstreamStage: Sendable {
     var name: String { "upstream" }
 
+    /// An IPv4 or IPv6 literal, not a host name.
+    static func isAddress(_ host: String) -> Bool {
+        host.contains(":") || (host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
+    }
+
     func route(_ context: RequestContext, _ processor: RequestProcessor) -> RequestProcessor.Routing {
         guard let ref = context.backendRef, let backend = context.backend else { return .answer(.text(500, "no backend chosen")) }
         let table = processor.table
         let rule = context.rule
-        func proxy(host: String, port: Int) -> RequestProcessor.Routing {
+        func proxy(host: String, port: Int, hostByName: Bool) -> RequestProcessor.Routing {
             let authority = port == 80 ? host : "\(host):\(port)"
+            // `hostRewrite`: Auto sends the backend's authority; the default is Auto for a static
+            // backend named by a host name (as agentgateway's), None otherwise; a URLRewrite's hostname wins.
+            let rewrite = (context.policies?.hostRewriteAuto ?? hostByName) ? authority : nil
             return .proxy(RequestProcessor.PlainProxy(
-                host: host, port: port, hostHeader: context.hostRewrite ?? context.request.header("host") ?? authority, target: context.target,
-                headers: context.headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend)))
+                host: host, port: port, hostHeader: context.hostRewrite ?? rewrite ?? context.request.header("host") ?? authority, target: context.target,
+                headers: context.headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend), retry: context.policies?.retry))
         }
         let record = table.backend(backend)
         switch record.kind {
         case .ai?:
             return .ai(backend: backend, rule: rule, headers: context.headers)
         case .service?:
-            return proxy(host: "\(record.name).\(record.namespace).svc.cluster.local", port: table.backendRef(ref).port ?? 80)
+            return proxy(host: "\(record.name).\(record.namespace).svc.cluster.local", port: table.backendRef(ref).port ?? 80, hostByName: false)
         case .static?:
-            return proxy(host: record.host ?? "", port: record.port ?? 80)
+            let host = record.host ?? ""
+            return proxy(host: host, port: record.port ?? 80, hostByName: !Self.isAddress(host))
         default:
             return .answer(.text(501, "backend \(processor.names.backends[backend]) is of a kind gwrun does not serve yet"))
         }

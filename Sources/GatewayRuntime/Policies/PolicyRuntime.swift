@@ -1,5 +1,6 @@
 import Dispatch
 import GatewayIR
+import NIOCore
 
 /// A table's policies made ready to enforce, once per table load: each rule's merged chain
 /// (`RouteTable.policyChain`, the one `gwc route` prints) as authenticators and rate-limit
@@ -102,6 +103,17 @@ public final class PolicyRuntime: Sendable {
                     if bucket.unit == .requests { policies.requestLimits.append(bucket) } else { policies.tokenLimits.append(bucket) }
                 case .cors?:
                     policies.cors = CORSPolicy(record)
+                case .headerModifier?:
+                    if record.headerDirection == 0 { policies.requestHeaderOps.append(record.headerOps) } else { policies.responseHeaderOps.append(record.headerOps) }
+                case .directResponse?:
+                    var headers: [(name: String, value: String)] = []
+                    table.applyHeaderOps(record.headerOps, to: &headers)
+                    if record.directBody != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) { headers.append(("content-type", "text/plain; charset=utf-8")) }
+                    policies.directResponse = GatewayResponse(status: record.directStatus, headers: headers, body: ByteBuffer(string: record.directBody ?? ""))
+                case .hostRewrite?:
+                    policies.hostRewriteAuto = record.rewritesHostAutomatically
+                case .retry?:
+                    policies.retry = RetryPolicy(record)
                 case .promptGuard?:
                     var promptGuard = policies.promptGuard ?? PromptGuard()
                     let rule = guardRule(record)

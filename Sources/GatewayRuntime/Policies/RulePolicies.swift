@@ -8,6 +8,14 @@ struct RulePolicies: Sendable {
     /// Applied by the AI exchange, which parses the body (prompt guards act on AI routes only).
     var promptGuard: PromptGuard?
     var cors: CORSPolicy?
+    /// `traffic.headerModifiers` (ranges of the table's header operations).
+    var requestHeaderOps: [Range<Int>] = []
+    var responseHeaderOps: [Range<Int>] = []
+    var directResponse: GatewayResponse?
+    /// `traffic.hostRewrite`: true Auto, false None, nil the default (Auto for a static backend named by host name).
+    var hostRewriteAuto: Bool?
+    var retry: RetryPolicy?
 
-    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil && cors == nil }
+    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil && cors == nil
+        && requestHeaderOps.isEmpty && responseHeaderOps.isEmpty && directResponse == nil && hostRewriteAuto == nil && retry == nil }
 }

@@ -101,6 +101,7 @@ struct AccessLog: Sendable {
         if let tokens = record.outputTokens { line.field("output_tokens", integer: tokens) }
         line.field("bytes_in", integer: request.body.readableBytes)
         line.field("bytes_out", integer: bytesOut)
+        if record.retries > 0 { line.field("retries", integer: record.retries) }
         if let action = record.guardAction { line.field("guard", string: action) }
         if let error = record.error { line.field("error", string: error) }
         var lines = line.finish()
