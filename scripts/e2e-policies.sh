@@ -15,6 +15,7 @@ printf 'sk-team-a-0001' > "$secrets/client-keys/team-a"
 printf '{"keyHash": "sha256:f1715e9e4e237943e1f9028073b4fa7092c547c7ffeaff12b8b130cd93d98303", "metadata": {"team": "b"}}' > "$secrets/client-keys/team-b"
 { htpasswd -nbB alice alice-pass; htpasswd -nbm bob bob-pass; } | grep . > "$secrets/basic-users/.htaccess" || exit 1
 echo private > "$work/www/private/index.html"; echo limited > "$work/www/limited/index.html"
+mkdir -p "$work/www/mirrored" "$work/www/unmirrored"; echo mirrored > "$work/www/mirrored/flaky"; echo unmirrored > "$work/www/unmirrored/flaky"
 echo filter > "$work/www/cors-filter/index.html"; echo policy > "$work/www/cors-policy/index.html"; cp testing/cors-probe.html "$work/pages/"
 
 # The JWT provider's key pair is made for this run (no private key in the repository): the

@@ -160,6 +160,20 @@ def retries():
     return "plain route: two 503s retried, the third try answered 200; three 503s: the last 503 answered; AI route: one 503 retried"
 
 
+def mirrors_and_ref_filters():
+    flaky = os.environ.get("FLAKY_URL", "http://127.0.0.1:18095")
+    def seen(key):
+        return json.load(urllib.request.urlopen(f"{flaky}/flaky?key={key}&fail=0", timeout=10))["attempts"] - 1
+    status, _, _ = raw("/mirrored/flaky?key=mirror-all&fail=0")
+    unmirrored, _, _ = raw("/unmirrored/flaky?key=mirror-none&fail=0")
+    time.sleep(0.5)  # the mirror is fire and forget
+    assert status == 200 and unmirrored == 200, (status, unmirrored)
+    assert seen("mirror-all") == 1 and seen("mirror-none") == 0
+    by_ref, headers, body = raw("/by-ref/")
+    assert by_ref == 200 and headers["x-backend"] == "files" and body.strip() == b"private", (by_ref, dict(headers), body)
+    return "a 100% mirror reached the mirror backend once, a 0% one never; a backendRef's ResponseHeaderModifier and URLRewrite applied"
+
+
 def basic(user, password):
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return raw("/private/", {"authorization": f"Basic {token}"})
@@ -228,6 +242,7 @@ if __name__ == "__main__":
         check("JWT authentication with the openai SDK", jwt_tokens)
         check("prompt guards", guards)
         check("retries", retries)
+        check("request mirrors and backendRef filters", mirrors_and_ref_filters)
         check("request limit", request_limit)
         check("token limit on streamed answers", token_budget)
     elif phase == "after-reload":

@@ -8,6 +8,9 @@ public struct HTTPRouteFilter: Sendable, Hashable {
     public var extensionRef: LocalObjectReference?
     /// The `CORS` filter: Gateway API's HTTPCORSFilter, the type an AgentgatewayPolicy's `traffic.cors` inlines.
     public var cors: AgentgatewayPolicy.CORS?
+    /// A RequestMirror's share of requests (`percent`, or `fraction`): numerator over denominator; nil mirrors all.
+    public var mirrorNumerator: Int?
+    public var mirrorDenominator: Int?
     public var location: SourceLocation
 
     public init(type: String, location: SourceLocation) {

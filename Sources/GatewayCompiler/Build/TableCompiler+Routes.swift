@@ -18,6 +18,13 @@ extension TableCompiler {
                 let id = RuleID(route: key, rule: ruleIndex)
                 let invalid = result.status.invalidRules.contains(id)
                 let firstRef = UInt32(model.count(.backendRefs))
+                // A backendRef's own filters come first in the filter section, before the rule's.
+                var refFilters: [(first: UInt32, count: UInt32)] = []
+                for ref in rule.backendRefs {
+                    let first = UInt32(model.count(.filters))
+                    for filter in ref.filters { appendFilter(filter, route: route) }
+                    refFilters.append((first, UInt32(model.count(.filters)) - first))
+                }
                 for (refIndex, ref) in rule.backendRefs.enumerated() {
                     let target = ref.target(defaultNamespace: route.meta.namespace)
                     var backend = backendIndex[target] ?? TableFormat.none
@@ -40,6 +47,7 @@ extension TableCompiler {
                         Field.BackendRef.kind: model.intern(ref.kind),
                         Field.BackendRef.namespace: model.intern(target.namespace),
                         Field.BackendRef.name: model.intern(target.name),
+                        Field.BackendRef.firstFilter: refFilters[refIndex].first, Field.BackendRef.filterCount: refFilters[refIndex].count,
                     ])
                 }
                 let firstFilter = UInt32(model.count(.filters))
@@ -119,6 +127,8 @@ extension TableCompiler {
             model.append(.filters, fields: [
                 Field.Filter.type: FilterKind.requestMirror.rawValue, Field.Filter.Mirror.backend: target.flatMap { backendIndex[$0] } ?? none,
                 Field.Filter.Mirror.port: filter.requestMirror?.port.map(UInt32.init) ?? none,
+                Field.Filter.Mirror.numerator: UInt32(clamping: min(filter.mirrorNumerator ?? 1, filter.mirrorDenominator ?? 1)),
+                Field.Filter.Mirror.denominator: UInt32(clamping: max(filter.mirrorDenominator ?? 1, 1)),
             ])
         case "CORS":
             model.append(.filters, fields: [Field.Filter.type: FilterKind.cors.rawValue, Field.Filter.Named.name: model.intern("CORS")])

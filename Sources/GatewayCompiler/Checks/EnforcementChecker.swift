@@ -23,14 +23,14 @@ struct EnforcementChecker {
         for route in index.resources.httpRoutes {
             let object = "HTTPRoute \(route.meta.namespace)/\(route.meta.name)"
             for (number, rule) in route.rules.enumerated() {
-                for filter in rule.filters where ["RequestMirror", "ExtensionRef"].contains(filter.type) {
+                for filter in rule.filters where ["ExtensionRef"].contains(filter.type) {
                     warn("rule \(number): filter \(filter.type) is not applied by gwrun yet", at: filter.location, object: object, fix: "remove it, or do not rely on it yet")
                 }
-                // Filters on a backendRef are not compiled into the table at all.
+                // On a backendRef, gwrun applies header modifiers, URLRewrite and RequestMirror.
                 for ref in rule.backendRefs {
-                    for filter in ref.filters {
-                        warn("rule \(number): filter \(filter.type) on backendRef \(ref.name) is not applied by gwrun yet (only rule-level filters are)", at: filter.location, object: object,
-                             fix: "move the filter to the rule's `filters`, or do not rely on it yet")
+                    for filter in ref.filters where !["RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestMirror"].contains(filter.type) {
+                        warn("rule \(number): filter \(filter.type) on backendRef \(ref.name) is not applied by gwrun (on a backendRef it applies header modifiers, URLRewrite and RequestMirror)", at: filter.location, object: object,
+                             fix: "move the filter to the rule's `filters`, or do not rely on it")
                     }
                 }
             }

@@ -123,6 +123,11 @@ extension ManifestDecoder {
         }
         if let mirror = node["requestMirror"]?["backendRef"] {
             filter.requestMirror = decodeBackendRef(mirror, reader: reader)
+            if let percent = reader.int(node["requestMirror"], "percent") {
+                (filter.mirrorNumerator, filter.mirrorDenominator) = (percent, 100)
+            } else if let fraction = node["requestMirror"]?["fraction"] {
+                (filter.mirrorNumerator, filter.mirrorDenominator) = (reader.int(fraction, "numerator") ?? 0, reader.int(fraction, "denominator") ?? 100)
+            }
         }
         if let cors = node["cors"], !cors.isNull { filter.cors = decodeCORS(cors, reader: reader) }
         if let ext = node["extensionRef"], !ext.isNull {

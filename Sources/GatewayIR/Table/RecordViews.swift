@@ -78,6 +78,8 @@ extension RouteTable {
         public var kind: String { table.string(word(Field.BackendRef.kind)) }
         public var namespace: String { table.string(word(Field.BackendRef.namespace)) }
         public var name: String { table.string(word(Field.BackendRef.name)) }
+        /// Filters that apply only to requests sent to this backendRef.
+        public var filters: Range<Int> { table.range(.backendRefs, index, Field.BackendRef.firstFilter, Field.BackendRef.filterCount) }
         func word(_ field: Int) -> UInt32 { table.word(.backendRefs, index, field) }
     }
 

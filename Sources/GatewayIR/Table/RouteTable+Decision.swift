@@ -65,8 +65,10 @@ extension RouteTable {
 
     /// A rule's URLRewrite: the Host to send (nil keeps the client's, as Gateway API requires) and
     /// the path to send (nil keeps the request's).
-    public func urlRewrite(rule: Int, match: Int, path requestPath: String) -> (host: String?, path: String?) {
-        guard let filter = filters(ofRule: rule, kind: .urlRewrite).first else { return (nil, nil) }
+    public func urlRewrite(rule: Int, match: Int, path requestPath: String, backendRef: Int? = nil) -> (host: String?, path: String?) {
+        // A backendRef's own URLRewrite applies to requests sent to it, instead of the rule's.
+        let own = backendRef.flatMap { filters(ofBackendRef: $0, kind: .urlRewrite).first }
+        guard let filter = own ?? filters(ofRule: rule, kind: .urlRewrite).first else { return (nil, nil) }
         let host = optionalString(word(.filters, filter, Field.Filter.URLRewrite.hostname))
         switch PathModifierKind(rawValue: word(.filters, filter, Field.Filter.URLRewrite.pathModifier)) {
         case .replaceFullPath?: return (host, string(word(.filters, filter, Field.Filter.URLRewrite.path)))
@@ -118,6 +120,32 @@ extension RouteTable {
     }
 
     /// Filters of a rule of one kind, as record indices.
+    public func filters(ofBackendRef ref: Int, kind: FilterKind) -> [Int] {
+        backendRef(ref).filters.filter { FilterKind(rawValue: word(.filters, $0, Field.Filter.type)) == kind }
+    }
+
+    /// A RequestMirror filter's target and share.
+    public struct MirrorTarget: Sendable {
+        public let backend: Int?
+        public let port: Int?
+        public let numerator: UInt64
+        public let denominator: UInt64
+    }
+
+    public func mirror(filter: Int) -> MirrorTarget {
+        MirrorTarget(
+            backend: optional(word(.filters, filter, Field.Filter.Mirror.backend)).map(Int.init),
+            port: optional(word(.filters, filter, Field.Filter.Mirror.port)).map(Int.init),
+            numerator: UInt64(word(.filters, filter, Field.Filter.Mirror.numerator)),
+            denominator: UInt64(max(word(.filters, filter, Field.Filter.Mirror.denominator), 1)))
+    }
+
+    /// A filter's header operations (a header modifier's range of the header-ops section).
+    public func headerOps(ofFilter filter: Int) -> Range<Int> {
+        let first = Int(word(.filters, filter, Field.Filter.HeaderModifier.firstOp))
+        return first..<(first + Int(word(.filters, filter, Field.Filter.HeaderModifier.opCount)))
+    }
+
     public func filters(ofRule rule: Int, kind: FilterKind) -> [Int] {
         let first = Int(word(.rules, rule, Field.Rule.firstFilter)), count = Int(word(.rules, rule, Field.Rule.filterCount))
         return (first..<(first + count)).filter { FilterKind(rawValue: word(.filters, $0, Field.Filter.type)) == kind }

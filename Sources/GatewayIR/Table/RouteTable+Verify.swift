@@ -166,6 +166,7 @@ extension RouteTable {
             .backendRefs: [
                 .optionalIndex(Field.BackendRef.backend, .backends), .below(Field.BackendRef.weight, 1_000_001), .optionalString(Field.BackendRef.problem),
                 .string(Field.BackendRef.group), .string(Field.BackendRef.kind), .string(Field.BackendRef.namespace), .string(Field.BackendRef.name),
+                .range(Field.BackendRef.firstFilter, Field.BackendRef.filterCount, .filters),
             ],
             .backends: [
                 .below(Field.Backend.kind, 5), .string(Field.Backend.namespace), .string(Field.Backend.name), .optionalString(Field.Backend.host),
@@ -242,6 +243,9 @@ extension RouteTable {
             case .requestMirror?:
                 let backend = field(Field.Filter.Mirror.backend)
                 guard backend == none || Int(backend) < count(.backends) else { throw TableError(offset: at + 4, "filter \(record) mirror backend is out of range") }
+                guard field(Field.Filter.Mirror.denominator) > 0, field(Field.Filter.Mirror.numerator) <= field(Field.Filter.Mirror.denominator) else {
+                    throw TableError(offset: at + Field.Filter.Mirror.numerator * 4, "filter \(record) mirror share is not a fraction of at most 1")
+                }
             case .cors?, .extensionRef?:
                 try string(Field.Filter.Named.name)
             case nil:

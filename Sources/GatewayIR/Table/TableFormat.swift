@@ -67,7 +67,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .valueMatches: 3
         case .rules: 12
         case .routes: 6
-        case .backendRefs: 8
+        case .backendRefs: 10
         case .backends: 10
         case .providers: 10
         case .routeTypes: 2

@@ -20,7 +20,7 @@ public enum Field {
         public static let requestTimeoutMs = 6, backendTimeoutMs = 7, firstPolicyRef = 8, policyRefCount = 9, sourceLine = 10, flags = 11
     }
     public enum Route { public static let namespace = 0, name = 1, sourceFile = 2, sourceLine = 3, firstRule = 4, ruleCount = 5 }
-    public enum BackendRef { public static let backend = 0, weight = 1, port = 2, problem = 3, group = 4, kind = 5, namespace = 6, name = 7 }
+    public enum BackendRef { public static let backend = 0, weight = 1, port = 2, problem = 3, group = 4, kind = 5, namespace = 6, name = 7, firstFilter = 8, filterCount = 9 }
     public enum Backend {
         public static let kind = 0, namespace = 1, name = 2, host = 3, port = 4, firstProvider = 5, providerCount = 6
         public static let firstRouteType = 7, routeTypeCount = 8, requestTimeoutMs = 9
@@ -37,7 +37,8 @@ public enum Field {
         /// RequestRedirect; `pathModifier` is a `PathModifierKind`, `path` its value.
         public enum Redirect { public static let scheme = 1, hostname = 2, port = 3, pathModifier = 4, path = 5, statusCode = 6 }
         public enum URLRewrite { public static let hostname = 1, pathModifier = 4, path = 5 }
-        public enum Mirror { public static let backend = 1, port = 2 }
+        /// RequestMirror: the backend and port, and the share mirrored (numerator over denominator).
+        public enum Mirror { public static let backend = 1, port = 2, numerator = 3, denominator = 4 }
         /// CORS and ExtensionRef filters: the name shown for them.
         public enum Named { public static let name = 1 }
     }

@@ -14,9 +14,14 @@ struct RequestHeaderStage: RequestStage {
         if let rule = context.rule {
             for filter in processor.table.filters(ofRule: rule, kind: .requestHeaderModifier) { processor.table.applyHeaderModifier(filter: filter, to: &headers) }
         }
-        // A policy's `headerModifiers.request`, after the rule's own filters.
+        // The chosen backendRef's own filters, then a policy's `headerModifiers.request`.
+        var responseOps = context.policies?.responseHeaderOps ?? []
+        if let ref = context.backendRef {
+            for filter in processor.table.filters(ofBackendRef: ref, kind: .requestHeaderModifier) { processor.table.applyHeaderModifier(filter: filter, to: &headers) }
+            responseOps += processor.table.filters(ofBackendRef: ref, kind: .responseHeaderModifier).map { processor.table.headerOps(ofFilter: $0) }
+        }
         for ops in context.policies?.requestHeaderOps ?? [] { processor.table.applyHeaderOps(ops, to: &headers) }
-        context.record.responseHeaderOps = context.policies?.responseHeaderOps ?? []
+        context.record.responseHeaderOps = responseOps
         context.headers = headers
         return .next
     }

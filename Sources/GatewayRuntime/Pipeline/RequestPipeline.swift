@@ -5,7 +5,7 @@
 /// an AI route's retries act inside the AI exchange, which parses the body and calls the provider;
 /// the rule's policies reach it with the request's record.
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage()]
+    static let requestStages: [any RequestStage] = [RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [AnswerHeaderStage(), ResponseHeaderStage()]
 
