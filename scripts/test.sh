@@ -3,7 +3,9 @@
 #   1. the sample documents against schemas/ with check-jsonschema (PyPI),
 #   2. a bounded fuzz run of the YAML-to-IR path (FUZZ_SECONDS, default 30; 0 skips it),
 #   3. end to end: gwrun with the stand-in provider: the seed's curl, the openai/anthropic SDKs and
-#      the hermes-agent CLI; upstream faults; reload under load; shutdown; AI upstream connections;
+#      the hermes-agent CLI; upstream faults; reload under load; shutdown; the Gateway API
+#      conformance request cases as real traffic (in a network namespace); policies (auth, limits,
+#      guards, CORS from headless Chromium, retries, mirrors); AI upstream connections;
 #      2,000 idle connections at a lowered descriptor limit,
 #   4. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.
 set -uo pipefail
@@ -25,6 +27,7 @@ scripts/e2e.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists
 scripts/e2e-faults.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-reload.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-shutdown.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
+scripts/e2e-conformance.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-policies.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-upstream.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-limits.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1

@@ -3,7 +3,7 @@ import GatewayIR
 
 /// Gateway API's HTTPCORSFilter (the `CORS` filter, and an AgentgatewayPolicy's `traffic.cors`),
 /// as its field descriptions say: an allowed `Origin` is echoed (never `*` with credentials), a
-/// preflight is answered by the gateway (204 with the allowed methods, headers and max age; an
+/// preflight is answered by the gateway (204 with the allowed methods, headers, exposed headers and max age; an
 /// origin not allowed gets the 204 without them, so the browser refuses), the real answer gets
 /// `access-control-allow-origin`, `-allow-credentials` and `-expose-headers`, and `vary: origin`.
 struct CORSPolicy: Sendable {
@@ -53,6 +53,7 @@ struct CORSPolicy: Sendable {
         } else if !allowHeaders.isEmpty {
             answer.headers.append(("access-control-allow-headers", allowHeaders.joined(separator: ", ")))
         }
+        answer.headers += exposed
         answer.headers.append(("access-control-max-age", String(maxAge)))
         return answer
     }
@@ -60,11 +61,14 @@ struct CORSPolicy: Sendable {
     /// Headers for the real answer to a request from `origin` (none when it is not allowed).
     func answerHeaders(origin: String) -> [(name: String, value: String)] {
         guard allows(origin) else { return [("vary", "origin")] }
-        var headers = allowOrigin(origin) + [("vary", "origin")]
-        if !exposeHeaders.isEmpty, !(allowCredentials && exposeHeaders.contains("*")) {
-            headers.append(("access-control-expose-headers", exposeHeaders.joined(separator: ", ")))
-        }
-        return headers
+        return allowOrigin(origin) + [("vary", "origin")] + exposed
+    }
+
+    /// `access-control-expose-headers`, on preflights too (the conformance suite expects it there);
+    /// never `*` with credentials.
+    private var exposed: [(name: String, value: String)] {
+        guard !exposeHeaders.isEmpty, !(allowCredentials && exposeHeaders.contains("*")) else { return [] }
+        return [("access-control-expose-headers", exposeHeaders.joined(separator: ", "))]
     }
 
     private func allowOrigin(_ origin: String) -> [(name: String, value: String)] {

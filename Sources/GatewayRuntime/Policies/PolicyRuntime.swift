@@ -119,8 +119,10 @@ public final class PolicyRuntime: Sendable {
                     let rule = guardRule(record)
                     if record.guardDirection == 0 { promptGuard.request.append(rule) } else { promptGuard.response.append(rule) }
                     policies.promptGuard = promptGuard
-                default:
-                    break  // not enforced yet: gwc lint reports each (GW420)
+                case .timeout?:
+                    break  // every timeout acts through `RequestProcessor.timeout`
+                case nil:
+                    break  // the table verifier refuses unknown kinds: no record gets here
                 }
             }
             return policies
