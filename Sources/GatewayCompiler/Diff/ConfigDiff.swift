@@ -48,6 +48,8 @@ public struct ConfigDiff: Sendable {
         public var client: String?
         public var before: String
         public var after: String
+        /// What the policy changes mean for clients ("clients without an API key on :8080/x now get 401").
+        public var impact: [String] = []
     }
 
     public struct PrecedenceMove: Sendable {
@@ -124,7 +126,12 @@ public struct ConfigDiff: Sendable {
         }
         for request in requests.sorted() {
             let before = Self.outcome(of: request, in: old), after = Self.outcome(of: request, in: new)
-            if before != after { traffic.append(TrafficChange(request: request, client: nil, before: before, after: after)) }
+            guard before != after else { continue }
+            var change = TrafficChange(request: request, client: nil, before: before, after: after)
+            if let was = Self.effects(of: request, in: old), let now = Self.effects(of: request, in: new) {
+                change.impact = now.impact(since: was, target: ":\(request.port)\(request.path)")
+            }
+            traffic.append(change)
         }
         for client in Set(old.hermesRequests.keys).union(new.hermesRequests.keys).sorted() {
             guard let sent = new.hermesRequests[client] ?? old.hermesRequests[client] else { continue }
@@ -172,19 +179,32 @@ public struct ConfigDiff: Sendable {
         return paths.map { Request(method: method, port: placement.port, host: placement.host, path: $0, headers: headers, query: query, gateway: placement.gateway) }
     }
 
-    /// What a side does with a request: the backends (with shares and models), a redirect, 404 or 500, and the policies.
-    static func outcome(of request: Request, in snapshot: ConfigSnapshot) -> String {
+    /// The table's decision for a probe request (nil: its Gateway is not in the table).
+    static func decision(of request: Request, in snapshot: ConfigSnapshot) -> RouteDecision? {
         let table = snapshot.table
         let gateway = request.gateway.flatMap { name in
             (0..<table.count(.gateways)).first { "\(table.gateway($0).namespace)/\(table.gateway($0).name)" == name }
         }
-        if request.gateway != nil && gateway == nil { return "404 (no such Gateway)" }
+        if request.gateway != nil && gateway == nil { return nil }
         let headers = request.headers.map { line -> (name: String, value: String) in
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             return (parts[0], parts.count > 1 ? parts[1] : "")
         }
         let routeRequest = RouteRequest(port: request.port, host: request.host, method: request.method, path: request.path, headers: headers, query: RouteRequest.parseQuery(request.query.joined(separator: "&")))
-        let decision = table.decide(routeRequest, gateway: gateway, random: 0)
+        return table.decide(routeRequest, gateway: gateway, random: 0)
+    }
+
+    /// The policies a probe request meets on a side (nil when no rule matches it there).
+    static func effects(of request: Request, in snapshot: ConfigSnapshot) -> PolicyEffects? {
+        guard let match = decision(of: request, in: snapshot)?.match, let rule = match.rule else { return nil }
+        return PolicyEffects(table: snapshot.table, rule: rule, listener: match.listener)
+    }
+
+    /// What a side does with a request: the backends (with shares and models), a redirect, 404 or
+    /// 500, and what its policies do (authentication, limits, guards, ...).
+    static func outcome(of request: Request, in snapshot: ConfigSnapshot) -> String {
+        let table = snapshot.table
+        guard let decision = decision(of: request, in: snapshot) else { return "404 (no such Gateway)" }
         guard let rule = decision.match?.rule else { return "404" }
         if case .redirect(let status, let location) = decision.action { return "\(status) -> \(location)" }
         let ruleRecord = table.rule(rule)
@@ -201,8 +221,8 @@ public struct ConfigDiff: Sendable {
             if backends.count > 1 { text += " \(backend.weight * 100 / total)%" }
             return text
         }.joined(separator: ", ")
-        let policies = Set(ruleRecord.policies.map(\.name)).sorted()
-        if !policies.isEmpty { parts += " [policies: \(policies.joined(separator: ", "))]" }
+        let effects = PolicyEffects(table: table, rule: rule, listener: decision.match?.listener).summary
+        if !effects.isEmpty { parts += " [\(effects)]" }
         return parts
     }
 

@@ -34,6 +34,7 @@ public enum DiffRenderer {
             let width = min(60, requests.map { $0.request.display.count }.max() ?? 0)
             for change in requests {
                 out += "  \(change.request.display.padding(toLength: max(width, change.request.display.count), withPad: " ", startingAt: 0))  \(change.before) -> \(paint(change.after, "1"))\n"
+                for line in change.impact { out += "    impact: \(line)\n" }
             }
         }
         if !clients.isEmpty {
@@ -87,7 +88,7 @@ public enum DiffRenderer {
         ]
         let members: [JSONValue.Member] = [
             .init("client", change.client.map { JSONValue.string($0) } ?? .null), .init("request", .object(request)),
-            .init("before", .string(change.before)), .init("after", .string(change.after)),
+            .init("before", .string(change.before)), .init("after", .string(change.after)), .init("impact", .array(change.impact.map { .string($0) })),
         ]
         return .object(members)
     }
@@ -99,8 +100,8 @@ public enum DiffRenderer {
         let requests = diff.traffic.filter { $0.client == nil }, clients = diff.traffic.filter { $0.client != nil }
         out += "**\(diff.objects.count)** object\(diff.objects.count == 1 ? "" : "s") changed; **\(requests.count)** request\(requests.count == 1 ? "" : "s") and **\(clients.count)** Hermes client\(clients.count == 1 ? "" : "s") change outcome.\n\n"
         if !requests.isEmpty {
-            out += "#### Traffic that changes\n\n| request | before | after |\n|---|---|---|\n"
-            for change in requests { out += "| `\(cell(change.request.display))` | \(cell(change.before)) | \(cell(change.after)) |\n" }
+            out += "#### Traffic that changes\n\n| request | before | after | impact |\n|---|---|---|---|\n"
+            for change in requests { out += "| `\(cell(change.request.display))` | \(cell(change.before)) | \(cell(change.after)) | \(cell(change.impact.joined(separator: "; "))) |\n" }
             out += "\n"
         }
         if !clients.isEmpty {
