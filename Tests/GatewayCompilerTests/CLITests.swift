@@ -132,6 +132,15 @@ struct TableCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("gwc-\(getpid())-\(UUID().uuidString).gwt").path
     }
 
+    @Test func buildStrictRefusesWhatGwrunWouldNotEnforce() throws {
+        let path = temporaryTable()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let strict = try cli.gwc(["build", "--strict", "samples/broken/not-enforced.yaml", "-o", path])
+        #expect(strict.status == 1 && strict.stderr.contains("warning[GW420]") && strict.stderr.contains("(--strict)"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try cli.gwc(["build", "samples/broken/not-enforced.yaml", "-o", path]).status == 0)
+    }
+
     @Test func buildRefusesOnErrorsUnlessAllowed() throws {
         let path = temporaryTable()
         defer { try? FileManager.default.removeItem(atPath: path) }

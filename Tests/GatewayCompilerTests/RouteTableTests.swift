@@ -86,6 +86,23 @@ struct RouteTableTests {
         }
     }
 
+    /// gwrun must never serve a table with a policy it would not know how to enforce.
+    @Test func aPolicyOfAnUnknownKindIsRefused() throws {
+        let yaml = try String(contentsOfFile: Repo.path("samples/policies/gateway.yaml"), encoding: .utf8)
+        var bytes = Self.build([SourceFile(path: "p.yaml", text: yaml)])
+        let table = try RouteTable(bytes: bytes)
+        #expect(table.count(.policies) > 0)
+        let (offset, _) = table.sectionInfo(.policies)
+        bytes[offset + Field.Policy.kind * 4] = 99
+        Self.fixChecksum(&bytes)
+        do {
+            _ = try RouteTable(bytes: bytes)
+            Issue.record("a policy of kind 99 was accepted")
+        } catch let error as TableError {
+            #expect(error.reason.contains("kind") && error.offset == offset)
+        }
+    }
+
     @Test func corruptionBehindAValidChecksumIsCaughtByTheStructureChecks() throws {
         // Rewrite a record index out of range and fix up the checksum: the verifier, not the
         // checksum, must refuse it, at the byte it names.

@@ -180,7 +180,7 @@ extension RouteTable {
             .routeTypes: [.string(Field.RouteType.suffix), .string(Field.RouteType.type)],
             .filters: [.below(Field.Filter.type, 7)],
             .headerOps: [.below(Field.HeaderOp.op, 3), .string(Field.HeaderOp.name), .string(Field.HeaderOp.value)],
-            .policies: [.below(Field.Policy.kind, 12), .string(Field.Policy.name)],
+            .policies: [.string(Field.Policy.name)],  // the kind: below, with the fields each kind has
             .stringLists: [.string(0)],
             .policyRefs: [
                 .index(Field.PolicyRef.policy, .policies), .below(Field.PolicyRef.level, UInt32(PolicyLevel.allCases.count)),

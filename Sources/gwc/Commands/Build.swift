@@ -20,12 +20,15 @@ struct Build: ParsableCommand {
     @Flag(help: "Leave file names and line numbers out, so that moving documents between files does not change the table.")
     var noSourceMap = false
 
+    @Flag(help: "Refuse warnings too: a setting gwrun does not enforce (GW420), conflicting policies (GW421), an AI route anyone can spend (GW606), ...")
+    var strict = false
+
     @OptionGroup var options: InputOptions
 
     func run() throws {
         let result = Linter(options: options.lintOptions).lint(paths: inputs)
         ExitKeeper.keep(result)
-        let errors = result.diagnostics.filter { $0.severity == .error }
+        let errors = result.diagnostics.filter { $0.severity == .error || (strict && $0.severity == .warning) }
         if result.diagnostics.contains(where: { $0.code == .unreadableInput }) {
             StandardError.write(TextRenderer(colorize: Terminal.stderrSupportsColor).render(errors, files: result.file(named:)))
             throw ExitCode(2)
@@ -33,7 +36,8 @@ struct Build: ParsableCommand {
         if !errors.isEmpty {
             StandardError.write(TextRenderer(colorize: Terminal.stderrSupportsColor).render(errors, files: result.file(named:)))
             guard allowErrors else {
-                StandardError.write("gwc build: \(errors.count) error\(errors.count == 1 ? "" : "s"); no table written (--allow-errors builds what a controller would program)\n")
+                let what = strict ? "error\(errors.count == 1 ? "" : "s") or warning\(errors.count == 1 ? "" : "s") (--strict)" : "error\(errors.count == 1 ? "" : "s")"
+                StandardError.write("gwc build: \(errors.count) \(what); no table written (--allow-errors builds what a controller would program)\n")
                 throw ExitCode(1)
             }
         }
