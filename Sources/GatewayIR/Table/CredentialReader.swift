@@ -24,27 +24,41 @@ public struct CredentialReader: Sendable {
     }
 
     public func read(headers: [(name: String, value: String)], queryItems: [(name: String, value: String)]) -> String? {
-        func header(_ wanted: String) -> [String] { headers.filter { $0.name.lowercased() == wanted }.map(\.value) }
-        let value: String?
+        let value: Substring?
         switch kind {
         case .header:
-            guard let header = header(name).first else { return nil }
-            guard header.utf8.count >= prefix.utf8.count, header.prefix(prefix.count).lowercased() == prefix.lowercased() else { return nil }
-            value = String(header.dropFirst(prefix.count)).trimmingSpaces()
+            // On every request of the route: compared in place, nothing allocated but the result.
+            guard let header = headers.first(where: { $0.name.caseInsensitiveEquals(name) })?.value else { return nil }
+            guard Self.hasPrefix(header, prefix) else { return nil }
+            value = Self.trimmed(header.utf8.dropFirst(prefix.utf8.count))
         case .queryParameter:
-            value = queryItems.first { $0.name == name }?.value
+            value = queryItems.first { $0.name == name }.map { Substring($0.value) }
         case .cookie:
-            value = header("cookie").flatMap { $0.split(separator: ";") }
-                .compactMap { pair -> String? in
+            value = headers.lazy.filter { $0.name.caseInsensitiveEquals("cookie") }
+                .flatMap { $0.value.split(separator: ";") }
+                .compactMap { pair -> Substring? in
                     let parts = pair.split(separator: "=", maxSplits: 1)
-                    guard parts.count == 2, parts[0].trimmingSpaces() == name else { return nil }
-                    return parts[1].trimmingSpaces()
+                    guard parts.count == 2, Self.trimmed(parts[0].utf8) == Substring(name) else { return nil }
+                    return Self.trimmed(parts[1].utf8)
                 }.first
         case .expression:
             value = nil
         }
         guard let value, !value.isEmpty else { return nil }
-        return value
+        return String(value)
+    }
+
+    /// Whether `text` starts with `prefix`, ASCII letters compared without regard to case.
+    static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        guard text.utf8.count >= prefix.utf8.count else { return false }
+        return zip(text.utf8, prefix.utf8).allSatisfy { a, b in a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A) }
+    }
+
+    /// Without leading and trailing spaces and tabs.
+    static func trimmed(_ bytes: Substring.UTF8View) -> Substring {
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return "" }
+        return Substring(bytes[first...last])
     }
 
     /// The header the credential came in, which does not go upstream; nil for other locations.
@@ -58,11 +72,5 @@ public struct CredentialReader: Sendable {
         case .cookie: "cookie \(name)"
         case .expression: "a CEL expression gwrun cannot evaluate"
         }
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -14,21 +14,28 @@ struct RateLimitStage: RequestStage {
     func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
         guard let policies = context.policies, !policies.requestLimits.isEmpty || !policies.tokenLimits.isEmpty else { return .next }
         let time = now()
-        for bucket in policies.requestLimits + policies.tokenLimits {
-            let decision = bucket.admit(now: time)
-            guard decision.allowed else {
-                context.record.error = "rate limited: \(bucket.summary)"
-                var response = PolicyAnswer.refusal(
-                    429, "rate limit exceeded: \(bucket.summary); retry in \(decision.resetSeconds) s",
-                    type: bucket.unit == .tokens ? "tokens" : "requests", code: "rate_limit_exceeded", context: context, processor: processor)
-                response.headers += [
-                    ("retry-after", String(decision.resetSeconds)), ("x-ratelimit-limit", String(decision.limit)),
-                    ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", String(decision.resetSeconds)),
-                ]
-                return .answer(response)
-            }
+        // Two loops, not one over the two arrays joined: that would allocate per request.
+        for bucket in policies.requestLimits {
+            if let refusal = refusal(bucket.admit(now: time), bucket, &context, processor) { return refusal }
         }
-        context.record.tokenLimits = policies.tokenLimits
+        for bucket in policies.tokenLimits {
+            if let refusal = refusal(bucket.admit(now: time), bucket, &context, processor) { return refusal }
+        }
+        if !policies.tokenLimits.isEmpty { context.record.tokenLimits = policies.tokenLimits }
         return .next
+    }
+
+    /// The 429 for a bucket that refused the request; nil when it admitted it.
+    private func refusal(_ decision: RateLimitBucket.Decision, _ bucket: RateLimitBucket, _ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult? {
+        guard !decision.allowed else { return nil }
+        context.record.error = "rate limited: \(bucket.summary)"
+        var response = PolicyAnswer.refusal(
+            429, "rate limit exceeded: \(bucket.summary); retry in \(decision.resetSeconds) s",
+            type: bucket.unit == .tokens ? "tokens" : "requests", code: "rate_limit_exceeded", context: context, processor: processor)
+        response.headers += [
+            ("retry-after", String(decision.resetSeconds)), ("x-ratelimit-limit", String(decision.limit)),
+            ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", String(decision.resetSeconds)),
+        ]
+        return .answer(response)
     }
 }

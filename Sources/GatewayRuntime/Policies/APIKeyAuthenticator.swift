@@ -56,7 +56,10 @@ final class APIKeyAuthenticator: ClientAuthenticator {
         return Entry(name: name, digest: digest, metadata: metadata)
     }
 
-    static func digest(_ key: String) -> [UInt8] { Array(SHA256.hash(data: Array(key.utf8))) }
+    static func digest(_ key: String) -> [UInt8] {
+        var key = key
+        return key.withUTF8 { Array(SHA256.hash(data: $0)) }
+    }
 
     static func hex(_ text: Substring) -> [UInt8]? {
         let digits = Array(text.utf8)
@@ -83,7 +86,7 @@ final class APIKeyAuthenticator: ClientAuthenticator {
         guard let key = reader.read(headers: request.headers, query: request.query) else { return mode.outcomeWithoutValidCredential(present: false, reason: "no API key") }
         let presented = Self.digest(key)
         var found = -1
-        for (index, entry) in entries.enumerated() where ConstantTime.equal(entry.digest, presented) && found < 0 { found = index }
+        for index in entries.indices where ConstantTime.equal(entries[index].digest, presented) && found < 0 { found = index }
         guard found >= 0 else { return mode.outcomeWithoutValidCredential(present: true, reason: "invalid API key") }
         let entry = entries[found]
         return .authenticated(ClientIdentity(method: .apiKey, subject: entry.name, metadata: entry.metadata, policy: policy))

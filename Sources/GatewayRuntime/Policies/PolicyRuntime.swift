@@ -8,7 +8,8 @@ import NIOCore
 /// chain depends on the listener (a Gateway policy with `sectionName`) get one chain per listener.
 public final class PolicyRuntime: Sendable {
     private let byRule: [RulePolicies?]
-    private let byListener: [Int: [Int: RulePolicies]]
+    /// A rule's chain per listener, where a listener-scoped policy makes them differ (nil: none there).
+    private let byListener: [Int: [Int: RulePolicies?]]
     /// What could not be used (an API-key entry without a key, an htpasswd line without a hash),
     /// for the log; never a value.
     public let warnings: [String]
@@ -17,7 +18,7 @@ public final class PolicyRuntime: Sendable {
 
     public static let empty = PolicyRuntime(byRule: [], byListener: [:], warnings: [], bucketKeys: [])
 
-    private init(byRule: [RulePolicies?], byListener: [Int: [Int: RulePolicies]], warnings: [String], bucketKeys: Set<String>) {
+    private init(byRule: [RulePolicies?], byListener: [Int: [Int: RulePolicies?]], warnings: [String], bucketKeys: Set<String>) {
         self.byRule = byRule
         self.byListener = byListener
         self.warnings = warnings
@@ -45,14 +46,15 @@ public final class PolicyRuntime: Sendable {
         builder.jwtKeys = jwtKeys
         builder.warnings = warnings
         var byRule: [RulePolicies?] = Array(repeating: nil, count: table.count(.rules))
-        var byListener: [Int: [Int: RulePolicies]] = [:]
+        var byListener: [Int: [Int: RulePolicies?]] = [:]
         for rule in 0..<table.count(.rules) {
             let attached = table.rule(rule).attachedPolicies
             guard !attached.isEmpty else { continue }
             let unscoped = builder.policies(table.policyChain(rule: rule, listener: nil))
-            byRule[rule] = unscoped.isEmpty ? nil : unscoped
+            byRule[rule] = unscoped.isEmpty ? nil : RulePolicies(unscoped)
             for listener in Set(attached.compactMap(\.listener)) {
-                byListener[rule, default: [:]][listener] = builder.policies(table.policyChain(rule: rule, listener: listener))
+                let scoped = builder.policies(table.policyChain(rule: rule, listener: listener))
+                byListener[rule, default: [:]][listener] = .some(scoped.isEmpty ? nil : RulePolicies(scoped))
             }
         }
         // A Secret several policies read is reported once.
@@ -63,7 +65,7 @@ public final class PolicyRuntime: Sendable {
 
     /// The policies of `rule` on `listener`; nil when it has none.
     func policies(rule: Int, listener: Int) -> RulePolicies? {
-        if let scoped = byListener[rule]?[listener] { return scoped.isEmpty ? nil : scoped }
+        if let scoped = byListener[rule]?[listener] { return scoped }
         return rule < byRule.count ? byRule[rule] : nil
     }
 
@@ -86,8 +88,8 @@ public final class PolicyRuntime: Sendable {
             self.now = now
         }
 
-        mutating func policies(_ chain: [RouteTable.AttachedPolicy]) -> RulePolicies {
-            var policies = RulePolicies()
+        mutating func policies(_ chain: [RouteTable.AttachedPolicy]) -> RulePolicies.Parts {
+            var policies = RulePolicies.Parts()
             for attached in chain {
                 let record = attached.policy
                 switch record.kind {

@@ -1,21 +1,51 @@
 /// The merged policies one rule's requests meet on one listener, ready to run: built once per
-/// table (`PolicyRuntime`), shared by every request.
-struct RulePolicies: Sendable {
-    /// In order: every one must accept (or pass anonymously) a request.
-    var authenticators: [any ClientAuthenticator] = []
-    var requestLimits: [RateLimitBucket] = []
-    var tokenLimits: [RateLimitBucket] = []
-    /// Applied by the AI exchange, which parses the body (prompt guards act on AI routes only).
-    var promptGuard: PromptGuard?
-    var cors: CORSPolicy?
-    /// `traffic.headerModifiers` (ranges of the table's header operations).
-    var requestHeaderOps: [Range<Int>] = []
-    var responseHeaderOps: [Range<Int>] = []
-    var directResponse: GatewayResponse?
-    /// `traffic.hostRewrite`: true Auto, false None, nil the default (Auto for a static backend named by host name).
-    var hostRewriteAuto: Bool?
-    var retry: RetryPolicy?
+/// table (`PolicyRuntime`), shared by every request. A class, so that a request carries one
+/// reference, not a copy of every list.
+final class RulePolicies: Sendable {
+    /// What the builder fills in.
+    struct Parts {
+        /// In order: every one must accept (or pass anonymously) a request.
+        var authenticators: [any ClientAuthenticator] = []
+        var requestLimits: [RateLimitBucket] = []
+        var tokenLimits: [RateLimitBucket] = []
+        /// Applied by the AI exchange, which parses the body (prompt guards act on AI routes only).
+        var promptGuard: PromptGuard?
+        var cors: CORSPolicy?
+        /// `traffic.headerModifiers` (ranges of the table's header operations).
+        var requestHeaderOps: [Range<Int>] = []
+        var responseHeaderOps: [Range<Int>] = []
+        var directResponse: GatewayResponse?
+        /// `traffic.hostRewrite`: true Auto, false None, nil the default (Auto for a static backend named by host name).
+        var hostRewriteAuto: Bool?
+        var retry: RetryPolicy?
 
-    var isEmpty: Bool { authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil && cors == nil
-        && requestHeaderOps.isEmpty && responseHeaderOps.isEmpty && directResponse == nil && hostRewriteAuto == nil && retry == nil }
+        var isEmpty: Bool {
+            authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil && cors == nil
+                && requestHeaderOps.isEmpty && responseHeaderOps.isEmpty && directResponse == nil && hostRewriteAuto == nil && retry == nil
+        }
+    }
+
+    let authenticators: [any ClientAuthenticator]
+    let requestLimits: [RateLimitBucket]
+    let tokenLimits: [RateLimitBucket]
+    let promptGuard: PromptGuard?
+    let cors: CORSPolicy?
+    let requestHeaderOps: [Range<Int>]
+    let responseHeaderOps: [Range<Int>]
+    let directResponse: GatewayResponse?
+    let hostRewriteAuto: Bool?
+    let retry: RetryPolicy?
+
+    init(_ parts: Parts) {
+        authenticators = parts.authenticators
+        requestLimits = parts.requestLimits
+        tokenLimits = parts.tokenLimits
+        promptGuard = parts.promptGuard
+        cors = parts.cors
+        requestHeaderOps = parts.requestHeaderOps
+        responseHeaderOps = parts.responseHeaderOps
+        directResponse = parts.directResponse
+        hostRewriteAuto = parts.hostRewriteAuto
+        retry = parts.retry
+    }
 }

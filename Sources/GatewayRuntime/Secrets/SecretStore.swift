@@ -93,8 +93,8 @@ public struct SecretStore: Sendable {
         guard let root = realPath(directory) else { return nil }
         guard let resolved = realPath(([directory] + components).joined(separator: "/")) else { return nil }
         guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else { return nil }
-        var info = stat()
-        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        // FileManager rather than stat(2): the stat struct's module varies with the import graph.
+        guard (try? FileManager.default.attributesOfItem(atPath: resolved)[.type] as? FileAttributeType) == .typeRegular else { return nil }
         return FileManager.default.contents(atPath: resolved).map { [UInt8]($0) }
     }
 
