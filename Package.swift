@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "GatewayIR", swiftSettings: strictSettings),
         .target(
             name: "GatewayCompiler",
-            dependencies: ["GatewayIR", "CYAML", "CJansson"],
+            dependencies: ["GatewayIR", "CYAML", "CJansson", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings),
         // gwrun's library: AI format translation now; serving, upstreams, secrets and metrics next.
         .target(

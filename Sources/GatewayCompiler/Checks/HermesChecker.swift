@@ -71,7 +71,7 @@ struct HermesChecker {
         }
     }
 
-    private func expand(_ text: String) -> (String, [String]) {
+    func expand(_ text: String) -> (String, [String]) {
         var result = ""
         var unresolved: [String] = []
         var rest = Substring(text)
@@ -175,8 +175,9 @@ struct HermesChecker {
                     fix: "set model.default: \(pinned), or remove the backend's model override", object: object))
             }
         }
+        let client = checkClientKey(role: role, mode: mode, apiKey: apiKey, match: match, object: object)
         diagnostics.append(Diagnostic(
-            .hermesReaches, "\(role): \(wire) (\(mode)) → HTTPRoute \(routeName) rule \(match.ruleIndex) → \(reached.joined(separator: ", "))",
+            .hermesReaches, "\(role): \(wire) (\(mode)) → HTTPRoute \(routeName) rule \(match.ruleIndex) → \(reached.joined(separator: ", "))" + (client.map { "; \($0)" } ?? ""),
             at: baseURL.location, object: object))
     }
 

@@ -11,6 +11,8 @@ struct TableRouteResolver {
         var route: HTTPRoute
         var ruleIndex: Int
         var rule: HTTPRouteRule
+        /// The policies gwrun applies to the request, in evaluation order (`RouteTable.policyChain`).
+        var policies: [RouteTable.AttachedPolicy]
     }
 
     private let table: RouteTable?
@@ -40,6 +42,8 @@ struct TableRouteResolver {
         guard let route = index.routes[routeKey], route.rules.indices.contains(ruleIndex) else { return nil }
         let gatewayRecord = table.gateway(found.gateway)
         let gateway = ObjectKey(group: APIGroup.gateway, kind: "Gateway", namespace: gatewayRecord.namespace, name: gatewayRecord.name)
-        return Match(gateway: gateway, listener: table.listener(found.listener).name, route: route, ruleIndex: ruleIndex, rule: route.rules[ruleIndex])
+        return Match(
+            gateway: gateway, listener: table.listener(found.listener).name, route: route, ruleIndex: ruleIndex, rule: route.rules[ruleIndex],
+            policies: table.policyChain(rule: rule, listener: found.listener))
     }
 }

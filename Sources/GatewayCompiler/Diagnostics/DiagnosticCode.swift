@@ -105,6 +105,7 @@ extension DiagnosticCode {
     public static let hermesExternalEndpoint = DiagnosticCode("GW611", "hermes-external-endpoint", .note, "Hermes endpoint is outside the gateway")
     public static let hermesUnresolvedVariable = DiagnosticCode("GW612", "hermes-unresolved-variable", .warning, "${VAR} not set; Hermes keeps it verbatim")
     public static let hermesProviderUnused = DiagnosticCode("GW613", "hermes-provider-unused", .note, "providers entry selected by no model.provider while another is")
+    public static let hermesKeyRefused = DiagnosticCode("GW614", "hermes-key-refused", .error, "Hermes api_key is not a key the route's client authentication accepts")
 
     /// Every code, in catalogue order.
     public static let all: [DiagnosticCode] = [
@@ -122,6 +123,6 @@ extension DiagnosticCode {
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,
-        hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable, hermesProviderUnused,
+        hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable, hermesProviderUnused, hermesKeyRefused,
     ]
 }
