@@ -44,18 +44,7 @@ done
 run() {  # run NAME URL: warm up, then measure; prints one row
   wrk -t2 -c"$connections" --latency -s Benchmarks/proxy/chat.lua -d2s "$2" > /dev/null
   wrk -t2 -c"$connections" --latency -s Benchmarks/proxy/chat.lua -d"${duration}s" "$2" > "$work/$1.wrk"
-  python3 - "$1" "$work/$1.wrk" <<'PY'
-import re, sys
-name, text = sys.argv[1], open(sys.argv[2]).read()
-def ms(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50, p99 = (ms(re.search(rf"^\s+{q}%\s+(\S+)", text, re.M).group(1)) for q in (50, 99))
-bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{name:<22} {rps:>10.0f} {p50:>9.2f} {p99:>9.2f}  {'non-2xx: ' + bad.group(1) if bad else ''}")
-open(sys.argv[2] + ".rps", "w").write(str(rps))
-PY
+  python3 scripts/lib/wrk-row.py "$1" "$work/$1.wrk"
 }
 echo "wrk -t2 -c$connections -d${duration}s on $(nproc) cores; translated AI route; upstream: nginx fixed answer"
 printf '%-22s %10s %9s %9s\n' route req/s p50-ms p99-ms

@@ -47,20 +47,7 @@ run() {  # run NAME URL [lua]: warm up, then measure; prints one row
   [ -n "$script" ] && args+=(-s "$script")
   wrk "${args[@]}" -d2s "$url" > /dev/null
   wrk "${args[@]}" -d"${duration}s" "$url" > "$work/$name.wrk"
-  python3 - "$name" "$work/$name.wrk" <<'PY'
-import re, sys
-name, text = sys.argv[1], open(sys.argv[2]).read()
-def ms(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
-bad = None if name == "gwrun-no-upstream" else re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errors = re.search(r"Socket errors: (.*)", text)
-print(f"{name:<22} {rps:>10.0f} {p50:>9.2f} {p99:>9.2f}  {'non-2xx: ' + bad.group(1) if bad else ''}{' socket errors: ' + errors.group(1) if errors else ''}")
-open(sys.argv[2] + ".rps", "w").write(str(rps))
-PY
+  python3 scripts/lib/wrk-row.py "$name" "$work/$name.wrk" $([ "$name" = gwrun-no-upstream ] && echo --non-2xx-expected)
 }
 curl -sf -o /dev/null http://127.0.0.1:60080/plain || { echo "bench: gwrun does not answer /plain" >&2; exit 1; }
 echo "wrk -t2 -c$connections -d${duration}s on $(nproc) cores; upstream: nginx fixed answer"
