@@ -3,7 +3,8 @@
 # local file server; the openai and anthropic SDKs and the hermes-agent CLI with client API keys
 # (accepted, wrong, missing), a key in x-api-key, basic authentication against an htpasswd file
 # made by Apache's `htpasswd` (bcrypt, apr1) and an inline SHA-1 user, a request limit, a token
-# limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key),
+# limit spent by streamed answers, RS256 JWTs (valid, expired, another audience, another key; keys
+# inline and from a remote JWKS, cached),
 # prompt guards (a card number masked before the provider, a phrase masked in buffered and streamed
 # answers, a forbidden phrase refused), CORS from headless Chromium, retries (plain and AI), and the request limit's state across two reloads (unchanged:
 # kept; changed: a new bucket).
@@ -30,6 +31,14 @@ jwks = json.dumps({"keys": [{"kty": "RSA", "kid": "test-2026", "alg": "RS256", "
 lines = [f"            inline: '{jwks}'" if line.strip().startswith("inline: '{\"keys\"") else line for line in open(sys.argv[2]).read().split("\n")]
 open(sys.argv[3], "w").write("\n".join(lines))
 PY
+# A second provider key, published as a remote JWKS on the file server.
+openssl genrsa -out "$work/jwt-remote-key.pem" 2048 2>/dev/null || exit 1
+python3 - "$work/jwt-remote-key.pem" "$work/www/jwks.json" <<'PY' || exit 1
+import base64, json, subprocess, sys
+modulus = subprocess.run(["openssl", "rsa", "-in", sys.argv[1], "-noout", "-modulus"], capture_output=True, text=True, check=True).stdout.strip().split("=")[1]
+b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+json.dump({"keys": [{"kty": "RSA", "kid": "remote-2026", "alg": "RS256", "n": b64(bytes.fromhex(modulus)), "e": "AQAB"}]}, open(sys.argv[2], "w"))
+PY
 .build/debug/gwc build "$work/policies" -o "$work/routes.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18090 --expect-key "$fake_key" --log "$work/standin.jsonl" 2>/dev/null
 start python3 -m http.server 18291 --bind 127.0.0.1 --directory "$work/www" 2>/dev/null >/dev/null
@@ -42,7 +51,7 @@ start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets
   --admin-port 26901 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26901
 base=http://127.0.0.1:26080
-JWT_KEY="$work/jwt-key.pem" STANDIN_LOG="$work/standin.jsonl" "$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
+JWT_KEY="$work/jwt-key.pem" JWT_REMOTE_KEY="$work/jwt-remote-key.pem" WWW="$work/www" STANDIN_LOG="$work/standin.jsonl" "$venv/bin/python" testing/e2e_policies.py "$base" main | tee "$work/clients.out"
 
 # CORS from a real browser: headless Chromium loads a page from another origin that calls the
 # gateway with fetch (a custom header, so a preflight goes first).

@@ -91,10 +91,10 @@ def x_api_key():
     return "a key in x-api-key (as Claude Code sends it) 200; the same key as Bearer, where the policy does not read it: 401"
 
 
-def jwt(claims, key=None):
+def jwt(claims, key=None, kid="test-2026"):
     """An RS256 JWT signed with openssl by the run's key (JWT_KEY), or another key."""
     b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-    signing_input = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "test-2026"}).encode()) + "." + b64(json.dumps(claims).encode())
+    signing_input = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": kid}).encode()) + "." + b64(json.dumps(claims).encode())
     signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key or os.environ["JWT_KEY"]], input=signing_input.encode(), capture_output=True, check=True).stdout
     return signing_input + "." + b64(signature)
 
@@ -174,6 +174,24 @@ def mirrors_and_ref_filters():
     return "a 100% mirror reached the mirror backend once, a 0% one never; a backendRef's ResponseHeaderModifier and URLRewrite applied"
 
 
+def jwt_remote_keys():
+    from openai import OpenAI, AuthenticationError
+    now = int(time.time())
+    claims = {"sub": "svc-remote", "iss": "https://idp.example.test", "aud": "gateway", "exp": now + 300}
+    token = jwt(claims, os.environ["JWT_REMOTE_KEY"], kid="remote-2026")
+    ask = lambda token: OpenAI(base_url=BASE + "/jwt-remote", api_key=token, max_retries=0).chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)
+    assert ask(token).choices[0].message.content
+    # The set was fetched at load and is cached: gone from the server, it still verifies.
+    os.remove(os.path.join(os.environ["WWW"], "jwks.json"))
+    assert ask(token).choices[0].message.content
+    try:
+        ask(jwt(claims))  # signed with the inline provider's key, which this policy does not hold
+        raise AssertionError("a token of another provider's key was served")
+    except AuthenticationError:
+        pass
+    return "a token signed with the key from the remote JWKS: answered, also after the JWKS went away (cached); another key's: 401"
+
+
 def basic(user, password):
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return raw("/private/", {"authorization": f"Basic {token}"})
@@ -240,6 +258,7 @@ if __name__ == "__main__":
         check("a key in x-api-key", x_api_key)
         check("basic authentication", basic_users)
         check("JWT authentication with the openai SDK", jwt_tokens)
+        check("JWT keys from a remote JWKS", jwt_remote_keys)
         check("prompt guards", guards)
         check("retries", retries)
         check("request mirrors and backendRef filters", mirrors_and_ref_filters)

@@ -64,12 +64,18 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
             public var issuer: String?
             /// Any audience when empty.
             public var audiences: [String]
-            /// An inline JSON Web Key Set (public keys); nil when the keys are remote (not fetched yet).
+            /// An inline JSON Web Key Set (public keys).
             public var inlineJWKS: String?
-            public init(issuer: String?, audiences: [String], inlineJWKS: String?) {
+            /// `jwks.remote`: where the key set is fetched (`url`, or a Service's `jwksPath`), and
+            /// for how long a fetched set is used (`cacheDuration`, seconds).
+            public var remoteURL: String?
+            public var cacheSeconds: Int?
+            public init(issuer: String?, audiences: [String], inlineJWKS: String?, remoteURL: String? = nil, cacheSeconds: Int? = nil) {
                 self.issuer = issuer
                 self.audiences = audiences
                 self.inlineJWKS = inlineJWKS
+                self.remoteURL = remoteURL
+                self.cacheSeconds = cacheSeconds
             }
         }
         public var mode: String

@@ -86,10 +86,16 @@ struct GWRun: AsyncParsableCommand {
         GatewayLogHandler.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "gwrun")
         let environment = ProcessInfo.processInfo.environment
+        // AI providers over the per-loop pools plain routes use, bounded per endpoint; remote JWT
+        // key sets are fetched with it too.
+        let client = UpstreamClient(connectSeconds: connectTimeout, maxConnectionsPerEndpoint: upstreamConnections, additionalCAFiles: upstreamCAFile)
         let state: TableState
         do {
             let limits = RateLimitStore()
-            state = TableState(try await TableState.load(path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1, limits: limits), limits: limits)
+            let log: @Sendable (String) -> Void = { Logger(label: "gwrun").warning("\($0)") }
+            let first = try await TableState.load(
+                path: table, gatewayName: gateway, secretsDirectory: secretsDir, environment: environment, generation: 1, limits: limits, client: client, log: log)
+            state = TableState(first, limits: limits, client: client, log: log)
         } catch {
             logger.error("\(table): \(error)")
             throw ExitCode(1)
@@ -99,8 +105,6 @@ struct GWRun: AsyncParsableCommand {
         let metrics = GatewayMetrics()
         metrics.bootstrapSwiftMetrics()
         metrics.tableLoaded(generation: snapshot.generation)
-        // AI providers over the per-loop pools plain routes use, bounded per endpoint.
-        let client = UpstreamClient(connectSeconds: connectTimeout, maxConnectionsPerEndpoint: upstreamConnections, additionalCAFiles: upstreamCAFile)
         var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)

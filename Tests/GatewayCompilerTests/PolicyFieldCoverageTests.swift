@@ -84,6 +84,27 @@ struct PolicyFieldCoverageTests {
         #expect(tally.enforced >= 40 && tally.diagnosed >= 3, "enforced \(tally.enforced), diagnosed \(tally.diagnosed)")
     }
 
+    @Test func aURLRewriteOnAnAIRuleIsReportedNotIgnored() {
+        let result = lint("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: r, namespace: default}
+            spec:
+              parentRefs: [{name: gw}]
+              rules:
+                - matches: [{path: {type: PathPrefix, value: /llm}}]
+                  filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v1}}}]
+                  backendRefs: [{group: agentgateway.dev, kind: AgentgatewayBackend, name: ai}]
+            ---
+            apiVersion: agentgateway.dev/v1alpha1
+            kind: AgentgatewayBackend
+            metadata: {name: ai, namespace: default}
+            spec: {ai: {provider: {openai: {model: m}}}}
+            """)
+        let reported = result.diagnostics.first { $0.code == .notEnforced && $0.message.contains("URLRewrite on a rule to an AI backend") }
+        #expect(reported?.location.line == 8)
+    }
+
     /// A backend policy's `http.requestTimeout` on an AgentgatewayBackend is carried by the backend's record.
     static func backendTimeout(_ table: RouteTable, namespace: String) -> Bool {
         (0..<table.count(.backends)).contains { table.backend($0).namespace == namespace && table.backend($0).requestTimeoutMilliseconds != nil }

@@ -47,6 +47,8 @@ extension TableCompiler {
                             Field.Policy.JWT.jwks: model.intern(provider.inlineJWKS ?? ""), Field.Policy.JWT.locationKind: jwt.location.kind.rawValue,
                             Field.Policy.JWT.locationName: model.intern(jwt.location.name), Field.Policy.JWT.locationPrefix: model.intern(jwt.location.prefix),
                             Field.Policy.JWT.firstAudience: audiences.first, Field.Policy.JWT.audienceCount: audiences.count,
+                            Field.Policy.JWT.remoteURL: provider.remoteURL.map { model.intern($0) } ?? TableFormat.none,
+                            Field.Policy.JWT.cacheSeconds: UInt32(clamping: max(provider.cacheSeconds ?? 300, 1)),
                         ]))
                     }
                 }

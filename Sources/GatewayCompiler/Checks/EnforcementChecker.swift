@@ -26,6 +26,15 @@ struct EnforcementChecker {
                 for filter in rule.filters where ["ExtensionRef"].contains(filter.type) {
                     warn("rule \(number): filter \(filter.type) is not applied by gwrun yet", at: filter.location, object: object, fix: "remove it, or do not rely on it yet")
                 }
+                // An AI backend's request goes to the provider's operation for its route type.
+                let toAI = rule.backendRefs.contains { ref in
+                    guard ref.group == APIGroup.agentgateway, let backend = index.backends[ref.target(defaultNamespace: route.meta.namespace)], case .ai = backend.kind else { return false }
+                    return true
+                }
+                for filter in rule.filters where filter.type == "URLRewrite" && toAI {
+                    warn("rule \(number): URLRewrite on a rule to an AI backend is not applied by gwrun: the request goes to the provider's operation path for its route type", at: filter.location, object: object,
+                         fix: "match the path the client sends, or remove the filter")
+                }
                 // On a backendRef, gwrun applies header modifiers, URLRewrite and RequestMirror.
                 for ref in rule.backendRefs {
                     for filter in ref.filters where !["RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestMirror"].contains(filter.type) {

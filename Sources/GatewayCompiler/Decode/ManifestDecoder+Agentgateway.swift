@@ -143,13 +143,17 @@ extension ManifestDecoder {
                 decoded.jwtAuthentication = .init(
                     mode: reader.string(jwt, "mode") ?? "Strict",
                     providers: reader.items(jwt, "providers").map { provider in
-                        .init(issuer: reader.string(provider, "issuer"), audiences: reader.strings(provider, "audiences"), inlineJWKS: reader.string(provider["jwks"], "inline"))
+                        let remote = provider["jwks"]?["remote"]
+                        return .init(
+                            issuer: reader.string(provider, "issuer"), audiences: reader.strings(provider, "audiences"), inlineJWKS: reader.string(provider["jwks"], "inline"),
+                            remoteURL: remoteJWKSURL(remote, reader: reader),
+                            cacheSeconds: reader.string(remote, "cacheDuration").flatMap { GatewayAPIAnalyzer.durationMilliseconds($0) }.map { $0 / 1000 })
                     },
                     location: credentialLocation(jwt["location"], default: .bearer, reader: reader))
-                for provider in reader.items(jwt, "providers") where reader.has(provider["jwks"], "remote") {
+                for provider in reader.items(jwt, "providers") where reader.has(provider["jwks"], "remote") && remoteJWKSURL(provider["jwks"]?["remote"], reader: reader) == nil {
                     report(Diagnostic(
-                        .notEnforced, "`spec.traffic.jwtAuthentication.providers[].jwks.remote` is read, but gwrun does not fetch remote key sets yet: no token of this provider verifies, so in Strict mode its clients are refused (401)",
-                        at: reader.location(provider["jwks"]?["remote"]), fix: "put the provider's public keys in `jwks.inline` until gwrun fetches remote key sets", object: object))
+                        .notEnforced, "`spec.traffic.jwtAuthentication.providers[].jwks.remote` names neither a `url` nor a Service `backendRef` gwrun can fetch from: no token of this provider verifies, so in Strict mode its clients are refused (401)",
+                        at: reader.location(provider["jwks"]?["remote"]), fix: "give `url: https://idp.example/.well-known/jwks.json`, or a Service backendRef with its port and `jwksPath`", object: object))
                 }
             }
             if let basic = node["basicAuthentication"], !basic.isNull {
@@ -207,6 +211,18 @@ extension ManifestDecoder {
             result.append(character)
         }
         return escaped ? nil : result
+    }
+
+    /// Where a remote JWKS is fetched: its `url`, or a Service `backendRef` with `jwksPath`; nil
+    /// for anything else (an AgentgatewayBackend reference, say).
+    func remoteJWKSURL(_ remote: Node?, reader: NodeReader) -> String? {
+        guard let remote, !remote.isNull else { return nil }
+        if let url = reader.string(remote, "url") { return url }
+        guard let ref = remote["backendRef"], (reader.string(ref, "kind") ?? "Service") == "Service", (reader.string(ref, "group") ?? "").isEmpty,
+              let name = reader.string(ref, "name"), let port = reader.int(ref, "port") else { return nil }
+        let namespace = reader.string(ref, "namespace") ?? defaultNamespace
+        let path = reader.string(remote, "jwksPath") ?? ".well-known/jwks.json"
+        return "http://\(name).\(namespace).svc.cluster.local:\(port)" + (path.hasPrefix("/") ? path : "/" + path)
     }
 
     /// Gateway API's HTTPCORSFilter, as the `CORS` route filter and `traffic.cors` both write it.

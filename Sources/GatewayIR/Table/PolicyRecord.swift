@@ -32,6 +32,9 @@ extension RouteTable {
         /// The provider's inline JSON Web Key Set; empty when its keys are remote.
         public var jwks: String { table.string(word(Field.Policy.JWT.jwks)) }
         public var audiences: [String] { strings(Field.Policy.JWT.firstAudience, Field.Policy.JWT.audienceCount) }
+        /// Where the provider's key set is fetched from, when it is remote.
+        public var remoteJWKS: String? { table.optionalString(word(Field.Policy.JWT.remoteURL)) }
+        public var jwksCacheSeconds: Int { Int(word(Field.Policy.JWT.cacheSeconds)) }
 
         // CORS.
         public var corsOrigins: [String] { strings(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount) }

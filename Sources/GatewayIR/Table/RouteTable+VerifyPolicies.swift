@@ -76,6 +76,9 @@ extension RouteTable {
                 for index in [Field.Policy.JWT.mode, Field.Policy.JWT.jwks, Field.Policy.JWT.locationName, Field.Policy.JWT.locationPrefix] where Int(field(index)) >= stringCount {
                     throw TableError(offset: at + index * 4, "policy \(record) string id \(field(index)) is out of range")
                 }
+                for index in [Field.Policy.JWT.issuer, Field.Policy.JWT.remoteURL] where field(index) != TableFormat.none && Int(field(index)) >= stringCount {
+                    throw TableError(offset: at + index * 4, "policy \(record) string id \(field(index)) is out of range")
+                }
                 guard field(Field.Policy.JWT.issuer) == TableFormat.none || Int(field(Field.Policy.JWT.issuer)) < stringCount else {
                     throw TableError(offset: at + Field.Policy.JWT.issuer * 4, "policy \(record) issuer is out of range")
                 }

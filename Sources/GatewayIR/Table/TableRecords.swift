@@ -58,7 +58,11 @@ public enum Field {
         /// `hostRewrite.mode`: 0 None, 1 Auto.
         public enum HostRewrite { public static let mode = 2 }
         /// JWT authentication: one record per provider of the policy (a token any of them issued passes).
-        public enum JWT { public static let mode = 2, issuer = 3, jwks = 4, locationKind = 5, locationName = 6, locationPrefix = 7, firstAudience = 8, audienceCount = 9 }
+        public enum JWT {
+            public static let mode = 2, issuer = 3, jwks = 4, locationKind = 5, locationName = 6, locationPrefix = 7, firstAudience = 8, audienceCount = 9
+            /// `jwks.remote`: the URL the key set is fetched from (or none), and for how long a fetched set is used.
+            public static let remoteURL = 10, cacheSeconds = 11
+        }
         public enum BasicAuth {
             public static let mode = 2, firstSecretRef = 3, secretRefCount = 4, locationKind = 5, locationName = 6, locationPrefix = 7
             public static let realm = 8, firstUser = 9, userCount = 10

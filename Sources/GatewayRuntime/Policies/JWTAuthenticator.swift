@@ -20,6 +20,17 @@ final class JWTAuthenticator: ClientAuthenticator {
         var issuer: String?
         var audiences: [String]
         var keys: [Key]
+        /// `jwks.remote`: the keys fetched (and refreshed) from the provider's URL.
+        var remote: RemoteKeySet?
+
+        init(issuer: String?, audiences: [String], keys: [Key], remote: RemoteKeySet? = nil) {
+            self.issuer = issuer
+            self.audiences = audiences
+            self.keys = keys
+            self.remote = remote
+        }
+
+        var allKeys: [Key] { remote.map { keys + $0.keys } ?? keys }
     }
 
     let policy: String
@@ -37,7 +48,7 @@ final class JWTAuthenticator: ClientAuthenticator {
 
     /// The verifiers of a JWKS document, through jwt-kit; a key it cannot use is named in the warning.
     static func loadKeys(jwks: String, policy: String) async -> (keys: [Key], warnings: [String]) {
-        guard !jwks.isEmpty else { return ([], ["policy \(policy): a JWT provider has no inline keys (remote key sets are not fetched yet): none of its tokens verifies"]) }
+        guard !jwks.isEmpty else { return ([], ["policy \(policy): a JWT provider has neither inline keys nor a remote key set: none of its tokens verifies"]) }
         guard let set = try? JSONDecoder().decode(JWKS.self, from: Data(jwks.utf8)) else {
             return ([], ["policy \(policy): a JWT provider's `jwks.inline` is not a JSON Web Key Set: none of its tokens verifies"])
         }
@@ -97,7 +108,7 @@ final class JWTAuthenticator: ClientAuthenticator {
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         var reason = "the token's signature matches no key of the policy"
         for provider in providers {
-            let verified = provider.keys.contains { key in
+            let verified = provider.allKeys.contains { key in
                 key.algorithm.name == alg && (kid == nil || key.kid == nil || key.kid == kid)
                     && ((try? key.algorithm.verify(signature, signs: signingInput)) ?? false)
             }

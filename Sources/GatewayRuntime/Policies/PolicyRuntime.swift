@@ -25,25 +25,45 @@ public final class PolicyRuntime: Sendable {
         self.bucketKeys = bucketKeys
     }
 
-    /// Loads the table's policies: JWT key sets through jwt-kit (which is asynchronous), then the rest.
-    public static func load(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64 = DispatchTime.now().uptimeNanoseconds) async -> PolicyRuntime {
-        var keys: [Int: [JWTAuthenticator.Key]] = [:], warnings: [String] = []
+    /// Loads the table's policies: JWT key sets through jwt-kit (which is asynchronous), a remote
+    /// set fetched once with `client` and then kept fresh (its failures go to `log`), then the rest.
+    public static func load(
+        table: RouteTable, secrets: SecretStore, limits: RateLimitStore, client: UpstreamClient? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }, now: UInt64 = DispatchTime.now().uptimeNanoseconds
+    ) async -> PolicyRuntime {
+        var keys: [Int: [JWTAuthenticator.Key]] = [:], remote: [Int: RemoteKeySet] = [:], warnings: [String] = []
         for index in 0..<table.count(.policies) where table.policy(index).kind == .jwtAuthentication {
-            let loaded = await JWTAuthenticator.loadKeys(jwks: table.policy(index).jwks, policy: table.policy(index).name)
+            let record = table.policy(index)
+            if let url = record.remoteJWKS {
+                let set = RemoteKeySet(url: url, cacheSeconds: record.jwksCacheSeconds, policy: record.name)
+                if let client {
+                    if let problem = await set.refresh(client: client) { warnings.append(problem + "; retried every \(set.cacheSeconds) s") }
+                    set.keepFresh(client: client, log: log)
+                } else {
+                    warnings.append("policy \(record.name): no client to fetch the key set at \(url) with")
+                }
+                remote[index] = set
+                if record.jwks.isEmpty { continue }
+            }
+            let loaded = await JWTAuthenticator.loadKeys(jwks: record.jwks, policy: record.name)
             keys[index] = loaded.keys
             warnings += loaded.warnings
         }
-        return PolicyRuntime(table: table, secrets: secrets, limits: limits, jwtKeys: keys, warnings: warnings, now: now)
+        return PolicyRuntime(table: table, secrets: secrets, limits: limits, jwtKeys: keys, remoteKeys: remote, warnings: warnings, now: now)
     }
 
     /// Without `jwtKeys` (see `load`), a JWT policy verifies no token: it refuses every client.
     public convenience init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
-        self.init(table: table, secrets: secrets, limits: limits, jwtKeys: [:], warnings: [], now: now)
+        self.init(table: table, secrets: secrets, limits: limits, jwtKeys: [:], remoteKeys: [:], warnings: [], now: now)
     }
 
-    convenience init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, jwtKeys: [Int: [JWTAuthenticator.Key]], warnings: [String], now: UInt64) {
+    convenience init(
+        table: RouteTable, secrets: SecretStore, limits: RateLimitStore, jwtKeys: [Int: [JWTAuthenticator.Key]], remoteKeys: [Int: RemoteKeySet],
+        warnings: [String], now: UInt64
+    ) {
         var builder = Builder(table: table, secrets: secrets, limits: limits, now: now)
         builder.jwtKeys = jwtKeys
+        builder.remoteKeys = remoteKeys
         builder.warnings = warnings
         var byRule: [RulePolicies?] = Array(repeating: nil, count: table.count(.rules))
         var byListener: [Int: [Int: RulePolicies?]] = [:]
@@ -79,6 +99,7 @@ public final class PolicyRuntime: Sendable {
         var warnings: [String] = []
         var bucketKeys: Set<String> = []
         var jwtKeys: [Int: [JWTAuthenticator.Key]] = [:]
+        var remoteKeys: [Int: RemoteKeySet] = [:]
         var guardRules: [Int: PromptGuardRule] = [:]
 
         init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64) {
@@ -150,7 +171,7 @@ public final class PolicyRuntime: Sendable {
             guard let first = records.first else { return JWTAuthenticator(policy: "", mode: .strict, reader: CredentialReader(kind: .expression, name: "", prefix: ""), providers: []) }
             if let built = authenticators[first.index] { return built }
             let providers = records.map { record in
-                JWTAuthenticator.Provider(issuer: record.issuer, audiences: record.audiences, keys: jwtKeys[record.index] ?? [])
+                JWTAuthenticator.Provider(issuer: record.issuer, audiences: record.audiences, keys: jwtKeys[record.index] ?? [], remote: remoteKeys[record.index])
             }
             let built = JWTAuthenticator(policy: first.name, mode: AuthenticationMode(first.mode), reader: CredentialReader(first), providers: providers)
             authenticators[first.index] = built

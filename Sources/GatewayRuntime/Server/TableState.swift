@@ -26,9 +26,14 @@ public final class TableState: Sendable {
 
     /// Rate-limit buckets, kept across reloads.
     public let limits: RateLimitStore
+    /// Fetches remote JWT key sets (the client provider calls use); their failures go to `log`.
+    let client: UpstreamClient?
+    let log: @Sendable (String) -> Void
 
-    public init(_ snapshot: Snapshot, limits: RateLimitStore) {
+    public init(_ snapshot: Snapshot, limits: RateLimitStore, client: UpstreamClient? = nil, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.limits = limits
+        self.client = client
+        self.log = log
         current = NIOLockedValueBox(snapshot)
         servedGeneration = Synchronization.Atomic(snapshot.generation)
     }
@@ -39,11 +44,14 @@ public final class TableState: Sendable {
     public var reloadFailures: Int { failures.withLockedValue { $0 } }
 
     /// Opens, verifies and prepares a table; throws without touching what is served.
-    public static func load(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int, limits: RateLimitStore) async throws -> Snapshot {
+    public static func load(
+        path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int, limits: RateLimitStore,
+        client: UpstreamClient? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> Snapshot {
         let table = try RouteTable.open(path: path)
         let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
         let secrets = try SecretStore.load(for: table, directory: secretsDirectory, environment: environment)
-        let policies = await PolicyRuntime.load(table: table, secrets: secrets, limits: limits)
+        let policies = await PolicyRuntime.load(table: table, secrets: secrets, limits: limits, client: client, log: log)
         return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table), policies: policies)
     }
 
@@ -53,7 +61,7 @@ public final class TableState: Sendable {
     public func reload(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String]) async -> String {
         let old = snapshot
         do {
-            let new = try await Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits)
+            let new = try await Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits, client: client, log: log)
             guard new.ports == old.ports else {
                 failures.withLockedValue { $0 += 1 }
                 return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"

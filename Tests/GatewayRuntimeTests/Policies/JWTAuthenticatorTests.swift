@@ -90,7 +90,25 @@ struct JWTAuthenticatorTests {
     }
 
     @Test func unusableKeySetsAreNamed() async {
-        #expect(await JWTAuthenticator.loadKeys(jwks: "", policy: "p").warnings.first?.contains("no inline keys") == true)
+        #expect(await JWTAuthenticator.loadKeys(jwks: "", policy: "p").warnings.first?.contains("neither inline keys nor a remote key set") == true)
         #expect(await JWTAuthenticator.loadKeys(jwks: "{not json", policy: "p").warnings.first?.contains("not a JSON Web Key Set") == true)
+    }
+
+    @Test func remoteKeySetURLsBecomeEndpoints() throws {
+        let https = try #require(RemoteKeySet.endpoint("https://idp.example.com/.well-known/jwks.json?v=2"))
+        #expect(https == ProviderEndpoint(scheme: "https", host: "idp.example.com", port: 443, path: "/.well-known/jwks.json?v=2"))
+        let service = try #require(RemoteKeySet.endpoint("http://keys.auth.svc.cluster.local:8080/jwks"))
+        #expect(service.port == 8080 && service.scheme == "http")
+        #expect(RemoteKeySet.endpoint("ftp://idp.example.com/jwks") == nil)
+        #expect(RemoteKeySet.endpoint("not a url") == nil)
+    }
+
+    @Test func aRemoteSetThatCannotBeFetchedVerifiesNothingAndSaysWhy() async throws {
+        let client = UpstreamClient(connectSeconds: 1)
+        defer { client.shutdown() }
+        let set = RemoteKeySet(url: "http://127.0.0.1:1/jwks.json", cacheSeconds: 300, policy: "default/jwt")
+        let problem = await set.refresh(client: client)
+        #expect(problem?.contains("fetching the key set at http://127.0.0.1:1/jwks.json failed") == true)
+        #expect(set.keys.isEmpty)
     }
 }
