@@ -147,6 +147,25 @@ def guards():
     return "the provider got <CREDIT_CARD>, not the number; the answer's phrase masked buffered and streamed (split across events; a translated stream and the anthropic SDK's native one); a forbidden phrase: 451"
 
 
+def rejected_answers():
+    from openai import OpenAI, APIStatusError, APIError
+    client = OpenAI(base_url=BASE + "/strict-answers", api_key=TEAM_A, max_retries=0)
+    try:
+        client.chat.completions.create(model="claude-opus-4-7", messages=MESSAGES)
+        raise AssertionError("a rejected answer was served")
+    except APIStatusError as error:
+        assert error.status_code == 502 and "withheld" in str(error), error
+    streamed, raised = "", None
+    try:
+        for chunk in client.chat.completions.create(model="claude-opus-4-7", stream=True, messages=MESSAGES):
+            for choice in chunk.choices:
+                streamed += choice.delta.content or ""
+    except APIError as error:
+        raised = error
+    assert raised is not None and "withheld" in str(raised) and "waypoint" not in streamed, (streamed, raised)
+    return f"buffered: 502 with the rule's message; streamed: {len(streamed)} characters, then an error event the SDK raises, none of the match"
+
+
 def retries():
     headers = {"authorization": f"Bearer {TEAM_A}"}
     ok, _, body = raw("/retried/flaky?key=plain-a&fail=2", headers)
@@ -260,6 +279,7 @@ if __name__ == "__main__":
         check("JWT authentication with the openai SDK", jwt_tokens)
         check("JWT keys from a remote JWKS", jwt_remote_keys)
         check("prompt guards", guards)
+        check("a response guard that rejects", rejected_answers)
         check("retries", retries)
         check("request mirrors and backendRef filters", mirrors_and_ref_filters)
         check("request limit", request_limit)
