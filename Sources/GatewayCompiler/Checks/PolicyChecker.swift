@@ -51,7 +51,16 @@ struct PolicyChecker {
     }
 
     private mutating func checkClientSecrets() {
-        guard !index.resources.secrets.isEmpty else { return }  // Secrets managed elsewhere: nothing to check against
+        guard !index.resources.secrets.isEmpty else {
+            // Secrets managed elsewhere: a selector still needs them, since `gwc build` resolves it.
+            for policy in index.resources.policies where policy.traffic?.apiKeyAuthentication?.secretSelector != nil {
+                diagnostics.append(Diagnostic(
+                    .clientSecretNotFound, "apiKeyAuthentication secretSelector is resolved by gwc build from the Secrets it is given, and none are: gwrun would accept no key",
+                    at: policy.meta.location, fix: "give gwc the client-key Secret objects (their labels are what is selected; gwrun reads the values from --secrets-dir), or use secretRef",
+                    object: "AgentgatewayPolicy \(policy.meta.namespace)/\(policy.meta.name)"))
+            }
+            return
+        }
         for policy in index.resources.policies {
             guard let traffic = policy.traffic else { continue }
             let object = "AgentgatewayPolicy \(policy.meta.namespace)/\(policy.meta.name)"
