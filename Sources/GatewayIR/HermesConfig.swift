@@ -8,6 +8,8 @@ public struct HermesConfig: Sendable, Hashable {
     public var providers: [HermesProvider]
     /// Other callers that carry their own endpoint: `delegation`, `auxiliary.<task>`, `fallback_providers[i]`.
     public var endpoints: [HermesEndpoint]
+    /// What Hermes listens on and the MCP servers it calls.
+    public var listeners = HermesListeners()
 
     public init(file: String, location: SourceLocation, model: HermesModel?, providers: [HermesProvider], endpoints: [HermesEndpoint]) {
         self.file = file

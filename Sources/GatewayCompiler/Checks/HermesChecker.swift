@@ -30,6 +30,7 @@ struct HermesChecker {
 
     private mutating func check(_ config: HermesConfig) {
         let object = "Hermes config \(config.file)"
+        checkListeners(config.listeners, object: object)
         let selected = config.model?.provider.map { provider -> String in
             provider.hasPrefix("custom:") ? String(provider.dropFirst(7)) : provider
         }
@@ -90,6 +91,7 @@ struct HermesChecker {
 
     private mutating func checkEndpoint(role: String, baseURL: HermesString?, apiMode: HermesString?, model: String?, apiKey: HermesString?, location: SourceLocation, object: String) {
         guard let baseURL else { return }
+        checkPlainHTTP(baseURL, what: "\(role) base_url", object: object)
         let (expanded, unresolved) = expand(baseURL.value)
         for name in unresolved {
             diagnostics.append(Diagnostic(

@@ -80,7 +80,22 @@ extension ManifestDecoder {
         default: break
         }
         result.objectCount += 1
-        result.resources.hermesConfigs.append(HermesConfig(
-            file: document.file.path, location: reader.location(root), model: model, providers: providers, endpoints: endpoints))
+        var config = HermesConfig(file: document.file.path, location: reader.location(root), model: model, providers: providers, endpoints: endpoints)
+        func listener(_ name: String, credential: String) -> HermesListeners.Listener? {
+            guard let platform = root["platforms"]?[name] else { return nil }
+            let extra = platform["extra"]
+            return HermesListeners.Listener(
+                enabled: platform["enabled"]?.scalarText.map { ["true", "yes", "on", "1"].contains($0.lowercased()) } ?? false,
+                host: text(extra, ["host"]), port: text(extra, ["port"]), credential: text(extra, [credential]), location: reader.location(platform))
+        }
+        config.listeners.apiServer = listener("api_server", credential: "key")
+        config.listeners.webhook = listener("webhook", credential: "secret")
+        for entry in reader.entries(root["api_server"]) where ["host", "port", "key"].contains(entry.key.text) {
+            config.listeners.topLevelAPIServer[entry.key.text] = reader.location(entry.key.mark)
+        }
+        for entry in reader.entries(root["mcp_servers"]) {
+            if let url = text(entry.value, ["url"]) { config.listeners.mcpServers.append((entry.key.text, url)) }
+        }
+        result.resources.hermesConfigs.append(config)
     }
 }

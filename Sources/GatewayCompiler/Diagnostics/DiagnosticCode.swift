@@ -106,6 +106,10 @@ extension DiagnosticCode {
     public static let hermesUnresolvedVariable = DiagnosticCode("GW612", "hermes-unresolved-variable", .warning, "${VAR} not set; Hermes keeps it verbatim")
     public static let hermesProviderUnused = DiagnosticCode("GW613", "hermes-provider-unused", .note, "providers entry selected by no model.provider while another is")
     public static let hermesKeyRefused = DiagnosticCode("GW614", "hermes-key-refused", .error, "Hermes api_key is not a key the route's client authentication accepts")
+    public static let hermesListenerExposed = DiagnosticCode("GW615", "hermes-listener-exposed", .error, "Hermes listener reachable beyond loopback without authentication")
+    public static let hermesWeakServerKey = DiagnosticCode("GW616", "hermes-weak-server-key", .error, "Hermes API server key missing, short or a placeholder")
+    public static let hermesIgnoredSetting = DiagnosticCode("GW617", "hermes-ignored-setting", .warning, "Hermes setting that Hermes ignores")
+    public static let hermesPlainHTTP = DiagnosticCode("GW618", "hermes-plain-http", .warning, "Hermes calls a server beyond the LAN over plain HTTP")
 
     /// Every code, in catalogue order.
     public static let all: [DiagnosticCode] = [
@@ -124,5 +128,6 @@ extension DiagnosticCode {
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,
         hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable, hermesProviderUnused, hermesKeyRefused,
+        hermesListenerExposed, hermesWeakServerKey, hermesIgnoredSetting, hermesPlainHTTP,
     ]
 }

@@ -11,10 +11,14 @@ enum SensitiveValues {
     /// Keys whose values are credentials wherever they appear (compared lower-cased).
     static let credentialKeys: Set<String> = [
         "api_key", "apikey", "api-key", "x-api-key", "authorization", "password", "passwd", "token", "access_token",
-        "refresh_token", "client_secret", "secret_key", "private_key",
+        "refresh_token", "client_secret", "secret_key", "private_key", "secret",
     ]
     /// Keys that are credentials only under a given parent key.
-    static let credentialKeysByParent: [String: Set<String>] = ["auth": ["key"], "basicauthentication": ["users", "htaccess"]]
+    static let credentialKeysByParent: [String: Set<String>] = [
+        "auth": ["key"], "basicauthentication": ["users", "htaccess"],
+        // Hermes' platform settings (`platforms.api_server.extra.key`) and the top-level `api_server` block.
+        "extra": ["key"], "api_server": ["key"],
+    ]
 
     static func mark(_ documents: [Document], diagnostics: [Diagnostic], in file: SourceFile) {
         // A syntax error leaves part of the file without a tree, and a JSON text with a duplicate
