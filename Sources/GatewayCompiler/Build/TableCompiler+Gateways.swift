@@ -39,7 +39,8 @@ extension TableCompiler {
             listenerCursor += UInt32(gateway.listeners.count)
         }
         for (gatewayIndex, gateway) in gateways.enumerated() {
-            model.append(.gateways, fields: [Field.Gateway.namespace: model.intern(gateway.meta.namespace), Field.Gateway.name: model.intern(gateway.meta.name), Field.Gateway.firstListener: firstListener[gatewayIndex], Field.Gateway.listenerCount: UInt32(gateway.listeners.count)])
+            model.append(.gateways, fields: [Field.Gateway.namespace: model.intern(gateway.meta.namespace), Field.Gateway.name: model.intern(gateway.meta.name), Field.Gateway.firstListener: firstListener[gatewayIndex], Field.Gateway.listenerCount: UInt32(gateway.listeners.count),
+                Field.Gateway.flags: gateway.meta.annotations[ClientAuthChecker.exposureAnnotation] == "lan" ? GatewayFlags.lanOnly : 0])
         }
         for (gatewayIndex, gateway) in gateways.enumerated() {
             let conflicted = Set(result.status.gateways.first { $0.key == gateway.key }?.listeners

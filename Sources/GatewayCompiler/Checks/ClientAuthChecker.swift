@@ -39,14 +39,12 @@ struct ClientAuthChecker {
             let aiRules = route.rules.filter { rule in rule.backendRefs.contains { ref in aiBackends.contains { $0 == ref } } }
             let protected = enforced.contains(routeKey) || gatewayKeys.contains { enforced.contains($0) }
                 || aiRules.allSatisfy { rule in rule.name.map { enforced.contains(routeKey + "/" + $0) } ?? false }
-            if protected { continue }
+            // gwrun accepts a LAN-only Gateway's connections only from LAN addresses.
+            if protected || gateway.meta.annotations[Self.exposureAnnotation] == "lan" { continue }
             warned.insert(route.key)
             var notes = [DiagnosticNote("listener \"\(listener.name)\"", at: listener.location)]
             if ([routeKey] + gatewayKeys).contains(where: { unenforced.contains($0) }) || enforced.contains(where: { $0.hasPrefix(routeKey + "/") }) {
                 notes.append(DiagnosticNote("an AgentgatewayPolicy authenticates clients here, but lets some through: Optional or Permissive mode, or not on every rule"))
-            }
-            if gateway.meta.annotations[Self.exposureAnnotation] == "lan" {
-                notes.append(DiagnosticNote("the Gateway is annotated \(Self.exposureAnnotation): lan, which gwrun does not enforce yet (GW420)"))
             }
             diagnostics.append(Diagnostic(
                 .openAIRouteWithoutAuth,

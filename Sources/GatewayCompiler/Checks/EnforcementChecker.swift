@@ -15,9 +15,9 @@ struct EnforcementChecker {
                 warn("listener \"\(listener.name)\" is HTTPS, and gwrun serves it in cleartext: no TLS termination yet", at: listener.location, object: object,
                      fix: "terminate TLS in front of gwrun (a load balancer or an ingress) until gwrun does")
             }
-            if gateway.meta.annotations[ClientAuthChecker.exposureAnnotation] != nil {
-                warn("annotation \(ClientAuthChecker.exposureAnnotation) is not enforced: gwrun accepts connections from any address", at: gateway.meta.location, object: object,
-                     fix: "restrict who reaches the port with a NetworkPolicy or firewall until gwrun enforces source ranges")
+            if let exposure = gateway.meta.annotations[ClientAuthChecker.exposureAnnotation], exposure != "lan" {
+                warn("annotation \(ClientAuthChecker.exposureAnnotation): \(exposure) is not a value gwrun acts on (only `lan`): it accepts connections from any address", at: gateway.meta.location, object: object,
+                     fix: "use `lan`, or restrict who reaches the port with a NetworkPolicy or firewall")
             }
         }
         for route in index.resources.httpRoutes {

@@ -9,6 +9,8 @@ extension RouteTable {
         public var namespace: String { table.string(word(Field.Gateway.namespace)) }
         public var name: String { table.string(word(Field.Gateway.name)) }
         public var listeners: Range<Int> { table.range(.gateways, index, Field.Gateway.firstListener, Field.Gateway.listenerCount) }
+        /// `gwc.dev/exposure: lan`: gwrun accepts connections only from LAN addresses.
+        public var lanOnly: Bool { word(Field.Gateway.flags) & GatewayFlags.lanOnly != 0 }
         func word(_ field: Int) -> UInt32 { table.word(.gateways, index, field) }
     }
 

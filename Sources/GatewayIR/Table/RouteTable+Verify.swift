@@ -141,7 +141,10 @@ extension RouteTable {
 
     private func verifyRecords() throws {
         let checks: [TableSection: [Check]] = [
-            .gateways: [.string(Field.Gateway.namespace), .string(Field.Gateway.name), .range(Field.Gateway.firstListener, Field.Gateway.listenerCount, .listeners)],
+            .gateways: [
+                .string(Field.Gateway.namespace), .string(Field.Gateway.name), .range(Field.Gateway.firstListener, Field.Gateway.listenerCount, .listeners),
+                .below(Field.Gateway.flags, 2),
+            ],
             .listeners: [
                 .index(Field.Listener.gateway, .gateways), .string(Field.Listener.name), .string(Field.Listener.protocol), .below(Field.Listener.port, 65536),
                 .optionalString(Field.Listener.hostname), .range(Field.Listener.firstHost, Field.Listener.exactHostCount, .hosts),

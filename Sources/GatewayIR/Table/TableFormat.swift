@@ -59,7 +59,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
     public var recordWords: Int {
         switch self {
         case .strings: 0
-        case .gateways: 4
+        case .gateways: 5
         case .listeners: 9
         case .hosts: 8
         case .pathIndex: 3

@@ -1,6 +1,6 @@
 /// Word positions inside each section's records. docs/table-format.md is the reference.
 public enum Field {
-    public enum Gateway { public static let namespace = 0, name = 1, firstListener = 2, listenerCount = 3 }
+    public enum Gateway { public static let namespace = 0, name = 1, firstListener = 2, listenerCount = 3, flags = 4 }
     public enum Listener {
         public static let gateway = 0, name = 1, `protocol` = 2, port = 3, hostname = 4, firstHost = 5
         public static let exactHostCount = 6, wildcardHostCount = 7, anyHostCount = 8
@@ -118,5 +118,10 @@ public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
 }
 /// `location` of a client credential.
 public enum CredentialLocationKind: UInt32, Sendable { case header = 0, queryParameter = 1, cookie = 2, expression = 3 }
+/// Gateway flag bits.
+public enum GatewayFlags {
+    /// `gwc.dev/exposure: lan`: connections only from loopback, private and link-local addresses.
+    public static let lanOnly: UInt32 = 1
+}
 /// Rule flag bits.
 public enum RuleFlags { public static let invalid: UInt32 = 1 }

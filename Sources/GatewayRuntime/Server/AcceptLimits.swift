@@ -54,6 +54,13 @@ final class AcceptLimits: Sendable {
         return false
     }
 
+    /// A connection from beyond the LAN to a LAN-only Gateway: counted, and logged with its
+    /// address at most every 10 s (a scan must not flood the log).
+    func refusedSource(_ address: SocketAddress) {
+        metrics?.sourceRefused()
+        logRarely("source") { "refused a connection from \(address.ipAddress ?? "an unknown address") to a LAN-only Gateway (gwc.dev/exposure: lan); further refusals are counted in gwrun_source_refusals_total" }
+    }
+
     private func logRarely(_ kind: String, _ message: () -> String) {
         let now = DispatchTime.now().uptimeNanoseconds
         let due = lastLogged.withLockedValue { last -> Bool in
@@ -91,6 +98,13 @@ final class AcceptPause: ChannelInboundHandler {
             channel.setOption(.autoRead, value: true).whenFailure { _ in }
         }
     }
+}
+
+/// Closes a connection refused by its source address at once, without reading or answering it.
+final class SourceRefusal: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    func channelActive(context: ChannelHandlerContext) { context.close(promise: nil) }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
 
 /// Answers a connection over the limit with 503 before reading anything, and closes it; what

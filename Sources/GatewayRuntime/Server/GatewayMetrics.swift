@@ -21,6 +21,7 @@ public final class GatewayMetrics: Sendable {
     static var reloadFailures: MetricNameDescriptor { name("table_reload_failures", "total", "Tables refused at reload (failed verification, secrets or ports).") }
     static var acceptFailures: MetricNameDescriptor { name("accept_failures", "total", "Times accepting a connection failed (out of file descriptors); accepting then pauses.") }
     static var refusedConnections: MetricNameDescriptor { name("connections_refused", "total", "Connections answered 503 and closed because --max-connections were open.") }
+    static var refusedSources: MetricNameDescriptor { name("source_refusals", "total", "Connections closed unread because their source address is outside a LAN-only Gateway's ranges.") }
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
     /// The registry's counters and histograms by label values: finding one in the registry
@@ -72,6 +73,7 @@ public final class GatewayMetrics: Sendable {
 
     func acceptFailed() { registry.makeCounter(descriptor: Self.acceptFailures).increment() }
     func connectionRefused() { registry.makeCounter(descriptor: Self.refusedConnections).increment() }
+    func sourceRefused() { registry.makeCounter(descriptor: Self.refusedSources).increment() }
     public func tableLoaded(generation value: Int) { registry.makeGauge(descriptor: Self.generation).set(Double(value)) }
     public func reloadFailed() { registry.makeCounter(descriptor: Self.reloadFailures).increment() }
 

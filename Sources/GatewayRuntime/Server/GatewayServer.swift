@@ -161,6 +161,7 @@ public struct GatewayServer: Sendable {
 
     private func bindListener(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, limits: AcceptLimits, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
         let (maxHeaderBytes, maxHeaderCount) = (self.maxHeaderBytes, self.maxHeaderCount)
+        let state = processor.state
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -173,6 +174,11 @@ public struct GatewayServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
+                    // A LAN-only Gateway's port: a client beyond the LAN is closed before a byte is read.
+                    if let tablePort, let state, state.snapshot.lanOnlyPorts.contains(tablePort), let remote = channel.remoteAddress, !SourceRanges.isLAN(remote) {
+                        limits.refusedSource(remote)
+                        return try operations.addHandler(SourceRefusal())
+                    }
                     guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) }
                     // The connection handler reads requests with its own parser and writes the
                     // bytes `ClientWriter` makes: no HTTP codec in the pipeline.

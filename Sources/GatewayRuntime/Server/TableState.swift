@@ -16,6 +16,8 @@ public final class TableState: Sendable {
         public var names: TableNames
         /// The table's policies, ready to enforce.
         public var policies: PolicyRuntime
+        /// Table ports of LAN-only Gateways (`gwc.dev/exposure: lan`).
+        public var lanOnlyPorts: Set<Int> = []
     }
 
     private let current: NIOLockedValueBox<Snapshot>
@@ -52,7 +54,11 @@ public final class TableState: Sendable {
         let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
         let secrets = try SecretStore.load(for: table, directory: secretsDirectory, environment: environment)
         let policies = await PolicyRuntime.load(table: table, secrets: secrets, limits: limits, client: client, log: log)
-        return Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table), policies: policies)
+        var snapshot = Snapshot(table: table, secrets: secrets, gateway: plan.gateway, ports: plan.ports, generation: generation, names: TableNames(table), policies: policies)
+        for gateway in 0..<table.count(.gateways) where table.gateway(gateway).lanOnly && (plan.gateway == nil || plan.gateway == gateway) {
+            snapshot.lanOnlyPorts.formUnion(table.gateway(gateway).listeners.map { table.listener($0).port })
+        }
+        return snapshot
     }
 
     /// Swaps in a new table when it verifies and serves the same ports (listeners are bound once).

@@ -1,4 +1,5 @@
 @testable import GatewayRuntime
+import NIOCore
 import Testing
 
 /// CORS as Gateway API's HTTPCORSFilter describes it (the browser side is scripts/e2e-policies.sh).
@@ -51,5 +52,18 @@ struct CORSPolicyTests {
         #expect(headers.contains { $0 == ("access-control-expose-headers", "x-request-id") })
         #expect(headers.contains { $0 == ("vary", "origin") })
         #expect(!cors.answerHeaders(origin: "https://other.example").contains { $0.name.hasPrefix("access-control") })
+    }
+}
+
+/// The address ranges a LAN-only Gateway accepts (the namespace test is scripts/e2e-lan.sh).
+@Suite("LAN source ranges")
+struct SourceRangeTests {
+    @Test func lanAndOtherAddresses() throws {
+        for address in ["127.0.0.1", "127.9.9.9", "10.2.3.4", "172.16.0.1", "172.31.255.254", "192.168.0.7", "100.64.1.1", "169.254.3.3", "::1", "fd12::1", "fe80::1", "::ffff:10.0.0.1"] {
+            #expect(SourceRanges.isLAN(try SocketAddress(ipAddress: address, port: 1)), "\(address)")
+        }
+        for address in ["192.0.2.10", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:db8::1", "::ffff:8.8.8.8"] {
+            #expect(!SourceRanges.isLAN(try SocketAddress(ipAddress: address, port: 1)), "\(address)")
+        }
     }
 }
