@@ -52,13 +52,6 @@ extension HermesChecker {
 
     /// The SHA-256 of the key a Secret entry holds, as gwrun reads it (nil for an unusable entry).
     static func keyDigest(_ value: SecretValue?) -> [UInt8]? {
-        guard let text = value?.revealString().trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        guard text.hasPrefix("{") else { return Array(SHA256.hash(data: Array(text.utf8))) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
-        if let key = object["key"] as? String, !key.isEmpty { return Array(SHA256.hash(data: Array(key.utf8))) }
-        guard let hash = object["keyHash"] as? String, hash.hasPrefix("sha256:") else { return nil }
-        let hex = Array(hash.dropFirst(7).utf8)
-        guard hex.count == 64 else { return nil }
-        return stride(from: 0, to: 64, by: 2).compactMap { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+        value.flatMap(ClientKeyEntry.init)?.digest { Array(SHA256.hash(data: Array($0.utf8))) }
     }
 }

@@ -48,7 +48,7 @@ public struct PolicyVerdict: Sendable, Equatable {
                 verdict.stage = "cors"
                 let origin = request.headers.first { $0.name.lowercased() == "origin" }?.value
                 let preflight = request.method == "OPTIONS" && request.headers.contains { $0.name.lowercased() == "access-control-request-method" }
-                let allowed = origin.map { origin in record.corsOrigins.contains { $0 == "*" || $0 == origin || ($0.contains("*") && origin.hasSuffix($0.split(separator: "*").last.map(String.init) ?? "")) } }
+                let allowed = origin.map { CORSOrigins(record.corsOrigins).allows($0) }
                 switch (origin, preflight) {
                 case (nil, _): verdict.verdict = "no Origin header: not a cross-origin request, no CORS headers"
                 case (_, true): verdict.verdict = allowed == true ? "preflight answered by the gateway: 204 with the allowed methods and headers" : "preflight answered 204 without CORS headers: the browser refuses the origin"

@@ -237,7 +237,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
         guard let current = answering else { return }
         if tablePort >= 0 {
-            RequestPipeline.answered(current.record, now: DispatchTime.now().uptimeNanoseconds)
+            RequestPipeline.answered(current.record)
             shared.log.write(current.request, status: current.record.status, current.record, bytesOut: current.bytesOut, started: current.started, into: local.logBatch)
         }
         answering = nil

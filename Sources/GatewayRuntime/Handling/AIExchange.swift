@@ -14,10 +14,11 @@ struct AIExchange {
     let headers: [(name: String, value: String)]
     /// How long the provider may take (route and backend timeouts, else --upstream-timeout).
     let timeout: TimeAmount
-    /// The rule's prompt guards (request rules run on the body here, response rules on the answer).
-    var guards: PromptGuard?
-    /// The rule's `traffic.retry`: provider answers it retries are dropped before any of them is sent.
-    var retry: RetryPolicy?
+    /// The rule's policies: its prompt guards (request rules run on the body here, response rules
+    /// on the answer) and its `traffic.retry` (provider answers it retries are dropped unsent).
+    var policies: RulePolicies?
+    var guards: PromptGuard? { policies?.promptGuard }
+    var retry: RetryPolicy? { policies?.retry }
 
     var table: RouteTable { processor.table }
 

@@ -87,8 +87,6 @@ public struct AccessRecord: Sendable {
     public var retries = 0
     /// What a prompt guard did (`masked`, `masked answer`), for the log.
     public var guardAction: String?
-    /// Token limits to charge with the answer's tokens once it ended (`RequestPipeline.answered`).
-    var tokenLimits: [RateLimitBucket] = []
     /// The rule's merged policies, for the AI exchange (prompt guards, retries), which runs after
     /// the pipeline's stages.
     var policies: RulePolicies?

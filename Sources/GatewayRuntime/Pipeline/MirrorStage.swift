@@ -14,8 +14,11 @@ struct MirrorStage: RequestStage {
     func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
         guard let rule = context.rule else { return .next }
         let table = processor.table
+        // Most rules have no filter at all: nothing is scanned or allocated for them.
+        let refFilters = context.backendRef.map { table.backendRef($0).filters } ?? 0..<0
+        guard !table.rule(rule).filters.isEmpty || !refFilters.isEmpty else { return .next }
         var mirrors = table.filters(ofRule: rule, kind: .requestMirror)
-        if let ref = context.backendRef { mirrors += table.filters(ofBackendRef: ref, kind: .requestMirror) }
+        if let ref = context.backendRef, !refFilters.isEmpty { mirrors += table.filters(ofBackendRef: ref, kind: .requestMirror) }
         for (number, filter) in mirrors.enumerated() {
             let mirror = table.mirror(filter: filter)
             // Another draw than the weighted pick's, from the same per-connection generator.

@@ -21,7 +21,6 @@ struct RateLimitStage: RequestStage {
         for bucket in policies.tokenLimits {
             if let refusal = refusal(bucket.admit(now: time), bucket, &context, processor) { return refusal }
         }
-        if !policies.tokenLimits.isEmpty { context.record.tokenLimits = policies.tokenLimits }
         return .next
     }
 

@@ -16,7 +16,7 @@ struct RequestHeaderStage: RequestStage {
         }
         // The chosen backendRef's own filters, then a policy's `headerModifiers.request`.
         var responseOps = context.policies?.responseHeaderOps ?? []
-        if let ref = context.backendRef {
+        if let ref = context.backendRef, !processor.table.backendRef(ref).filters.isEmpty {
             for filter in processor.table.filters(ofBackendRef: ref, kind: .requestHeaderModifier) { processor.table.applyHeaderModifier(filter: filter, to: &headers) }
             responseOps += processor.table.filters(ofBackendRef: ref, kind: .responseHeaderModifier).map { processor.table.headerOps(ofFilter: $0) }
         }

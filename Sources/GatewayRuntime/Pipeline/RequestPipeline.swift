@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
 /// policy stages): the route, CORS, client authentication, rate limits, a direct response, the upstream request's headers
 /// and URL, and the upstream exchange; every answer passes the response stages before it goes
@@ -21,10 +23,13 @@ enum RequestPipeline {
 
     /// After the answer's last byte: token limits are charged the tokens the provider reported
     /// (streamed answers included: the usage is read from the stream on the way).
-    static func answered(_ record: AccessRecord, now: UInt64) {
-        guard !record.tokenLimits.isEmpty else { return }
+    /// A request refused before the provider was called reports no tokens, so charges nothing.
+    static func answered(_ record: AccessRecord, now: @autoclosure () -> UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        guard let limits = record.policies?.tokenLimits, !limits.isEmpty else { return }
         let tokens = (record.inputTokens ?? 0) + (record.outputTokens ?? 0)
-        for bucket in record.tokenLimits { bucket.charge(tokens, now: now) }
+        guard tokens > 0 else { return }
+        let time = now()
+        for bucket in limits { bucket.charge(tokens, now: time) }
     }
 
     /// Runs the request stages; an early answer has been through the response stages.

@@ -46,40 +46,13 @@ final class APIKeyAuthenticator: ClientAuthenticator {
     }
 
     static func entry(name: String, value: SecretValue) -> Entry? {
-        let text = value.revealString().trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { return nil }
-        guard text.hasPrefix("{") else { return Entry(name: name, digest: Self.digest(text), metadata: nil) }
-        guard let object = try? JSONNode.parse(text), object.isObject else { return nil }
-        let metadata = object["metadata"].map(\.text)
-        if let key = object["key"]?.string, !key.isEmpty { return Entry(name: name, digest: Self.digest(key), metadata: metadata) }
-        guard let hash = object["keyHash"]?.string, hash.hasPrefix("sha256:"), let digest = Self.hex(hash.dropFirst(7)), digest.count == 32 else { return nil }
-        return Entry(name: name, digest: digest, metadata: metadata)
+        guard let parsed = ClientKeyEntry(value) else { return nil }
+        return Entry(name: name, digest: parsed.digest(Self.digest), metadata: parsed.metadata)
     }
 
     static func digest(_ key: String) -> [UInt8] {
         var key = key
         return key.withUTF8 { Array(SHA256.hash(data: $0)) }
-    }
-
-    static func hex(_ text: Substring) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for pair in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = nibble(digits[pair]), let low = nibble(digits[pair + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     func authenticate(_ request: IncomingRequest) -> AuthenticationOutcome {

@@ -1,4 +1,3 @@
-import Foundation
 import GatewayIR
 
 /// Gateway API's HTTPCORSFilter (the `CORS` filter, and an AgentgatewayPolicy's `traffic.cors`),
@@ -29,17 +28,8 @@ struct CORSPolicy: Sendable {
             maxAge: Int(record.corsMaxAge), allowCredentials: record.corsAllowCredentials)
     }
 
-    /// Whether `origin` (`scheme://host[:port]`) is allowed: exactly, with the scheme's default port
-    /// filled in, or by a `*` that stands for any labels to the left of its place in the host.
-    func allows(_ origin: String) -> Bool {
-        guard let requested = Origin(origin) else { return false }
-        return origins.contains { allowed in
-            if allowed == "*" { return true }
-            guard let pattern = Origin(allowed), pattern.scheme == requested.scheme, pattern.port == requested.port else { return false }
-            if pattern.host.hasPrefix("*") { return pattern.host == "*" || requested.host.hasSuffix(pattern.host.dropFirst()) }
-            return pattern.host == requested.host
-        }
-    }
+    /// Whether `origin` is allowed (`CORSOrigins`, the matching `gwc route` uses too).
+    func allows(_ origin: String) -> Bool { CORSOrigins(origins).allows(origin) }
 
     /// The answer to a preflight from `origin` asking for `method` and `headers`.
     func preflight(origin: String, method: String, headers: String?) -> GatewayResponse {
@@ -75,27 +65,5 @@ struct CORSPolicy: Sendable {
         var headers = [("access-control-allow-origin", origins.contains("*") && !allowCredentials ? "*" : origin)]
         if allowCredentials { headers.append(("access-control-allow-credentials", "true")) }
         return headers
-    }
-
-    /// An origin's parts, the port made explicit.
-    struct Origin: Equatable {
-        var scheme: String
-        var host: String
-        var port: Int
-
-        init?(_ text: String) {
-            guard let separator = text.range(of: "://") else { return nil }
-            scheme = text[..<separator.lowerBound].lowercased()
-            var rest = text[separator.upperBound...]
-            if rest.hasSuffix("/") { rest = rest.dropLast() }
-            if let colon = rest.lastIndex(of: ":"), let number = Int(rest[rest.index(after: colon)...]) {
-                host = rest[..<colon].lowercased()
-                port = number
-            } else {
-                host = rest.lowercased()
-                guard scheme == "http" || scheme == "https" else { return nil }
-                port = scheme == "https" ? 443 : 80
-            }
-        }
     }
 }

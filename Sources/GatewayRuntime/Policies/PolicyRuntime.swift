@@ -102,11 +102,21 @@ public final class PolicyRuntime: Sendable {
         var remoteKeys: [Int: RemoteKeySet] = [:]
         var guardRules: [Int: PromptGuardRule] = [:]
 
+        /// Each rate-limit record's place among its policy's, counted once for the table.
+        let rateLimitOrdinals: [Int: Int]
+
         init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64) {
             self.table = table
             self.secrets = secrets
             self.limits = limits
             self.now = now
+            var seen: [String: Int] = [:], ordinals: [Int: Int] = [:]
+            for index in 0..<table.count(.policies) where table.policy(index).kind == .localRateLimit {
+                let name = table.policy(index).name
+                ordinals[index] = seen[name, default: 0]
+                seen[name, default: 0] += 1
+            }
+            rateLimitOrdinals = ordinals
         }
 
         mutating func policies(_ chain: [RouteTable.AttachedPolicy]) -> RulePolicies.Parts {
@@ -181,7 +191,7 @@ public final class PolicyRuntime: Sendable {
         mutating func bucket(_ record: RouteTable.PolicyRecord) -> RateLimitBucket {
             if let built = buckets[record.index] { return built }
             // The entry's place among its policy's rate limits tells two equal entries apart.
-            let ordinal = (0..<record.index).filter { table.policy($0).name == record.name && table.policy($0).kind == .localRateLimit }.count
+            let ordinal = rateLimitOrdinals[record.index] ?? 0
             let unit: RateLimitBucket.Unit = record.tokensPerUnit != nil ? .tokens : .requests
             let limit = Int(record.tokensPerUnit ?? record.requestsPerUnit ?? 1), burst = Int(record.burst ?? 0), seconds = Int(record.unitSeconds)
             let key = "\(record.name)#\(ordinal) \(unit) \(limit)+\(burst)/\(seconds)s"
