@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // libyaml and jansson come from the system (Debian libyaml-dev, libjansson-dev).
@@ -43,7 +45,10 @@ let package = Package(
         .target(name: "GatewayIR", swiftSettings: strictSettings),
         .target(
             name: "GatewayCompiler",
-            dependencies: ["GatewayIR", "CYAML", "CJansson", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "GatewayIR", "CYAML", "CJansson", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: strictSettings),
         // gwrun's library: AI format translation now; serving, upstreams, secrets and metrics next.
         .target(
@@ -57,6 +62,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -86,7 +92,10 @@ let package = Package(
         .executableTarget(name: "gwc-bench", dependencies: ["GatewayCompiler", "GatewayIR"], swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayCompilerTests",
-            dependencies: ["GatewayCompiler", "GatewayIR"],
+            dependencies: [
+                "GatewayCompiler", "GatewayIR", .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
         .testTarget(

@@ -30,7 +30,7 @@ done
 sleep 1.5
 touch "$work/stop"; wait "$load_pid"; load_status=$?
 ready=$(curl -s 127.0.0.1:21901/readyz)
-reloaded=$(grep -c "^gwrun: reloaded" "$work/gwrun.err"); refused=$(grep -c "^gwrun: reload refused" "$work/gwrun.err")
+reloaded=$(grep -c "^gwrun: [a-zA-Z ]*: reloaded" "$work/gwrun.err"); refused=$(grep -c "^gwrun: [a-zA-Z ]*: reload refused" "$work/gwrun.err")
 echo "load: $(cat "$work/load.out")"
 echo "reloads: $reloaded applied, $refused refused; $ready"
 check() { if eval "$2"; then ok "$1"; else fail "$1"; fi; }

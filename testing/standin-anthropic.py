@@ -7,7 +7,7 @@ when "stream": true, Anthropic's error shape) and checks what it receives: the k
 anthropic-version, the model the backend pins, and that the system prompt arrived in `system`
 (not as a message). A failed check is answered with Anthropic's 400 error, naming the check.
 
-usage: standin-anthropic.py --port 18090 --expect-key KEY [--expect-model M] [--expect-system TEXT | --require-system] [--log FILE]
+usage: standin-anthropic.py --port 18090 (--expect-key KEY | --expect-key-file FILE) [--expect-model M] [--expect-system TEXT | --require-system] [--log FILE]
        [--tls-cert PEM --tls-key PEM]   (serve HTTPS, as the real provider does)
 """
 import argparse, json, ssl, sys, time
@@ -47,7 +47,8 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw)
         except ValueError:
             return self.error(400, "invalid_request_error", "body is not JSON")
-        if self.headers.get("x-api-key") != ARGS.expect_key:
+        expected = open(ARGS.expect_key_file).read().strip() if ARGS.expect_key_file else ARGS.expect_key
+        if self.headers.get("x-api-key") != expected:
             checks.append("x-api-key is not the key from the Secret")
         if not self.headers.get("anthropic-version"):
             checks.append("anthropic-version header missing")
@@ -126,7 +127,8 @@ def main():
     global ARGS
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=18090)
-    parser.add_argument("--expect-key", required=True)
+    parser.add_argument("--expect-key")
+    parser.add_argument("--expect-key-file", help="read the expected key from this file at each request (a provider rotating keys)")
     parser.add_argument("--expect-model")
     parser.add_argument("--expect-system", help="exact text the `system` field must have")
     parser.add_argument("--require-system", action="store_true", help="every request must carry a system prompt in `system`")

@@ -5,12 +5,15 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
         public var kind: String
         public var name: String
         public var sectionName: String?
+        /// A Gateway port a frontend policy is limited to.
+        public var port: Int?
         public var location: SourceLocation
-        public init(group: String, kind: String, name: String, sectionName: String?, location: SourceLocation) {
+        public init(group: String, kind: String, name: String, sectionName: String?, port: Int? = nil, location: SourceLocation) {
             self.group = group
             self.kind = kind
             self.name = name
             self.sectionName = sectionName
+            self.port = port
             self.location = location
         }
     }
@@ -172,13 +175,15 @@ public struct AgentgatewayPolicy: Sendable, Hashable {
     public var hasTargetSelectors: Bool
     public var traffic: Traffic?
     public var backend: BackendPolicies?
+    public var frontend: FrontendPolicy?
 
-    public init(meta: ObjectMeta, targetRefs: [TargetRef], hasTargetSelectors: Bool, traffic: Traffic?, backend: BackendPolicies?) {
+    public init(meta: ObjectMeta, targetRefs: [TargetRef], hasTargetSelectors: Bool, traffic: Traffic?, backend: BackendPolicies?, frontend: FrontendPolicy? = nil) {
         self.meta = meta
         self.targetRefs = targetRefs
         self.hasTargetSelectors = hasTargetSelectors
         self.traffic = traffic
         self.backend = backend
+        self.frontend = frontend
     }
 
     public var key: ObjectKey { ObjectKey(group: APIGroup.agentgateway, kind: "AgentgatewayPolicy", namespace: meta.namespace, name: meta.name) }

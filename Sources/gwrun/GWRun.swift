@@ -102,6 +102,7 @@ struct GWRun: AsyncParsableCommand {
         }
         let snapshot = state.snapshot
         for warning in snapshot.policies.warnings { logger.warning("\(warning)") }
+        for line in snapshot.notServed { logger.warning("\(line): gwrun serves HTTP and HTTPS (Terminate) listeners only") }
         let metrics = GatewayMetrics()
         metrics.bootstrapSwiftMetrics()
         metrics.tableLoaded(generation: snapshot.generation)
@@ -109,7 +110,7 @@ struct GWRun: AsyncParsableCommand {
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)
         let (path, gatewayName, directory) = (table, gateway, secretsDir)
-        let watcher = TableWatcher(path: table) {
+        let watcher = TableWatcher(path: table, secretFiles: { state.snapshot.secrets.files }) { reason in
             // The watcher's own queue waits for the reload, so reloads never overlap; the reload's
             // work (jwt-kit's key loading) runs on the concurrency pool, never on this thread.
             let done = DispatchSemaphore(value: 0)
@@ -123,11 +124,13 @@ struct GWRun: AsyncParsableCommand {
             let message = result.withLockedValue { $0 }
             if message.hasPrefix("reloaded") {
                 metrics.tableLoaded(generation: state.snapshot.generation)
+                metrics.secretsMissing(0)
                 for warning in state.snapshot.policies.warnings { logger.warning("\(warning)") }
             } else {
                 metrics.reloadFailed()
+                metrics.secretsMissing(state.lastMissingSecrets)
             }
-            logger.info("\(message)")
+            logger.info("\(reason): \(message)")
         }
         watcher.start()
         let plan = (ports: snapshot.ports, checksum: snapshot.table.checksum)
@@ -137,7 +140,7 @@ struct GWRun: AsyncParsableCommand {
         server.metrics = metrics
         server.setLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, idleSeconds: idleTimeout, requestReadSeconds: requestReadTimeout)
         server.maxConnections = maxConnections ?? GatewayServer.defaultMaxConnections()
-        let ports = plan.ports.map { String($0 + portOffset) }.joined(separator: ", ")
+        let ports = plan.ports.map { String($0 + portOffset) + (snapshot.tls.tlsPorts.contains($0) ? " (TLS)" : "") }.joined(separator: ", ")
         do {
             try await server.run {
                 logger.info("serving \(table) (crc32c \(String(format: "%08x", plan.checksum))) on \(listenAddress) port \(ports)")

@@ -60,7 +60,9 @@ struct PolicyFieldCoverageTests {
                     visit(spec?["backend"], enforced: ManifestDecoder.enforcedPolicyBackend, owner: owner) { field in
                         field.hasPrefix("ai.promptGuard") ? records.contains(.promptGuard) : records.contains(.timeout) || Self.backendTimeout(table, namespace: namespace)
                     }
-                    visit(spec?["frontend"], enforced: [], owner: owner) { _ in false }
+                    visit(spec?["frontend"], enforced: ManifestDecoder.enforcedFrontend, owner: owner) { field in
+                        records.contains(field.hasPrefix("tls.") ? .frontendTLS : .networkRule)
+                    }
                 case "AgentgatewayBackend":
                     let owner = "AgentgatewayBackend \(namespace)/\(name)"
                     let own = kinds["\(namespace)/\(name) (AgentgatewayBackend policies)"] ?? []

@@ -39,8 +39,10 @@ extension TableCompiler {
             listenerCursor += UInt32(gateway.listeners.count)
         }
         for (gatewayIndex, gateway) in gateways.enumerated() {
+            let frontend = appendFrontendRefs(gateway)
             model.append(.gateways, fields: [Field.Gateway.namespace: model.intern(gateway.meta.namespace), Field.Gateway.name: model.intern(gateway.meta.name), Field.Gateway.firstListener: firstListener[gatewayIndex], Field.Gateway.listenerCount: UInt32(gateway.listeners.count),
-                Field.Gateway.flags: gateway.meta.annotations[ClientAuthChecker.exposureAnnotation] == "lan" ? GatewayFlags.lanOnly : 0])
+                Field.Gateway.flags: gateway.meta.annotations[ClientAuthChecker.exposureAnnotation] == "lan" ? GatewayFlags.lanOnly : 0,
+                Field.Gateway.firstFrontendRef: frontend.first, Field.Gateway.frontendRefCount: frontend.count])
         }
         for (gatewayIndex, gateway) in gateways.enumerated() {
             let conflicted = Set(result.status.gateways.first { $0.key == gateway.key }?.listeners
@@ -66,6 +68,7 @@ extension TableCompiler {
                 let any = byHost[""] == nil ? [] : [""]
                 let firstHost = UInt32(model.count(.hosts))
                 for host in exact + wildcards + any { appendHost(host, entries: byHost[host] ?? []) }
+                let certificates = appendCertificateRefs(listener, gateway: gateway)
                 model.append(.listeners, fields: [
                     Field.Listener.gateway: UInt32(gatewayIndex),
                     Field.Listener.name: model.intern(listener.name),
@@ -76,6 +79,9 @@ extension TableCompiler {
                     Field.Listener.exactHostCount: UInt32(exact.count),
                     Field.Listener.wildcardHostCount: UInt32(wildcards.count),
                     Field.Listener.anyHostCount: UInt32(any.count),
+                    Field.Listener.tlsMode: certificates.mode.rawValue,
+                    Field.Listener.firstCertificateRef: certificates.first,
+                    Field.Listener.certificateRefCount: certificates.count,
                 ])
             }
         }

@@ -104,6 +104,7 @@ extension TableCompiler {
             }
             if let promptGuard = policy.backend?.promptGuard { records += appendPromptGuard(promptGuard, name: name) }
             policyIndex[policy.key] = records
+            if let frontend = policy.frontend { frontendIndex[policy.key] = appendFrontend(frontend, name: name) }
         }
         // An AgentgatewayBackend's own `policies.ai.promptGuard` beats any policy targeting it.
         for key in result.index.backends.keys.sorted() {

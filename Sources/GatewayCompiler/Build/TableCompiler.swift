@@ -9,6 +9,8 @@ public struct TableCompiler {
     var model = TableModel()
     var backendIndex: [ObjectKey: UInt32] = [:]
     var policyIndex: [ObjectKey: [UInt32]] = [:]
+    /// Each policy's frontend records (Gateways refer to them; rules never do).
+    var frontendIndex: [ObjectKey: [UInt32]] = [:]
     var ruleRecords: [RuleID: UInt32] = [:]
     var valueMatchCache: [String: UInt32] = [:]
     /// Gateways each route attaches to, computed once.

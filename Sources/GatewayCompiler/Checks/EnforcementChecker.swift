@@ -1,7 +1,7 @@
 import GatewayIR
 
 /// What the manifests ask for and gwrun does not do yet, beyond the policy fields the decoder
-/// reports: HTTPS listeners (served in cleartext), the LAN-only annotation, route filters gwrun
+/// reports: listeners it does not serve (TLS, TCP, Passthrough), extra certificateRefs, exposure values it does not act on, route filters gwrun
 /// ignores (and every backendRef-level filter), provider kinds and backend kinds it does not
 /// serve, failover groups. Each is a GW420 warning at the place that asks for it.
 struct EnforcementChecker {
@@ -11,9 +11,16 @@ struct EnforcementChecker {
     mutating func run() {
         for gateway in index.resources.gateways {
             let object = "Gateway \(gateway.meta.namespace)/\(gateway.meta.name)"
-            for listener in gateway.listeners where listener.protocol == "HTTPS" {
-                warn("listener \"\(listener.name)\" is HTTPS, and gwrun serves it in cleartext: no TLS termination yet", at: listener.location, object: object,
-                     fix: "terminate TLS in front of gwrun (a load balancer or an ingress) until gwrun does")
+            for listener in gateway.listeners {
+                let passthrough = listener.protocol == "HTTPS" && listener.tls?.mode == "Passthrough"
+                if ["TLS", "TCP", "UDP"].contains(listener.protocol) || passthrough {
+                    warn("listener \"\(listener.name)\" (\(listener.protocol)\(passthrough ? ", tls.mode Passthrough" : "")) is not served by gwrun: it binds no socket for it, and its routes (TLSRoute, TCPRoute) get no traffic",
+                         at: listener.location, object: object, fix: "use an HTTP or HTTPS listener with tls.mode Terminate, or serve this one with another gateway")
+                }
+                if listener.protocol == "HTTPS", let refs = listener.tls?.certificateRefs, refs.count > 1 {
+                    warn("listener \"\(listener.name)\" has \(refs.count) certificateRefs; gwrun serves the first (\(refs[0].name)) to every client", at: refs[1].location, object: object,
+                         fix: "keep one certificateRef per listener, or do not rely on the others")
+                }
             }
             if let exposure = gateway.meta.annotations[ClientAuthChecker.exposureAnnotation], exposure != "lan" {
                 warn("annotation \(ClientAuthChecker.exposureAnnotation): \(exposure) is not a value gwrun acts on (only `lan`): it accepts connections from any address", at: gateway.meta.location, object: object,

@@ -162,6 +162,8 @@ struct GatewayAPIAnalyzer {
             let namespace = ref.namespace ?? gateway.meta.namespace
             let target = ObjectKey(group: ref.group, kind: ref.kind, namespace: namespace, name: ref.name)
             var problem: (reason: String, message: String, fix: String, code: DiagnosticCode)?
+            // Findings in the Secret's data are reported at its tls.crt, with the reference as a note.
+            var secretLocation: SourceLocation?
             if ref.group != "" || ref.kind != "Secret" {
                 problem = ("InvalidCertificateRef", "certificateRef \(ref.name) has group/kind \"\(ref.group)\"/\(ref.kind); only core Secrets hold certificates", "use kind: Secret (group \"\")", .invalidCertificateRef)
             } else if namespace != gateway.meta.namespace,
@@ -173,13 +175,17 @@ struct GatewayAPIAnalyzer {
                 let key = secret.values["tls.key"].map(Self.looksLikePEM) ?? false
                 if !certificate || !key {
                     problem = ("InvalidCertificateRef", "Secret \(namespace)/\(ref.name) has no PEM `tls.crt` and `tls.key`", "store the certificate and key as a kubernetes.io/tls Secret", .invalidCertificateRef)
+                } else if let unusable = inspectCertificate(secret, listener: listener, object: object, referencedAt: ref.location) {
+                    secretLocation = secret.keyLocations["tls.crt"] ?? secret.meta.location
+                    problem = ("InvalidCertificateRef", unusable, "issue the certificate and key again as one pair (tls.crt: the leaf first, then its issuers; tls.key: its unencrypted key)", .certificateUnusable)
                 }
             } else {
                 problem = ("InvalidCertificateRef", "certificateRef names Secret \(namespace)/\(ref.name), which does not exist", "create the Secret or fix the name", .invalidCertificateRef)
             }
             if let problem {
                 diagnostics.append(Diagnostic(
-                    problem.code, "listener \"\(listener.name)\": \(problem.message)", at: ref.location, fix: problem.fix,
+                    problem.code, "listener \"\(listener.name)\": \(problem.message)", at: secretLocation ?? ref.location,
+                    notes: secretLocation == nil ? [] : [DiagnosticNote("certificateRef of listener \"\(listener.name)\"", at: ref.location)], fix: problem.fix,
                     condition: "ResolvedRefs=False/\(problem.reason)", object: object))
                 if result == nil { result = Condition("ResolvedRefs", false, problem.reason, problem.message) }
             }

@@ -119,7 +119,7 @@ extension ManifestDecoder {
         let targets = reader.items(spec, "targetRefs").map { node in
             AgentgatewayPolicy.TargetRef(
                 group: reader.string(node, "group") ?? "", kind: reader.string(node, "kind") ?? "", name: reader.string(node, "name") ?? "",
-                sectionName: reader.string(node, "sectionName"), location: reader.location(node))
+                sectionName: reader.string(node, "sectionName"), port: reader.int(node, "port"), location: reader.location(node))
         }
         var traffic: AgentgatewayPolicy.Traffic?
         if let node = spec?["traffic"], !node.isNull {
@@ -190,13 +190,13 @@ extension ManifestDecoder {
         }
         let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodePolicyBackend($0, reader: reader, object: object) }
         reportUnenforced(spec?["traffic"], prefix: "spec.traffic", enforced: Self.enforcedTraffic, reader: reader, object: object)
-        reportUnenforced(spec?["frontend"], prefix: "spec.frontend", enforced: [], reader: reader, object: object)
+        let frontend = spec?["frontend"].flatMap { $0.isNull ? nil : decodeFrontend($0, reader: reader, object: object) }
         if traffic == nil, backend == nil, !reader.has(spec, "frontend") {
             report(Diagnostic(
                 .invalidPolicy, "AgentgatewayPolicy sets none of `frontend`, `traffic` and `backend`", at: reader.location(spec ?? root),
                 fix: "add the policy settings under `traffic:` or `backend:`", object: object))
         }
-        return AgentgatewayPolicy(meta: meta, targetRefs: targets, hasTargetSelectors: reader.has(spec, "targetSelectors"), traffic: traffic, backend: backend)
+        return AgentgatewayPolicy(meta: meta, targetRefs: targets, hasTargetSelectors: reader.has(spec, "targetSelectors"), traffic: traffic, backend: backend, frontend: frontend)
     }
 
     /// The text of a CEL string literal (`"..."` or `'...'`, simple escapes); nil for any other expression.

@@ -69,6 +69,12 @@ extension DiagnosticCode {
     public static let overlappingTLS = DiagnosticCode("GW321", "overlapping-tls", .warning, "Listeners on one port have overlapping TLS hostnames")
     public static let routeNotAttached = DiagnosticCode("GW322", "route-not-attached", .warning, "Route attaches to no Gateway")
     public static let rulePartiallyInvalid = DiagnosticCode("GW323", "rule-dropped", .note, "Invalid rule dropped from an otherwise accepted route")
+    public static let certificateUnusable = DiagnosticCode("GW324", "certificate-unusable", .error, "TLS Secret's certificate or key does not parse, or the key does not match")
+    public static let certificateNameMismatch = DiagnosticCode("GW325", "certificate-name-mismatch", .error, "Certificate does not cover the listener's hostname")
+    public static let certificateNotValidNow = DiagnosticCode("GW326", "certificate-not-valid-now", .error, "Certificate expired or not valid yet")
+    public static let certificateExpiring = DiagnosticCode("GW327", "certificate-expiring", .warning, "Certificate expires within 14 days")
+    public static let certificateChainOrder = DiagnosticCode("GW328", "certificate-chain-order", .error, "Certificate chain out of order")
+    public static let certificateValidity = DiagnosticCode("GW329", "certificate-validity", .note, "How long a listener's certificate stays valid")
 
     // 4xx: agentgateway
     public static let backendSecretNotFound = DiagnosticCode("GW400", "backend-secret-not-found", .error, "Backend auth Secret not found")
@@ -83,6 +89,7 @@ extension DiagnosticCode {
     public static let notEnforced = DiagnosticCode("GW420", "not-enforced", .warning, "Setting that gwrun does not enforce yet")
     public static let policyConflict = DiagnosticCode("GW421", "policy-conflict", .warning, "Two policies set one field on one target")
     public static let clientSecretNotFound = DiagnosticCode("GW422", "client-secret-not-found", .error, "Client credential Secret missing, lacking its key, or selected wrongly")
+    public static let sourceRuleUnsupported = DiagnosticCode("GW423", "source-rule-unsupported", .error, "networkAuthorization expression gwc cannot compile to address ranges")
 
     // 5xx: secrets
     public static let inlineCredential = DiagnosticCode("GW500", "inline-credential", .warning, "Credential written inline")
@@ -121,9 +128,9 @@ extension DiagnosticCode {
         invalidBackendKind, backendRefNotPermitted, servicePortMissing, listenerConflict, invalidCertificateRef,
         certificateRefNotPermitted, invalidRouteKinds, unsupportedProtocol, incompatibleFilters, servicePortNotFound,
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
-        rulePartiallyInvalid,
+        rulePartiallyInvalid, certificateUnusable, certificateNameMismatch, certificateNotValidNow, certificateExpiring, certificateChainOrder, certificateValidity,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, notEnforced, policyConflict, clientSecretNotFound,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,

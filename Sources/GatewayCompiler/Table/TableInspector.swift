@@ -34,6 +34,10 @@ public enum TableInspector {
         let members: [JSONValue.Member] = [
             .init("name", .string(record.name)), .init("protocol", .string(record.protocol)), .init("port", .int(record.port)),
             .init("hostname", record.hostname.map { JSONValue.string($0) } ?? .null),
+            .init("tls", record.tlsMode == .none ? .null : .object([
+                "mode": .string(record.tlsMode == .terminate ? "Terminate" : "Passthrough"),
+                "certificates": .array(record.certificates.map { .string(describeSecretRef(table, $0.certificate)) }),
+            ])),
             .init("hosts", .array(record.hosts.map { hostJSON(table, $0) })),
         ]
         return .object(members)
@@ -157,6 +161,14 @@ public enum TableInspector {
             let record = table.policy(policy)
             return "\(name): direct response \(record.directStatus)" + (record.directBody.map { ", body of \($0.utf8.count) bytes" } ?? "") + (record.headerOps.isEmpty ? "" : ", headers \(describeOps(table, record.headerOps))")
         case .hostRewrite?: return "\(name): host rewrite \(table.policy(policy).rewritesHostAutomatically ? "Auto" : "None")"
+        case .frontendTLS?:
+            let record = table.policy(policy)
+            let versions = "TLS \(record.tlsMinVersion.map { "1.\($0 - 10)" } ?? "1.2")–\(record.tlsMaxVersion.map { "1.\($0 - 10)" } ?? "1.3")"
+            return "\(name): frontend TLS \(versions)" + (record.tlsCipherSuites.isEmpty ? "" : ", ciphers \(record.tlsCipherSuites.joined(separator: ","))")
+                + (record.tlsHandshakeMilliseconds.map { ", handshake within \($0) ms" } ?? "")
+        case .networkRule?:
+            let record = table.policy(policy)
+            return "\(name): network \(["Allow", "Deny", "Require"][Int(record.networkAction.rawValue)]) \(record.sourceProgram.count) source ops"
         case nil: return "\(name): unknown policy"
         }
     }

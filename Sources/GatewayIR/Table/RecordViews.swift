@@ -11,6 +11,8 @@ extension RouteTable {
         public var listeners: Range<Int> { table.range(.gateways, index, Field.Gateway.firstListener, Field.Gateway.listenerCount) }
         /// `gwc.dev/exposure: lan`: gwrun accepts connections only from LAN addresses.
         public var lanOnly: Bool { word(Field.Gateway.flags) & GatewayFlags.lanOnly != 0 }
+        /// Policy references of the Gateway's frontend policies (`listener` there is a port or none).
+        public var frontendRefs: Range<Int> { table.range(.gateways, index, Field.Gateway.firstFrontendRef, Field.Gateway.frontendRefCount) }
         func word(_ field: Int) -> UInt32 { table.word(.gateways, index, field) }
     }
 
@@ -26,6 +28,12 @@ extension RouteTable {
         public var hosts: Range<Int> {
             let first = Int(word(Field.Listener.firstHost))
             return first..<(first + Int(word(Field.Listener.exactHostCount)) + Int(word(Field.Listener.wildcardHostCount)) + Int(word(Field.Listener.anyHostCount)))
+        }
+        public var tlsMode: ListenerTLSMode { ListenerTLSMode(rawValue: word(Field.Listener.tlsMode)) ?? .none }
+        /// The certificate Secrets in `certificateRefs` order: each the (tls.crt, tls.key) secret references.
+        public var certificates: [(certificate: Int, key: Int)] {
+            let refs = table.range(.listeners, index, Field.Listener.firstCertificateRef, Field.Listener.certificateRefCount)
+            return stride(from: refs.lowerBound, to: refs.upperBound - 1, by: 2).map { ($0, $0 + 1) }
         }
         func word(_ field: Int) -> UInt32 { table.word(.listeners, index, field) }
     }

@@ -13,6 +13,8 @@ extension RouteTable {
         case .headerModifier: "traffic.headerModifiers"
         case .directResponse: "traffic.directResponse"
         case .hostRewrite: "traffic.hostRewrite"
+        case .frontendTLS: "frontend.tls"
+        case .networkRule: "frontend.networkAuthorization"
         }
     }
 

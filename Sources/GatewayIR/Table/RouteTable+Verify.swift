@@ -143,11 +143,12 @@ extension RouteTable {
         let checks: [TableSection: [Check]] = [
             .gateways: [
                 .string(Field.Gateway.namespace), .string(Field.Gateway.name), .range(Field.Gateway.firstListener, Field.Gateway.listenerCount, .listeners),
-                .below(Field.Gateway.flags, 2),
+                .below(Field.Gateway.flags, 2), .range(Field.Gateway.firstFrontendRef, Field.Gateway.frontendRefCount, .policyRefs),
             ],
             .listeners: [
                 .index(Field.Listener.gateway, .gateways), .string(Field.Listener.name), .string(Field.Listener.protocol), .below(Field.Listener.port, 65536),
                 .optionalString(Field.Listener.hostname), .range(Field.Listener.firstHost, Field.Listener.exactHostCount, .hosts),
+                .below(Field.Listener.tlsMode, 3), .range(Field.Listener.firstCertificateRef, Field.Listener.certificateRefCount, .secretRefs),
             ],
             .hosts: [
                 .string(Field.Host.hostname), .range(Field.Host.firstExactPath, Field.Host.exactPathCount, .pathIndex),
@@ -195,6 +196,7 @@ extension RouteTable {
                 .string(Field.HermesClient.path),
             ],
             .secretRefs: [.string(Field.SecretRef.namespace), .string(Field.SecretRef.name), .string(Field.SecretRef.key)],
+            .sourceOps: [.below(Field.SourceOp.op, 6)],
         ]
         for (section, fields) in checks {
             let (offset, _) = sectionInfo(section)
@@ -220,6 +222,7 @@ extension RouteTable {
             guard end <= UInt64(count(.valueMatches)) else { throw TableError(offset: at + Field.Match.queryCount * 4, "match \(record) value matches run past their section") }
         }
         try verifyFilterAndPolicyReferences()
+        try verifyFrontend()
         try verifySecretReferences()
     }
 

@@ -3,12 +3,12 @@ public enum TableFormat {
     /// 16 bytes at offset 0.
     public static let magic: [UInt8] = Array("gwc route table\0".utf8)
     /// Format version this writer produces.
-    public static let writeVersion: UInt16 = 2
+    public static let writeVersion: UInt16 = 3
     /// Oldest reader version able to read what this writer produces. A reader refuses a file whose
     /// read version is newer than the version it implements.
-    public static let readVersion: UInt16 = 2
+    public static let readVersion: UInt16 = 3
     /// The version this reader implements.
-    public static let readerVersion: UInt16 = 2
+    public static let readerVersion: UInt16 = 3
     public static let headerSize = 64
     public static let directoryEntrySize = 16
     /// Checksum algorithm id 1: CRC-32C over the whole file with the checksum field read as zero.
@@ -54,13 +54,14 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
     case policyRefs = 18
     case hermesClients = 19
     case secretRefs = 20
+    case sourceOps = 21
 
     /// Words per record; strings have their own layout (0).
     public var recordWords: Int {
         switch self {
         case .strings: 0
-        case .gateways: 5
-        case .listeners: 9
+        case .gateways: 7
+        case .listeners: 12
         case .hosts: 8
         case .pathIndex: 3
         case .matches: 9
@@ -78,6 +79,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .policyRefs: 3
         case .hermesClients: 10
         case .secretRefs: 3
+        case .sourceOps: 2
         }
     }
 
@@ -103,6 +105,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .policyRefs: "policy-refs"
         case .hermesClients: "hermes-clients"
         case .secretRefs: "secret-refs"
+        case .sourceOps: "source-ops"
         }
     }
 }

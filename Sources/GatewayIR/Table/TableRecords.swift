@@ -1,9 +1,11 @@
 /// Word positions inside each section's records. docs/table-format.md is the reference.
 public enum Field {
-    public enum Gateway { public static let namespace = 0, name = 1, firstListener = 2, listenerCount = 3, flags = 4 }
+    public enum Gateway { public static let namespace = 0, name = 1, firstListener = 2, listenerCount = 3, flags = 4, firstFrontendRef = 5, frontendRefCount = 6 }
     public enum Listener {
         public static let gateway = 0, name = 1, `protocol` = 2, port = 3, hostname = 4, firstHost = 5
         public static let exactHostCount = 6, wildcardHostCount = 7, anyHostCount = 8
+        /// `ListenerTLSMode`, and the certificate Secrets: (tls.crt, tls.key) reference pairs.
+        public static let tlsMode = 9, firstCertificateRef = 10, certificateRefCount = 11
     }
     public enum Host {
         public static let hostname = 0, firstExactPath = 1, exactPathCount = 2, firstPrefixPath = 3, prefixPathCount = 4
@@ -73,6 +75,13 @@ public enum Field {
             public static let firstOrigin = 2, originCount = 3, firstMethod = 4, methodCount = 5, maxAge = 6, allowCredentials = 7
             public static let firstAllowHeader = 8, allowHeaderCount = 9, firstExposeHeader = 10, exposeHeaderCount = 11
         }
+        /// `frontend.tls`: versions as 12 or 13 (0: unset), string lists, the handshake timeout or none.
+        public enum FrontendTLS {
+            public static let minVersion = 2, maxVersion = 3, firstCipher = 4, cipherCount = 5, handshakeMs = 6
+            public static let firstALPN = 7, alpnCount = 8, firstGroup = 9, groupCount = 10
+        }
+        /// `frontend.networkAuthorization`: the `NetworkAction`, and a postfix program of source ops.
+        public enum NetworkRule { public static let action = 2, firstOp = 3, opCount = 4 }
         public enum PromptGuard {
             public static let direction = 2, action = 3, firstPattern = 4, patternCount = 5, firstBuiltin = 6, builtinCount = 7
             public static let rejectStatus = 8, rejectMessage = 9
@@ -84,6 +93,8 @@ public enum Field {
     /// Which policy applies to a rule, at which level of attachment, on which listener (none: all).
     public enum PolicyRef { public static let policy = 0, level = 1, listener = 2 }
     public enum SecretRef { public static let namespace = 0, name = 1, key = 2 }
+    /// One step of a source-address program: a `SourceOpKind` and, for a CIDR test, the network text.
+    public enum SourceOp { public static let op = 0, operand = 1 }
 }
 
 /// Enumerations stored as numbers in records.
@@ -99,7 +110,13 @@ public enum PathModifierKind: UInt32, Sendable { case none = 0, replaceFullPath 
 public enum PolicyKind: UInt32, Sendable {
     case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8
     case headerModifier = 9, directResponse = 10, hostRewrite = 11
+    /// Frontend policies: attached to Gateways (gateway records), never to rules.
+    case frontendTLS = 12, networkRule = 13
 }
+public enum ListenerTLSMode: UInt32, Sendable { case none = 0, terminate = 1, passthrough = 2 }
+public enum NetworkAction: UInt32, Sendable { case allow = 0, deny = 1, require = 2 }
+/// Postfix: a CIDR test or a constant pushes a value; `not` replaces the top; `and`/`or` combine the top two.
+public enum SourceOpKind: UInt32, Sendable { case cidr = 0, not = 1, and = 2, or = 3, `true` = 4, `false` = 5 }
 /// Where a policy is attached, least specific first: for each field the most specific wins.
 public enum PolicyLevel: UInt32, Sendable, Comparable, CaseIterable {
     case gateway = 0, listener = 1, route = 2, rule = 3, backend = 4, backendOwn = 5, routeFilter = 6

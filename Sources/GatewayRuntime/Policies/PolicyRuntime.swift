@@ -154,8 +154,8 @@ public final class PolicyRuntime: Sendable {
                     policies.promptGuard = promptGuard
                 case .timeout?:
                     break  // every timeout acts through `RequestProcessor.timeout`
-                case nil:
-                    break  // the table verifier refuses unknown kinds: no record gets here
+                case nil, .frontendTLS?, .networkRule?:
+                    break  // the verifier refuses unknown kinds, and frontend kinds in a rule's chain
                 }
             }
             return policies

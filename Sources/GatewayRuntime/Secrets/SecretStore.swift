@@ -32,6 +32,9 @@ public struct SecretStore: Sendable {
     }
 
     private var values: [Reference: SecretValue] = [:]
+    /// The files values were read from (a mounted Secret's key, or a whole Secret's folder), so
+    /// that a secrets manager rotating them in place is noticed (`TableWatcher`).
+    public private(set) var files: [String] = []
     /// Whole Secrets (a reference with an empty key: an API-key set), each entry by its key.
     private var wholeSecrets: [Reference: [(key: String, value: SecretValue)]] = [:]
 
@@ -46,11 +49,15 @@ public struct SecretStore: Sendable {
             let reference = Reference(namespace: record.namespace, name: record.name, key: record.key)
             if reference.key.isEmpty {
                 // A client API-key set: every entry of the Secret is a key.
-                if let entries = readWhole(reference, directory: directory) { store.wholeSecrets[reference] = entries } else { missing.append(reference) }
+                if let entries = readWhole(reference, directory: directory) {
+                    store.wholeSecrets[reference] = entries
+                    if let directory { store.files.append([directory, reference.namespace, reference.name].joined(separator: "/")) }
+                } else { missing.append(reference) }
                 continue
             }
-            if let value = read(reference, directory: directory, environment: environment) {
+            if let (value, file) = read(reference, directory: directory, environment: environment) {
                 store.values[reference] = value
+                if let file { store.files.append(file) }
             } else {
                 missing.append(reference)
             }
@@ -59,13 +66,14 @@ public struct SecretStore: Sendable {
         return store
     }
 
-    private static func read(_ reference: Reference, directory: String?, environment: [String: String]) -> SecretValue? {
+    /// The value, and the file it came from (nil for the environment).
+    private static func read(_ reference: Reference, directory: String?, environment: [String: String]) -> (SecretValue, String?)? {
         // The table verifier refuses such names already; checked again because this joins a path.
         guard KubernetesNames.secretReferenceProblem(namespace: reference.namespace, name: reference.name, key: reference.key) == nil else { return nil }
         if let directory, let data = containedFile(directory: directory, components: [reference.namespace, reference.name, reference.key]) {
-            return SecretValue(bytes: data)
+            return (SecretValue(bytes: data), [directory, reference.namespace, reference.name, reference.key].joined(separator: "/"))
         }
-        return environment[reference.environmentName].map { SecretValue($0) }
+        return environment[reference.environmentName].map { (SecretValue($0), nil) }
     }
 
     /// Every entry of a mounted Secret (`DIR/<namespace>/<name>/*`, without Kubernetes' `..data`

@@ -56,9 +56,10 @@ final class AcceptLimits: Sendable {
 
     /// A connection from beyond the LAN to a LAN-only Gateway: counted, and logged with its
     /// address at most every 10 s (a scan must not flood the log).
-    func refusedSource(_ address: SocketAddress) {
+    /// `rule` says what refused it: the LAN-only annotation or a networkAuthorization policy.
+    func refusedSource(_ address: SocketAddress, rule: String = "a LAN-only Gateway (gwc.dev/exposure: lan)") {
         metrics?.sourceRefused()
-        logRarely("source") { "refused a connection from \(address.ipAddress ?? "an unknown address") to a LAN-only Gateway (gwc.dev/exposure: lan); further refusals are counted in gwrun_source_refusals_total" }
+        logRarely("source") { "refused a connection from \(address.ipAddress ?? "an unknown address"): \(rule); further refusals are counted in gwrun_source_refusals_total" }
     }
 
     private func logRarely(_ kind: String, _ message: () -> String) {

@@ -21,7 +21,8 @@ public final class GatewayMetrics: Sendable {
     static var reloadFailures: MetricNameDescriptor { name("table_reload_failures", "total", "Tables refused at reload (failed verification, secrets or ports).") }
     static var acceptFailures: MetricNameDescriptor { name("accept_failures", "total", "Times accepting a connection failed (out of file descriptors); accepting then pauses.") }
     static var refusedConnections: MetricNameDescriptor { name("connections_refused", "total", "Connections answered 503 and closed because --max-connections were open.") }
-    static var refusedSources: MetricNameDescriptor { name("source_refusals", "total", "Connections closed unread because their source address is outside a LAN-only Gateway's ranges.") }
+    static var refusedSources: MetricNameDescriptor { name("source_refusals", "total", "Connections closed unread because their source address is outside a LAN-only Gateway's ranges or a networkAuthorization rule.") }
+    static var missingSecrets: MetricNameDescriptor { name("secrets_missing", "", "Secret references the last reload could not read (the previous values are still used); 0 when all resolved.") }
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
     /// The registry's counters and histograms by label values: finding one in the registry
@@ -40,6 +41,7 @@ public final class GatewayMetrics: Sendable {
     public init() {
         _ = registry.makeGauge(descriptor: Self.generation)
         _ = registry.makeCounter(descriptor: Self.reloadFailures)
+        _ = registry.makeGauge(descriptor: Self.missingSecrets)
         _ = registry.makeCounter(descriptor: Self.acceptFailures)
         _ = registry.makeCounter(descriptor: Self.refusedConnections)
     }
@@ -76,6 +78,7 @@ public final class GatewayMetrics: Sendable {
     func sourceRefused() { registry.makeCounter(descriptor: Self.refusedSources).increment() }
     public func tableLoaded(generation value: Int) { registry.makeGauge(descriptor: Self.generation).set(Double(value)) }
     public func reloadFailed() { registry.makeCounter(descriptor: Self.reloadFailures).increment() }
+    public func secretsMissing(_ count: Int) { registry.makeGauge(descriptor: Self.missingSecrets).set(Double(count)) }
 
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
 }

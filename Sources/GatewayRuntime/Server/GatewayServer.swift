@@ -174,15 +174,25 @@ public struct GatewayServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
-                    // A LAN-only Gateway's port: a client beyond the LAN is closed before a byte is read.
-                    if let tablePort, let state, state.snapshot.lanOnlyPorts.contains(tablePort), let remote = channel.remoteAddress, !SourceRanges.isLAN(remote) {
-                        limits.refusedSource(remote)
-                        return try operations.addHandler(SourceRefusal())
+                    let snapshot = state?.snapshot
+                    // Source rules (LAN-only, networkAuthorization): a refused client is closed before a byte is read.
+                    if let tablePort, let snapshot, let remote = channel.remoteAddress {
+                        let verdict = snapshot.admits(port: tablePort, address: remote)
+                        if !verdict.admitted {
+                            limits.refusedSource(remote, rule: verdict.reason)
+                            return try operations.addHandler(SourceRefusal())
+                        }
                     }
                     guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) }
                     // The connection handler reads requests with its own parser and writes the
                     // bytes `ClientWriter` makes: no HTTP codec in the pipeline.
-                    try operations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: tablePort, maxHeadBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount))
+                    let connection = { (operations: ChannelPipeline.SynchronousOperations) in
+                        try operations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: tablePort, maxHeadBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount))
+                    }
+                    if let tablePort, let state, let snapshot, snapshot.tls.tlsPorts.contains(tablePort) {
+                        return try TLSAccept.install(on: channel, port: tablePort, state: state, handshakeTimeout: snapshot.tls.handshakeTimeout(port: tablePort), connection: connection)
+                    }
+                    try connection(operations)
                 }
             }
             .bind(host: address, port: port)

@@ -4,6 +4,8 @@ import GatewayIR
 public struct ServePlan: Sendable {
     public var gateway: Int?
     public var ports: [Int]
+    /// Listeners gwrun does not serve, one line each for the start-up log.
+    public var notServed: [String] = []
 
     public struct Refusal: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -16,6 +18,7 @@ public struct ServePlan: Sendable {
             "\(table.gateway(index).namespace)/\(table.gateway(index).name)"
         }
         var served = Array(0..<table.count(.gateways))
+        var notServed: [String] = []
         var chosen: Int?
         if let gatewayName {
             guard let index = served.first(where: { name($0) == gatewayName }) else {
@@ -26,7 +29,8 @@ public struct ServePlan: Sendable {
         }
         var owner: [Int: Int] = [:]
         for gateway in served {
-            for listener in table.gateway(gateway).listeners {
+            // TLS, TCP and Passthrough listeners are not served (gwc lint says so): no socket for them.
+            for listener in table.gateway(gateway).listeners where Self.isServed(table.listener(listener)) {
                 let port = table.listener(listener).port
                 if let other = owner[port], other != gateway {
                     throw Refusal(description: "Gateways \(name(other)) and \(name(gateway)) both listen on port \(port); serve one with --gateway NAMESPACE/NAME")
@@ -35,6 +39,16 @@ public struct ServePlan: Sendable {
             }
         }
         if served.count == 1 { chosen = served[0] }
-        return ServePlan(gateway: chosen, ports: owner.keys.sorted())
+        for gateway in served {
+            for listener in table.gateway(gateway).listeners.map(table.listener) where !isServed(listener) {
+                let what = listener.tlsMode == .passthrough ? "\(listener.protocol) Passthrough" : listener.protocol
+                notServed.append("listener \"\(listener.name)\" of Gateway \(name(gateway)) (\(what), port \(listener.port)) is not served")
+            }
+        }
+        return ServePlan(gateway: chosen, ports: owner.keys.sorted(), notServed: notServed)
+    }
+
+    static func isServed(_ listener: RouteTable.ListenerRecord) -> Bool {
+        (listener.protocol == "HTTP" && listener.tlsMode == .none) || (listener.protocol == "HTTPS" && listener.tlsMode == .terminate)
     }
 }

@@ -22,6 +22,15 @@ enum SourceRanges {
         }
     }
 
+    /// The address as 4 or 16 bytes (what `CIDRBlock.contains` takes); nil for a Unix socket.
+    static func bytes(_ address: SocketAddress) -> [UInt8]? {
+        switch address {
+        case .v4(let v4): withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
+        case .v6(let v6): withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+        case .unixDomainSocket: nil
+        }
+    }
+
     static func isLAN(ipv4 address: UInt32) -> Bool {
         func within(_ network: UInt32, _ bits: UInt32) -> Bool { address >> (32 - bits) == network >> (32 - bits) }
         return within(0x7F00_0000, 8) || within(0x0A00_0000, 8) || within(0xAC10_0000, 12) || within(0xC0A8_0000, 16)

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayIR
 import NIOConcurrencyHelpers
+import NIOCore
 import Synchronization
 
 /// The table gwrun serves now. A request takes one snapshot when it starts and keeps it, so a
@@ -18,10 +19,28 @@ public final class TableState: Sendable {
         public var policies: PolicyRuntime
         /// Table ports of LAN-only Gateways (`gwc.dev/exposure: lan`).
         public var lanOnlyPorts: Set<Int> = []
+        /// Server contexts of the HTTPS listeners, by table port.
+        public var tls = TLSTermination()
+        /// Listeners not served (TLS, TCP, Passthrough), for the start-up log.
+        public var notServed: [String] = []
+        /// `networkAuthorization` rules by table port (ports without rules are absent).
+        public var sourceRules: [Int: FrontendSettings] = [:]
+
+        /// Whether a client at `address` may connect to table port `port`; `reason` names what refused it.
+        func admits(port: Int, address: SocketAddress) -> (admitted: Bool, reason: String) {
+            if lanOnlyPorts.contains(port), !SourceRanges.isLAN(address) { return (false, "a LAN-only Gateway (gwc.dev/exposure: lan)") }
+            if let rules = sourceRules[port], let bytes = SourceRanges.bytes(address), !rules.admits(bytes) {
+                return (false, "port \(port)'s networkAuthorization (\(Set(rules.rules.map(\.policy)).sorted().joined(separator: ", ")))")
+            }
+            return (true, "")
+        }
     }
 
     private let current: NIOLockedValueBox<Snapshot>
     private let failures = NIOLockedValueBox(0)
+    private let missingSecrets = NIOLockedValueBox(0)
+    /// Secret references the last refused reload could not read (0 after a good one).
+    public var lastMissingSecrets: Int { missingSecrets.withLockedValue { $0 } }
     /// The generation being served, readable without the lock: a connection re-binds its
     /// processor only when this moved (the hot path takes no lock shared between threads).
     private let servedGeneration: Synchronization.Atomic<Int>
@@ -58,6 +77,14 @@ public final class TableState: Sendable {
         for gateway in 0..<table.count(.gateways) where table.gateway(gateway).lanOnly && (plan.gateway == nil || plan.gateway == gateway) {
             snapshot.lanOnlyPorts.formUnion(table.gateway(gateway).listeners.map { table.listener($0).port })
         }
+        for gateway in 0..<table.count(.gateways) where plan.gateway == nil || plan.gateway == gateway {
+            for port in Set(table.gateway(gateway).listeners.map { table.listener($0).port }) where plan.ports.contains(port) {
+                let settings = table.frontend(gateway: gateway, port: port)
+                if !settings.rules.isEmpty { snapshot.sourceRules[port] = settings }
+            }
+        }
+        snapshot.notServed = plan.notServed
+        snapshot.tls = try TLSTermination.load(table: table, secrets: secrets, gateway: plan.gateway, servedPorts: plan.ports)
         return snapshot
     }
 
@@ -73,11 +100,16 @@ public final class TableState: Sendable {
                 return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"
             }
             current.withLockedValue { $0 = new }
+            missingSecrets.withLockedValue { $0 = 0 }
             servedGeneration.store(new.generation, ordering: .releasing)
             limits.retain(new.policies.bucketKeys)
             return "reloaded \(path): generation \(new.generation), crc32c \(String(format: "%08x", new.table.checksum))"
         } catch {
             failures.withLockedValue { $0 += 1 }
+            if let missing = error as? SecretStore.MissingSecret {
+                missingSecrets.withLockedValue { $0 = missing.references.count }
+                return "reload refused, still serving generation \(old.generation) with the last good secret values: \(error)"
+            }
             return "reload refused, still serving generation \(old.generation): \(error)"
         }
     }
