@@ -4,7 +4,8 @@
 # listeners' certificates on one port; a name no listener takes refused; a TLS 1.2-only client
 # refused where frontend.tls asks for 1.3; plain HTTP to a TLS port gets no answer; a certificate
 # replaced in its Secret served after a reload while an open connection keeps working; a
-# networkAuthorization rule admitting 127.0.0.1/32 refusing a client bound to 127.0.0.2.
+# networkAuthorization rule admitting 127.0.0.1/32 refusing a client bound to 127.0.0.2; PROXY
+# protocol v1 and v2 from a trusted and an untrusted peer; a provider key file rotated in place.
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
 secrets="$work/secrets/agentgateway-system"
@@ -29,7 +30,7 @@ printf '%s' "$fake_key" > "$work/provider-key"
 start python3 testing/standin-anthropic.py --port 18590 --expect-key-file "$work/provider-key" > "$work/standin.log" 2>&1
 wait_port 18590
 start .build/debug/gwrun --table "$work/tls.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 18000 \
-  --admin-port 26970 > "$work/access.log" 2> "$work/gwrun.err"
+  --admin-port 26970 --trusted-proxies 127.0.0.1/32 > "$work/access.log" 2> "$work/gwrun.err"
 gwrun_pid=$last_pid
 wait_ready 26970
 check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
@@ -54,6 +55,16 @@ body=$(curl -s --interface 127.0.0.2 http://127.0.0.1:26082/hello); code=$?
 case $code in 52|56) code=closed ;; esac
 check "networkAuthorization refuses 127.0.0.2 before reading (no answer)" "$code:$body" "closed:"
 check "the refusal is counted" "$(curl -s 127.0.0.1:26970/metrics | grep '^gwrun_source_refusals_total' | awk '{print $2}')" "1"
+# PROXY protocol behind a load balancer (127.0.0.1 is the trusted proxy, 127.0.0.2 is not).
+python3 testing/proxy_clients.py 26083 > "$work/proxy.out" 2>&1
+for expected in "trusted v1 TCP4: 200" "trusted v2 TCP6: 200" "trusted v2 LOCAL (health check): 200" "trusted, no header (Strict): closed" \
+  "trusted, malformed v1: closed" "trusted, malformed v2 (version 3): closed" "trusted v1 from a denied client range: closed" "untrusted peer claiming an address: closed"; do
+  check "PROXY: $expected" "$(grep -F "${expected%%:*}:" "$work/proxy.out")" "$expected"
+done
+sleep 0.5  # the access log is flushed every 200 ms
+check "the access log shows the client address a v1 header gave" "$(grep -c '"peer":"203.0.113.7"' "$work/access.log")" "1"
+check "and a v2 header's IPv6 one" "$(grep -c '"peer":"2001:db8::7"' "$work/access.log")" "1"
+check "the untrusted peer's claimed address never served" "$(grep -c '203.0.113.8' "$work/access.log")" "0"
 check "and logged with the address and the policy" "$(grep -c 'refused a connection from 127.0.0.2: port 8082.s networkAuthorization (agentgateway-system/loopback-one)' "$work/gwrun.err")" "1"
 # A secrets manager rotates the provider key file in place (write, then rename, as Vault Agent and
 # the CSI driver do): the provider now accepts only the new key, and gwrun sends it without a

@@ -27,6 +27,32 @@ public struct CIDRBlock: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// What a LAN-only Gateway (`gwc.dev/exposure: lan`) admits: loopback, RFC 1918, RFC 6598
+    /// (carrier-grade NAT), link-local, IPv6 loopback, unique-local and link-local.
+    public static let lanNetworks: [CIDRBlock] = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
+                                                  "::1/128", "fc00::/7", "fe80::/10"].compactMap(CIDRBlock.init)
+
+    public static func isLAN(_ address: [UInt8]) -> Bool { lanNetworks.contains { $0.contains(address) } }
+
+    /// The first address after this network, or nil when it ends the address space.
+    public var end: [UInt8]? {
+        var bytes = network
+        var carry = true
+        // Add 2^(bits - prefixLength), a one at bit `prefixLength - 1` from the top.
+        guard prefixLength > 0 else { return nil }
+        let bit = prefixLength - 1
+        var index = bit / 8
+        var add = UInt16(1) << (7 - bit % 8)
+        while carry {
+            let sum = UInt16(bytes[index]) + add
+            bytes[index] = UInt8(sum & 0xFF)
+            carry = sum > 0xFF
+            add = 1
+            if carry { guard index > 0 else { return nil }; index -= 1 }
+        }
+        return bytes
+    }
+
     /// Whether `address` (4 or 16 bytes; an IPv4-mapped IPv6 address counts as its IPv4 address)
     /// lies in this network.
     public func contains(_ address: [UInt8]) -> Bool {

@@ -65,6 +65,9 @@ struct GWRun: AsyncParsableCommand {
     @Option(help: "Open client connections at most; more are answered 503 and closed. Default: half the file-descriptor limit less 32 (each may need an upstream connection).")
     var maxConnections: Int?
 
+    @Option(help: "Peers whose PROXY protocol headers are believed, as CIDR ranges (comma-separated: 10.0.0.0/8,fd00::/8). Ports whose frontend policy asks for PROXY headers need it: from any other peer a header is refused.")
+    var trustedProxies: String?
+
     @Option(help: "What gwrun logs to standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -80,6 +83,15 @@ struct GWRun: AsyncParsableCommand {
         if portOffset < 0 || portOffset > 65535 { throw ValidationError("--port-offset must be between 0 and 65535 (got \(portOffset))") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got \(logLevel))") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
+        _ = try trustedProxyRanges()
+    }
+
+    /// `--trusted-proxies` as networks; an entry that is not one is a usage error naming it.
+    func trustedProxyRanges() throws -> [CIDRBlock] {
+        try (trustedProxies ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { entry in
+            guard let block = CIDRBlock(entry) else { throw ValidationError("--trusted-proxies: \(entry) is not an IPv4 or IPv6 network (such as 10.0.0.0/8)") }
+            return block
+        }
     }
 
     func run() async throws {
@@ -140,6 +152,10 @@ struct GWRun: AsyncParsableCommand {
         server.metrics = metrics
         server.setLimits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount, idleSeconds: idleTimeout, requestReadSeconds: requestReadTimeout)
         server.maxConnections = maxConnections ?? GatewayServer.defaultMaxConnections()
+        server.trustedProxies = try trustedProxyRanges()
+        if !snapshot.proxyProtocol.isEmpty, server.trustedProxies.isEmpty {
+            logger.warning("ports \(snapshot.proxyProtocol.keys.sorted().map { String($0 + portOffset) }.joined(separator: ", ")) expect PROXY headers (frontend.proxyProtocol), and no --trusted-proxies is given: every header is refused")
+        }
         let ports = plan.ports.map { String($0 + portOffset) + (snapshot.tls.tlsPorts.contains($0) ? " (TLS)" : "") }.joined(separator: ", ")
         do {
             try await server.run {

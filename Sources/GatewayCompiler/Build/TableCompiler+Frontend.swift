@@ -42,7 +42,7 @@ extension TableCompiler {
         return (first, UInt32(model.count(.policyRefs)) - first)
     }
 
-    /// A policy's `frontend` as records: one for `tls`, one for `networkAuthorization`.
+    /// A policy's `frontend` as records: one each for `tls`, `proxyProtocol` and `networkAuthorization`.
     mutating func appendFrontend(_ frontend: FrontendPolicy, name: UInt32) -> [UInt32] {
         var records: [UInt32] = []
         if let tls = frontend.tls {
@@ -55,6 +55,13 @@ extension TableCompiler {
                 Field.Policy.FrontendTLS.handshakeMs: tls.handshakeTimeout.flatMap(Self.milliseconds) ?? TableFormat.none,
                 Field.Policy.FrontendTLS.firstALPN: alpn.first, Field.Policy.FrontendTLS.alpnCount: alpn.count,
                 Field.Policy.FrontendTLS.firstGroup: groups.first, Field.Policy.FrontendTLS.groupCount: groups.count,
+            ]))
+        }
+        if let proxy = frontend.proxyProtocol {
+            records.append(model.append(.policies, fields: [
+                Field.Policy.kind: PolicyKind.proxyProtocol.rawValue, Field.Policy.name: name,
+                Field.Policy.ProxyProtocol.mode: proxy.mode == "Optional" ? 1 : 0,
+                Field.Policy.ProxyProtocol.versions: proxy.version == "V1" ? 1 : proxy.version == "All" ? 3 : 2,
             ]))
         }
         if let rule = frontend.networkAuthorization {

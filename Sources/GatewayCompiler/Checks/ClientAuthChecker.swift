@@ -12,6 +12,22 @@ struct ClientAuthChecker {
 
     static let exposureAnnotation = "gwc.dev/exposure"
 
+    /// Whether the networkAuthorization rules on `port` of `gateway` admit no client beyond the LAN.
+    func lanOnlyBySourceRules(_ gateway: Gateway, port: Int) -> Bool {
+        let rules = index.resources.policies.filter { policy in
+            policy.meta.namespace == gateway.meta.namespace && policy.frontend?.networkAuthorization != nil
+                && policy.targetRefs.contains { $0.kind == "Gateway" && $0.name == gateway.meta.name && $0.sectionName == nil && ($0.port == nil || $0.port == port) }
+        }.compactMap(\.frontend?.networkAuthorization)
+        guard !rules.isEmpty else { return false }
+        let networks = rules.flatMap { $0.expressions.flatMap(\.networks) }
+        return SourceRuleAnalysis.admitsOnlyLAN(networks: networks) { address in
+            FrontendSettings.decide(rules.map { rule in
+                let action: NetworkAction = rule.action == "Deny" ? .deny : rule.action == "Require" ? .require : .allow
+                return (action, !rule.expressions.isEmpty && rule.expressions.allSatisfy { $0.evaluate(address) })
+            })
+        }
+    }
+
     mutating func run() {
         // Where a policy that gwrun enforces makes every client authenticate, computed once:
         // `kind/namespace/name` or `kind/namespace/name/section`.
@@ -39,8 +55,9 @@ struct ClientAuthChecker {
             let aiRules = route.rules.filter { rule in rule.backendRefs.contains { ref in aiBackends.contains { $0 == ref } } }
             let protected = enforced.contains(routeKey) || gatewayKeys.contains { enforced.contains($0) }
                 || aiRules.allSatisfy { rule in rule.name.map { enforced.contains(routeKey + "/" + $0) } ?? false }
-            // gwrun accepts a LAN-only Gateway's connections only from LAN addresses.
-            if protected || gateway.meta.annotations[Self.exposureAnnotation] == "lan" { continue }
+            // gwrun accepts a LAN-only Gateway's connections only from LAN addresses, and enforces
+            // networkAuthorization rules that may admit only those.
+            if protected || gateway.meta.annotations[Self.exposureAnnotation] == "lan" || lanOnlyBySourceRules(gateway, port: listener.port) { continue }
             warned.insert(route.key)
             var notes = [DiagnosticNote("listener \"\(listener.name)\"", at: listener.location)]
             if ([routeKey] + gatewayKeys).contains(where: { unenforced.contains($0) }) || enforced.contains(where: { $0.hasPrefix(routeKey + "/") }) {

@@ -1,11 +1,11 @@
 import GatewayIR
 
-/// An AgentgatewayPolicy's `frontend`: `tls` and `networkAuthorization` are compiled; every other
+/// An AgentgatewayPolicy's `frontend`: `tls`, `networkAuthorization` and `proxyProtocol` are compiled; every other
 /// field is reported as not enforced (GW420).
 extension ManifestDecoder {
     static let enforcedFrontend: Set<String> = [
         "tls.minProtocolVersion", "tls.maxProtocolVersion", "tls.cipherSuites", "tls.handshakeTimeout", "tls.alpnProtocols", "tls.keyExchangeGroups",
-        "networkAuthorization.action", "networkAuthorization.policy",
+        "networkAuthorization.action", "networkAuthorization.policy", "proxyProtocol.mode", "proxyProtocol.version",
     ]
     /// The TLS 1.3 suites BoringSSL always offers together (it has no switch for one of them).
     static let tls13Suites: Set<String> = ["TLS13_AES_128_GCM_SHA256", "TLS13_AES_256_GCM_SHA384", "TLS13_CHACHA20_POLY1305_SHA256"]
@@ -14,6 +14,9 @@ extension ManifestDecoder {
         reportUnenforced(node, prefix: "spec.frontend", enforced: Self.enforcedFrontend, reader: reader, object: object)
         var frontend = FrontendPolicy()
         if let tls = node["tls"], !tls.isNull { frontend.tls = decodeFrontendTLS(tls, reader: reader, object: object) }
+        if let proxy = node["proxyProtocol"], !proxy.isNull {
+            frontend.proxyProtocol = .init(mode: reader.string(proxy, "mode") ?? "Strict", version: reader.string(proxy, "version") ?? "V2")
+        }
         if let rule = node["networkAuthorization"], !rule.isNull {
             let action = reader.string(rule, "action") ?? "Allow"
             var expressions: [SourceExpression] = []

@@ -166,6 +166,10 @@ public enum TableInspector {
             let versions = "TLS \(record.tlsMinVersion.map { "1.\($0 - 10)" } ?? "1.2")–\(record.tlsMaxVersion.map { "1.\($0 - 10)" } ?? "1.3")"
             return "\(name): frontend TLS \(versions)" + (record.tlsCipherSuites.isEmpty ? "" : ", ciphers \(record.tlsCipherSuites.joined(separator: ","))")
                 + (record.tlsHandshakeMilliseconds.map { ", handshake within \($0) ms" } ?? "")
+        case .proxyProtocol?:
+            let record = table.policy(policy)
+            let versions = ["", "V1", "V2", "V1 and V2"][Int(record.word(Field.Policy.ProxyProtocol.versions) & 3)]
+            return "\(name): PROXY protocol \(versions), \(record.word(Field.Policy.ProxyProtocol.mode) == 0 ? "required (Strict)" : "optional")"
         case .networkRule?:
             let record = table.policy(policy)
             return "\(name): network \(["Allow", "Deny", "Require"][Int(record.networkAction.rawValue)]) \(record.sourceProgram.count) source ops"

@@ -36,17 +36,30 @@ public struct FrontendSettings: Sendable, Equatable {
         }
     }
 
+    /// `frontend.proxyProtocol`: whether a PROXY header is required, and which versions are read.
+    public struct ProxyProtocol: Sendable, Equatable {
+        public var required: Bool
+        public var acceptsV1: Bool
+        public var acceptsV2: Bool
+    }
+
     public var tls = TLS()
     public var rules: [NetworkRule] = []
+    public var proxyProtocol: ProxyProtocol?
     public init() {}
 
     /// Whether a client at `address` may connect, as the CRD defines the actions: any matching
     /// Deny refuses; every Require must match; with any Allow rule, one must match.
     public func admits(_ address: [UInt8]) -> Bool {
+        Self.decide(rules.lazy.map { ($0.action, $0.matches(address)) })
+    }
+
+    /// The CRD's combination of rule outcomes (action, whether the rule matched), shared by gwrun
+    /// and gwc's exposure analysis.
+    public static func decide(_ outcomes: some Sequence<(NetworkAction, Bool)>) -> Bool {
         var allowRules = 0, allowed = false
-        for rule in rules {
-            let matched = rule.matches(address)
-            switch rule.action {
+        for (action, matched) in outcomes {
+            switch action {
             case .deny: if matched { return false }
             case .require: if !matched { return false }
             case .allow:
@@ -82,6 +95,9 @@ extension RouteTable {
                 if let value = record.tlsHandshakeMilliseconds { settings.tls.handshakeMilliseconds = value }
                 if !record.tlsALPN.isEmpty { settings.tls.alpnProtocols = record.tlsALPN }
                 if !record.tlsKeyExchangeGroups.isEmpty { settings.tls.keyExchangeGroups = record.tlsKeyExchangeGroups }
+            case .proxyProtocol?:
+                let versions = record.word(Field.Policy.ProxyProtocol.versions)
+                settings.proxyProtocol = .init(required: record.word(Field.Policy.ProxyProtocol.mode) == 0, acceptsV1: versions & 1 != 0, acceptsV2: versions & 2 != 0)
             case .networkRule?:
                 settings.rules.append(.init(policy: record.name, action: record.networkAction, program: record.sourceProgram))
             default: break

@@ -73,7 +73,7 @@ extension RouteTable {
         func strings(_ first: Int, _ count: Int) -> [String] {
             table.range(.policies, index, first, count).map { table.string(table.word(.stringLists, $0, 0)) }
         }
-        func word(_ field: Int) -> UInt32 { table.word(.policies, index, field) }
+        public func word(_ field: Int) -> UInt32 { table.word(.policies, index, field) }
     }
 
     /// A policy as attached to a rule: where (the level decides which wins) and on which listener.

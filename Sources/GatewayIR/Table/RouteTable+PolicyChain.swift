@@ -15,6 +15,7 @@ extension RouteTable {
         case .hostRewrite: "traffic.hostRewrite"
         case .frontendTLS: "frontend.tls"
         case .networkRule: "frontend.networkAuthorization"
+        case .proxyProtocol: "frontend.proxyProtocol"
         }
     }
 

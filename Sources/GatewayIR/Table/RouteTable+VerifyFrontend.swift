@@ -9,7 +9,7 @@ extension RouteTable {
                 throw TableError(offset: at + Field.Listener.certificateRefCount * 4, "listener \(record) certificate references are not (tls.crt, tls.key) pairs")
             }
         }
-        let frontendKinds: Set<UInt32> = [PolicyKind.frontendTLS.rawValue, PolicyKind.networkRule.rawValue]
+        let frontendKinds: Set<UInt32> = [PolicyKind.frontendTLS.rawValue, PolicyKind.networkRule.rawValue, PolicyKind.proxyProtocol.rawValue]
         var frontendRefs = Set<Int>()
         for record in 0..<count(.gateways) {
             let first = Int(word(.gateways, record, Field.Gateway.firstFrontendRef))
@@ -61,6 +61,10 @@ extension RouteTable {
                     if depth < 0 { break }
                 }
                 guard depth == 1 else { throw TableError(offset: at + Field.Policy.NetworkRule.firstOp * 4, "policy \(record) source program does not leave exactly one value") }
+            case .proxyProtocol?:
+                guard field(Field.Policy.ProxyProtocol.mode) <= 1, (1...3).contains(field(Field.Policy.ProxyProtocol.versions)) else {
+                    throw TableError(offset: at + Field.Policy.ProxyProtocol.mode * 4, "policy \(record) has an unknown PROXY protocol mode or version")
+                }
             default: break
             }
         }

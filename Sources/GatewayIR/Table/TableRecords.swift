@@ -82,6 +82,8 @@ public enum Field {
         }
         /// `frontend.networkAuthorization`: the `NetworkAction`, and a postfix program of source ops.
         public enum NetworkRule { public static let action = 2, firstOp = 3, opCount = 4 }
+        /// `frontend.proxyProtocol`: 0 Strict, 1 Optional; the versions accepted (bit 0 V1, bit 1 V2).
+        public enum ProxyProtocol { public static let mode = 2, versions = 3 }
         public enum PromptGuard {
             public static let direction = 2, action = 3, firstPattern = 4, patternCount = 5, firstBuiltin = 6, builtinCount = 7
             public static let rejectStatus = 8, rejectMessage = 9
@@ -111,7 +113,7 @@ public enum PolicyKind: UInt32, Sendable {
     case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8
     case headerModifier = 9, directResponse = 10, hostRewrite = 11
     /// Frontend policies: attached to Gateways (gateway records), never to rules.
-    case frontendTLS = 12, networkRule = 13
+    case frontendTLS = 12, networkRule = 13, proxyProtocol = 14
 }
 public enum ListenerTLSMode: UInt32, Sendable { case none = 0, terminate = 1, passthrough = 2 }
 public enum NetworkAction: UInt32, Sendable { case allow = 0, deny = 1, require = 2 }

@@ -57,6 +57,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
 
     let shared: Shared
     let tablePort: Int
+    /// The client address the access log shows (the PROXY header's when a trusted proxy sent one).
+    let peer: String?
     var context: ChannelHandlerContext?
     private var machine: ConnectionStateMachine<QueuedRequest>
     private var parser: RequestParser
@@ -65,15 +67,18 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     var answering: Answering?
     /// A plain route's exchange with its upstream (`GatewayConnectionHandler+Proxy`).
     var proxy: ProxyState?
+    /// An upgraded connection's tunnel (`GatewayConnectionHandler+Tunnel`).
+    var tunnel: TunnelState?
     /// The task answering an AI request, cancelled when the client goes away.
     var aiTask: Task<Void, Never>?
     /// What this connection keeps of its event loop: upstream pool, log batch, bound table.
     var local: LoopLocal
     var timer = ProxyTimer()
 
-    init(shared: Shared, tablePort: Int?, maxHeadBytes: Int, maxHeaderCount: Int) {
+    init(shared: Shared, tablePort: Int?, peer: String? = nil, maxHeadBytes: Int, maxHeaderCount: Int) {
         self.shared = shared
         self.tablePort = tablePort ?? -1
+        self.peer = peer
         parser = RequestParser(maxHeadBytes: maxHeadBytes, maxHeaderCount: maxHeaderCount)
         machine = ConnectionStateMachine(idleTimeout: shared.idleTimeout, readTimeout: shared.requestReadTimeout, now: .now())
         local = LoopLocal()
@@ -105,6 +110,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if tunnel != nil { return tunnelClientRead(unwrapInboundIn(data), context: context) }
         let wasIdle = parser.isIdle
         var requestEnded = false
         reading.feeding = true
@@ -160,11 +166,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if tunnel != nil { tunnelWritabilityChanged(clientWritable: context.channel.isWritable) }
         proxyClientWritable(context: context)
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if tunnel != nil { tunnelClosed() }
         if machine.closed() {
             // The provider call (or the stream being relayed) stops now, not when it would end.
             aiTask?.cancel()
@@ -203,7 +211,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
 
     private func begin(_ queued: QueuedRequest, context: ChannelHandlerContext) {
         shared.control.active.add(1, ordering: .relaxed)
-        let incoming = IncomingRequest(method: queued.head.method, target: queued.head.target, headers: queued.head.headers, body: queued.body, listenerPort: tablePort)
+        var incoming = IncomingRequest(method: queued.head.method, target: queued.head.target, headers: queued.head.headers, body: queued.body, listenerPort: tablePort)
+        incoming.peer = peer
         answering = Answering(request: incoming, keepAlive: queued.head.keepAlive, version: queued.head.version, started: DispatchTime.now().uptimeNanoseconds)
         if let admin = shared.admin { return respond(admin(incoming)) }
         if queued.tooLarge { return respond(.text(413, "request body larger than \(shared.maxBodyBytes) bytes")) }
@@ -213,7 +222,12 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         answering?.record = record
         switch routing {
         case .answer(let response): respond(response)
-        case .proxy(let target): startProxy(target, processor: processor, context: context)
+        case .proxy(let target):
+            if let upgrade = TunnelStateMachine.upgrade(in: incoming.headers), queued.head.version.minor >= 1 {
+                startTunnel(target, upgrade: upgrade, processor: processor, context: context)
+            } else {
+                startProxy(target, processor: processor, context: context)
+            }
         case .ai(let backend, let rule, let headers): answerAI(incoming, processor: processor, backend: backend, rule: rule, headers: headers, context: context)
         }
     }

@@ -10,6 +10,8 @@ public struct IncomingRequest: Sendable {
     public var body: ByteBuffer
     /// The table port of the listener that accepted it (before any --port-offset).
     public var listenerPort: Int
+    /// The client's address: the socket's peer, or the one a trusted proxy's PROXY header gave.
+    public var peer: String?
 
     public init(method: String, target: String, headers: [(name: String, value: String)], body: ByteBuffer, listenerPort: Int) {
         self.method = method

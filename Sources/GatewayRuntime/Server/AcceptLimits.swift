@@ -62,6 +62,12 @@ final class AcceptLimits: Sendable {
         logRarely("source") { "refused a connection from \(address.ipAddress ?? "an unknown address"): \(rule); further refusals are counted in gwrun_source_refusals_total" }
     }
 
+    /// A connection closed over its PROXY header (missing, malformed, untrusted).
+    func refusedProxy(_ address: SocketAddress, reason: String) {
+        metrics?.sourceRefused()
+        logRarely("proxy") { "closed a connection from \(address.ipAddress ?? "an unknown address"): \(reason); further ones are counted in gwrun_source_refusals_total" }
+    }
+
     private func logRarely(_ kind: String, _ message: () -> String) {
         let now = DispatchTime.now().uptimeNanoseconds
         let due = lastLogged.withLockedValue { last -> Bool in

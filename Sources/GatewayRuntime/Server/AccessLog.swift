@@ -89,6 +89,7 @@ struct AccessLog: Sendable {
         line.field("method", string: request.method)
         line.field("path", string: request.path)
         line.field("listener", string: record.listener)
+        if let peer = request.peer { line.field("peer", string: peer) }
         if let route = record.route { line.field("route", string: route) }
         if let rule = record.rule { line.field("rule", integer: rule) }
         if let backend = record.backend { line.field("backend", string: backend) }

@@ -44,6 +44,8 @@ public struct GatewayServer: Sendable {
     public var metrics: GatewayMetrics?
     /// Open client connections at most (admin included); more are answered 503 and closed.
     public var maxConnections = AcceptLimits.defaultMaxConnections()
+    /// Peers whose PROXY protocol headers are believed (`--trusted-proxies`).
+    public var trustedProxies: [CIDRBlock] = []
     public static func defaultMaxConnections() -> Int { AcceptLimits.defaultMaxConnections() }
     private let control = Control()
 
@@ -160,8 +162,9 @@ public struct GatewayServer: Sendable {
     }
 
     private func bindListener(port: Int, tablePort: Int?, shared: GatewayConnectionHandler.Shared, limits: AcceptLimits, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
-        let (maxHeaderBytes, maxHeaderCount) = (self.maxHeaderBytes, self.maxHeaderCount)
-        let state = processor.state
+        let setup = ConnectionSetup(
+            shared: shared, limits: limits, state: processor.state, tablePort: tablePort, maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount,
+            trustedProxies: trustedProxies, proxyHeaderTimeout: requestReadTimeout)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -171,29 +174,8 @@ public struct GatewayServer: Sendable {
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let operations = channel.pipeline.syncOperations
-                    let snapshot = state?.snapshot
-                    // Source rules (LAN-only, networkAuthorization): a refused client is closed before a byte is read.
-                    if let tablePort, let snapshot, let remote = channel.remoteAddress {
-                        let verdict = snapshot.admits(port: tablePort, address: remote)
-                        if !verdict.admitted {
-                            limits.refusedSource(remote, rule: verdict.reason)
-                            return try operations.addHandler(SourceRefusal())
-                        }
-                    }
-                    guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) }
-                    // The connection handler reads requests with its own parser and writes the
-                    // bytes `ClientWriter` makes: no HTTP codec in the pipeline.
-                    let connection = { (operations: ChannelPipeline.SynchronousOperations) in
-                        try operations.addHandler(GatewayConnectionHandler(shared: shared, tablePort: tablePort, maxHeadBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount))
-                    }
-                    if let tablePort, let state, let snapshot, snapshot.tls.tlsPorts.contains(tablePort) {
-                        return try TLSAccept.install(on: channel, port: tablePort, state: state, handshakeTimeout: snapshot.tls.handshakeTimeout(port: tablePort), connection: connection)
-                    }
-                    try connection(operations)
-                }
+            .childChannelInitializer { [setup] channel in
+                channel.eventLoop.makeCompletedFuture { try setup.install(on: channel) }
             }
             .bind(host: address, port: port)
             .get()

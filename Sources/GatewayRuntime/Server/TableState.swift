@@ -23,6 +23,8 @@ public final class TableState: Sendable {
         public var tls = TLSTermination()
         /// Listeners not served (TLS, TCP, Passthrough), for the start-up log.
         public var notServed: [String] = []
+        /// `frontend.proxyProtocol` by table port.
+        public var proxyProtocol: [Int: FrontendSettings.ProxyProtocol] = [:]
         /// `networkAuthorization` rules by table port (ports without rules are absent).
         public var sourceRules: [Int: FrontendSettings] = [:]
 
@@ -81,6 +83,7 @@ public final class TableState: Sendable {
             for port in Set(table.gateway(gateway).listeners.map { table.listener($0).port }) where plan.ports.contains(port) {
                 let settings = table.frontend(gateway: gateway, port: port)
                 if !settings.rules.isEmpty { snapshot.sourceRules[port] = settings }
+                if let proxy = settings.proxyProtocol { snapshot.proxyProtocol[port] = proxy }
             }
         }
         snapshot.notServed = plan.notServed
