@@ -140,8 +140,13 @@ def main():
             text = open(path).read().rstrip("\n").split("\n")
             if text and text[0].startswith("# expect:"):
                 text = text[1:]
+            # `# env: NAME=VALUE` (GWC_NOW pins the certificate clock) is lint's environment too.
+            env = {"NO_COLOR": "1", "PATH": os.environ.get("PATH", "")}
+            if text and text[0].startswith("# env: "):
+                name, _, value = text[0][len("# env: "):].partition("=")
+                env[name] = value
             lang = "json" if path.endswith(".json") else "yaml"
-            run = subprocess.run([GWC, "lint", "--quiet", rel], cwd=ROOT, capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": os.environ.get("PATH", "")})
+            run = subprocess.run([GWC, "lint", "--quiet", rel], cwd=ROOT, capture_output=True, text=True, env=env)
             printed = [block for block in run.stdout.split("\n\n") if f"[{code}]" in block]
             out += [f"Example, `{rel}`:", "", f"```{lang}"] + text + ["```", ""]
             if printed:

@@ -4,7 +4,9 @@
 #   2. a bounded fuzz run of the YAML-to-IR path (FUZZ_SECONDS, default 30; 0 skips it),
 #   3. end to end: gwrun with the stand-in provider: the seed's curl, the openai/anthropic SDKs and
 #      the hermes-agent CLI; upstream faults; reload under load; shutdown; the Gateway API
-#      conformance request cases as real traffic (in a network namespace); policies (auth, limits,
+#      conformance request cases as real traffic (in a network namespace); the front door (TLS with
+#      curl and the openai SDK, SNI, source ranges, PROXY protocol, rotated secret files; a CDP
+#      client through a WebSocket tunnel to headless Chromium; LAN-only); policies (auth, limits,
 #      guards, CORS from headless Chromium, retries, mirrors); AI upstream connections;
 #      2,000 idle connections at a lowered descriptor limit,
 #   4. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.

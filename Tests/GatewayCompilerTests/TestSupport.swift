@@ -13,8 +13,9 @@ func lint(_ text: String, path: String = "test.yaml", environment: [String: Stri
     return Linter(options: options).lint([SourceFile(path: path, text: text)])
 }
 
-func lint(paths: [String], classNames: Set<String> = []) -> LintResult {
+func lint(paths: [String], classNames: Set<String> = [], environment: [String: String] = [:]) -> LintResult {
     var options = LintOptions()
     options.gatewayClassNames.formUnion(classNames)
+    options.environment = environment
     return Linter(options: options).lint(paths: paths)
 }

@@ -29,12 +29,13 @@ struct CertificateInspection {
             return [.unusable("tls.crt is not a PEM certificate chain")]
         }
         guard let leaf = chain.first else { return [.unusable("tls.crt holds no CERTIFICATE block")] }
-        let key: Certificate.PrivateKey
-        do { key = try Certificate.PrivateKey(pemEncoded: keyPEM) } catch {
-            return [.unusable("tls.key is not an unencrypted PEM private key (RSA, EC or PKCS#8)")]
-        }
         var findings: [Finding] = []
-        if key.publicKey != leaf.publicKey { findings.append(.unusable("tls.key is not the key of the certificate in tls.crt (\(leaf.subject))")) }
+        // The certificate's own checks run even when the key is unusable: all problems at once.
+        if let key = try? Certificate.PrivateKey(pemEncoded: keyPEM) {
+            if key.publicKey != leaf.publicKey { findings.append(.unusable("tls.key is not the key of the certificate in tls.crt (\(leaf.subject))")) }
+        } else {
+            findings.append(.unusable("tls.key is not an unencrypted PEM private key (RSA, EC or PKCS#8)"))
+        }
         if let hostname, let problem = Self.nameProblem(leaf, hostname: hostname) { findings.append(.nameMismatch(problem)) }
         if now > leaf.notValidAfter {
             findings.append(.notValidNow("the certificate (\(leaf.subject)) expired on \(Self.day(leaf.notValidAfter))"))
@@ -45,7 +46,7 @@ struct CertificateInspection {
             findings.append(days < Self.warningDays ? .expiring(days: days) : .validFor(days: days))
         }
         for index in chain.indices.dropFirst() where chain[index].subject != chain[index - 1].issuer {
-            findings.append(.chainOrder("certificate \(index + 1) in tls.crt (\(chain[index].subject)) did not issue certificate \(index) (issuer \(chain[index - 1].issuer))"))
+            findings.append(.chainOrder("certificate \(index + 1) in tls.crt (\(chain[index].subject)) did not issue certificate \(index) (whose issuer is \(chain[index - 1].issuer))"))
             break
         }
         return findings

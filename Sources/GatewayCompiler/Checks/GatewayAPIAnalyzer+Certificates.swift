@@ -2,10 +2,10 @@ import Foundation
 import GatewayIR
 
 extension GatewayAPIAnalyzer {
-    /// The date certificates are checked against: now, or `GWC_NOW` (`YYYY-MM-DD`) so that a
-    /// report can be reproduced on another day.
-    static var certificateClock: Date {
-        if let text = ProcessInfo.processInfo.environment["GWC_NOW"] {
+    /// The date certificates are checked against: now, or `GWC_NOW` (`YYYY-MM-DD`, from the
+    /// environment gwc runs in) so that a report can be reproduced on another day.
+    var certificateClock: Date {
+        if let text = options.environment["GWC_NOW"] {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "UTC")
@@ -25,7 +25,7 @@ extension GatewayAPIAnalyzer {
         let hostname = listener.hostname
         let note = DiagnosticNote("certificateRef of listener \"\(listener.name)\"", at: reference)
         var unusable: String?
-        for finding in CertificateInspection.inspect(certificatePEM: certificate, keyPEM: key, hostname: hostname, now: Self.certificateClock) {
+        for finding in CertificateInspection.inspect(certificatePEM: certificate, keyPEM: key, hostname: hostname, now: certificateClock) {
             switch finding {
             case .unusable(let reason):
                 unusable = "\(secretName): \(reason)"
