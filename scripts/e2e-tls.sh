@@ -40,6 +40,11 @@ check "ALPN http/1.1" "$(curl -s -o /dev/null -w '%{http_version}' --cacert "$ca
 curl -s --cacert "$ca" --tls-max 1.2 --resolve strict.example.test:26444:127.0.0.1 https://strict.example.test:26444/hello >/dev/null; code=$?
 check "a TLS 1.2-only client refused where frontend.tls says 1.3 minimum (curl 35)" "$code" "35"
 check "a TLS 1.3 client served there" "$(curl -s --cacert "$ca" --resolve strict.example.test:26444:127.0.0.1 https://strict.example.test:26444/hello)" "hello from the gateway"
+silent=$(python3 -c '
+import socket, time
+sock = socket.create_connection(("127.0.0.1", 26444)); start = time.monotonic(); sock.settimeout(10)
+print("closed" if sock.recv(1) == b"" and 1.5 < time.monotonic() - start < 4 else "open")')
+check "a client that sends no ClientHello is closed at frontend.tls handshakeTimeout (2s)" "$silent" "closed"
 curl -s http://127.0.0.1:26443/hello >/dev/null; code=$?
 check "plain HTTP to the TLS port: closed, never served in cleartext (curl 52/56)" "$([ $code = 52 ] || [ $code = 56 ] && echo closed || echo $code)" "closed"
 "$venv/bin/python" testing/e2e_tls.py "$ca" 26443 ask > "$work/ask.out" 2>&1

@@ -67,7 +67,14 @@ public struct ManifestDecoder {
             let versions = StructuralSchema.apiVersions(ofKind: kind)
             if versions.isEmpty {
                 result.resources.skippedKinds["\(apiVersion)/\(kind)", default: 0] += 1
-                report(Diagnostic(.skippedKind, "\(apiVersion) \(kind) is not a kind gwc checks; skipped", at: reader.location(root), object: objectName))
+                if apiVersion.hasPrefix(APIGroup.gateway + "/"), ["TLSRoute", "TCPRoute", "UDPRoute", "GRPCRoute"].contains(kind) {
+                    // A route kind agentgateway serves and gwrun does not: traffic it names gets nowhere.
+                    report(Diagnostic(
+                        .notEnforced, "\(kind) is not served by gwrun: no listener carries its traffic (gwrun serves HTTPRoutes on HTTP and HTTPS listeners)",
+                        at: reader.location(root), fix: "serve it with another gateway, or use an HTTPRoute", object: objectName))
+                } else {
+                    report(Diagnostic(.skippedKind, "\(apiVersion) \(kind) is not a kind gwc checks; skipped", at: reader.location(root), object: objectName))
+                }
             } else {
                 report(Diagnostic(
                     .unsupportedAPIVersion, "apiVersion \"\(apiVersion)\" is not served for \(kind); gwc knows \(versions.joined(separator: ", "))",

@@ -22,7 +22,7 @@ struct ConnectionSetup: Sendable {
         guard let tablePort, let snapshot, let peer = channel.remoteAddress, let proxy = snapshot.proxyProtocol[tablePort] else {
             return try proceed(channel, client: channel.remoteAddress, snapshot: snapshot)
         }
-        guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) }
+        guard limits.admit(channel) else { return try refuseOverLimit(operations, snapshot: snapshot) }
         let trusted = SourceRanges.bytes(peer).map { bytes in trustedProxies.contains { $0.contains(bytes) } } ?? false
         if !trusted, proxy.required {
             limits.refusedProxy(peer, reason: "not a trusted proxy (--trusted-proxies), and port \(tablePort) requires a PROXY header")
@@ -33,6 +33,15 @@ struct ConnectionSetup: Sendable {
             trust: trust, timeout: proxyHeaderTimeout,
             proceed: { client in try proceed(channel, client: client ?? peer, snapshot: snapshot, afterProxy: true) },
             refuse: { reason in limits.refusedProxy(peer, reason: reason) }))
+    }
+
+    /// Over `--max-connections`: a 503 in cleartext, except where the client expects TLS (or a
+    /// PROXY header comes first): there the connection is only closed.
+    private func refuseOverLimit(_ operations: ChannelPipeline.SynchronousOperations, snapshot: TableState.Snapshot?) throws {
+        if let tablePort, let snapshot, snapshot.tls.tlsPorts.contains(tablePort) || snapshot.proxyProtocol[tablePort] != nil {
+            return try operations.addHandler(SourceRefusal())
+        }
+        try operations.addHandler(ConnectionRefusal())
     }
 
     /// Source rules on `client`, then TLS or the connection handler. After a PROXY header the
@@ -47,7 +56,7 @@ struct ConnectionSetup: Sendable {
                 return try operations.addHandler(SourceRefusal())
             }
         }
-        if !afterProxy { guard limits.admit(channel) else { return try operations.addHandler(ConnectionRefusal()) } }
+        if !afterProxy { guard limits.admit(channel) else { return try refuseOverLimit(operations, snapshot: snapshot) } }
         // The connection handler reads requests with its own parser and writes the bytes
         // `ClientWriter` makes: no HTTP codec in the pipeline.
         let peer = client?.ipAddress
