@@ -3,7 +3,9 @@
 # (OpenAI-to-Anthropic translation), in one run on this machine, with wrk, all against the same
 # fixed-answer nginx upstream (Benchmarks/proxy/upstream.conf). Prints a table of requests per
 # second and p50/p99 latency, the ratios against the targets (plain >= 0.7x nginx, translated >=
-# 20x LiteLLM) and each proxy's resident memory after its run.
+# 20x LiteLLM, translated with --audit-log >= 0.85x without) and each proxy's resident memory
+# after its run. The audit comparison alternates a gwrun with and one without the audit log,
+# ROUNDS rounds, and prints how many records each fsync carried (group commit).
 # The plain comparison alternates nginx and gwrun for ROUNDS rounds and compares the medians
 # (single runs on a shared 2-core machine vary by 10% or more).
 #   DURATION=10 CONNECTIONS=64 ROUNDS=3 scripts/bench-proxy.sh
@@ -34,10 +36,14 @@ mkdir -p "$work/secrets/bench/anthropic-secret"
 printf 'bench-key-not-a-secret' > "$work/secrets/bench/anthropic-secret/Authorization"
 .build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
   --port-offset 52000 --admin-port 18299 > /dev/null 2> "$work/gwrun.err" & gwrun_pid=$!; pids+=($gwrun_pid)
+# The same table served by a second gwrun with the audit log on (port 8080 + 53000 = 61080).
+.build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
+  --port-offset 53000 --admin-port 18298 --audit-log "$work/audit.jsonl" > /dev/null 2> "$work/gwrun-audit.err" & pids+=($!)
 wait_for() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
 wait_for http://127.0.0.1:18200/
 wait_for http://127.0.0.1:18201/
 wait_for http://127.0.0.1:18299/readyz
+wait_for http://127.0.0.1:18298/readyz
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
 # Children's memory too (nginx workers; LiteLLM's worker processes).
 tree_rss() { local total=0; for p in $1 $(pgrep -P "$1" || true); do total=$((total + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $((total / 1024)); }
@@ -75,16 +81,27 @@ for url in http://127.0.0.1:60080/v1/chat/completions http://127.0.0.1:18202/v1/
 done
 run gwrun-translated http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
 run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/proxy/chat.lua
+for round in $(seq "$rounds"); do
+  run "gwrun-translated-noaudit-$round" http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
+  run "gwrun-translated-audit-$round" http://127.0.0.1:61080/v1/chat/completions Benchmarks/proxy/chat.lua
+done
+metrics=$(curl -s http://127.0.0.1:18298/metrics)
+records=$(awk '/^gwrun_audit_records_total/ {print $2}' <<<"$metrics"); commits=$(awk '/^gwrun_audit_commits_total/ {print $2}' <<<"$metrics")
+echo "audit log: $records records in $commits fsyncs ($(python3 -c "print(f'{$records / max($commits, 1):.1f}')") records per fsync); $(.build/release/gwrun audit verify "$work"/audit.jsonl* | tail -1)"
 echo "gwrun RSS after translated load: $(rss $gwrun_pid) MB; LiteLLM (with its workers): $(tree_rss $litellm_pid) MB"
 python3 - "$work" <<'PY'
 import glob, statistics, sys
 w = sys.argv[1]
 def rps(pattern):
     return statistics.median(float(open(path).read()) for path in glob.glob(f"{w}/{pattern}.wrk.rps"))
-r = {"nginx-plain": rps("nginx-plain-*"), "gwrun-plain": rps("gwrun-plain-*"), "gwrun-translated": rps("gwrun-translated"), "litellm-translated": rps("litellm-translated")}
+r = {"nginx-plain": rps("nginx-plain-*"), "gwrun-plain": rps("gwrun-plain-*"), "gwrun-translated": rps("gwrun-translated"), "litellm-translated": rps("litellm-translated"),
+     "audit": rps("gwrun-translated-audit-*"), "noaudit": rps("gwrun-translated-noaudit-*")}
 plain = r["gwrun-plain"] / r["nginx-plain"]
 print(f"plain medians: nginx {r['nginx-plain']:.0f} req/s, gwrun {r['gwrun-plain']:.0f} req/s")
 translated = r["gwrun-translated"] / r["litellm-translated"]
 print(f"plain: gwrun/nginx = {plain:.2f}x (target >= 0.7x) {'ok' if plain >= 0.7 else 'MISSED'}")
 print(f"translated: gwrun/LiteLLM = {translated:.1f}x (target >= 20x) {'ok' if translated >= 20 else 'MISSED'}")
+audit = r["audit"] / r["noaudit"]
+print(f"translated medians: without audit log {r['noaudit']:.0f} req/s, with {r['audit']:.0f} req/s")
+print(f"audit log: with/without = {audit:.2f}x (target >= 0.85x) {'ok' if audit >= 0.85 else 'MISSED'}")
 PY

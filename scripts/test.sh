@@ -32,6 +32,7 @@ scripts/e2e-shutdown.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|C
 scripts/e2e-conformance.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-tls.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-cdp.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
+scripts/e2e-audit.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-lan.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-policies.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-upstream.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1

@@ -70,10 +70,10 @@ enum ClientWriter {
 
     /// A proxied answer's head: the upstream's lines as they came, rewritten for the client.
     static func proxiedHead(
-        _ head: UpstreamResponseHead, version: HTTPVersion, dechunked: Bool, closing: Bool, replacing: [(name: String, value: String)]?, into out: inout ByteBuffer
+        _ head: UpstreamResponseHead, version: HTTPVersion, dechunked: Bool, closing: Bool, replacing: [(name: String, value: String)]?, requestID: String = "", into out: inout ByteBuffer
     ) {
         let connection: StaticString? = closing ? "close" : (version.minor == 0 ? "keep-alive" : nil)
-        head.write(to: &out, version: version, dechunked: dechunked, connection: connection, replacing: replacing)
+        head.write(to: &out, version: version, dechunked: dechunked, connection: connection, replacing: replacing, requestID: requestID)
     }
 
     private static func writeHead(status: Int, headers: [(name: String, value: String)], version: HTTPVersion, closing: Bool, body: Body, into out: inout ByteBuffer) {

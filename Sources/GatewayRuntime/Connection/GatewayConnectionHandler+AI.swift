@@ -1,3 +1,6 @@
+import GatewayIR
+import Dispatch
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -9,7 +12,8 @@ extension GatewayConnectionHandler {
         guard let current = answering else { return }
         let exchange = AIRequest(
             processor: processor, request: incoming, backend: backend, rule: rule, headers: headers, version: current.version,
-            closing: answerCloses, record: current.record, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+            closing: answerCloses, record: current.record, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
+            audit: shared.audit, started: current.started)
         aiTask = Task { await exchange.run() }
     }
 
@@ -25,12 +29,14 @@ extension GatewayConnectionHandler {
         let record: AccessRecord
         let channel: any Channel
         let handler: NIOLoopBound<GatewayConnectionHandler>
+        let audit: AuditLog?
+        let started: UInt64
 
         func run() async {
             var record = self.record
             let response = await processor.answerAI(request, backend: backend, rule: rule, headers: headers, record: &record)
             var sent = Sent(bytes: 0, outcome: nil, failed: true)
-            if !Task.isCancelled { sent = await write(response) }
+            if !Task.isCancelled { sent = await write(response, record: &record) }
             if let outcome = sent.outcome {
                 record.inputTokens = outcome.inputTokens ?? record.inputTokens
                 record.outputTokens = outcome.outputTokens ?? record.outputTokens
@@ -60,10 +66,23 @@ extension GatewayConnectionHandler {
             var closesAfter = false
         }
 
+        /// The request's audit record, on disk before the answer's last byte goes out; false when
+        /// it could not be written (no audit log: true).
+        private func recorded(_ record: AccessRecord, status: Int) async -> Bool {
+            guard let audit else { return true }
+            let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            return await audit.append(AuditRecord(request: request, record: record, status: status, latencyMilliseconds: latency, tableChecksum: processor.table.checksum))
+        }
+
         /// Writes the answer: buffered with its length, or a stream framed as it is produced.
-        private func write(_ response: GatewayResponse) async -> Sent {
+        private func write(_ response: GatewayResponse, record: inout AccessRecord) async -> Sent {
             var out = channel.allocator.buffer(capacity: 256 + response.body.readableBytes)
             guard let stream = response.stream, request.method != "HEAD" else {
+                var response = response
+                if await !recorded(record, status: response.status) {
+                    record.error = "audit log unavailable"
+                    response = .text(503, "the audit log cannot be written")
+                }
                 let bytes = ClientWriter.answer(response, requestMethod: request.method, version: version, closing: closing, into: &out)
                 let failed = (try? await channel.writeAndFlush(out).get()) == nil
                 return Sent(bytes: bytes, outcome: nil, failed: failed)
@@ -71,12 +90,27 @@ extension GatewayConnectionHandler {
             let body = ClientWriter.streamHead(response, requestMethod: request.method, version: version, closing: closing, into: &out)
             do { try await channel.writeAndFlush(out).get() } catch { return Sent(bytes: 0, outcome: nil, failed: true) }
             let allocator = channel.allocator
+            let firstPiece = NIOLockedValueBox<UInt64?>(nil)
             let outcome = await stream.produce { piece in
+                firstPiece.withLockedValue { $0 = $0 ?? DispatchTime.now().uptimeNanoseconds }
                 var framed = allocator.buffer(capacity: piece.readableBytes + 16)
                 ClientWriter.piece(piece, body: body, into: &framed)
                 try await channel.writeAndFlush(framed).get()
             }
             if outcome.truncated { return Sent(bytes: outcome.bytes, outcome: outcome, failed: false) }
+            var final = record
+            final.inputTokens = outcome.inputTokens ?? record.inputTokens
+            final.outputTokens = outcome.outputTokens ?? record.outputTokens
+            final.error = outcome.error ?? record.error
+            final.firstTokenMilliseconds = firstPiece.withLockedValue { $0 }.map { Double($0 - started) / 1e6 }
+            record.firstTokenMilliseconds = final.firstTokenMilliseconds
+            // Without its record on disk the stream is cut before its end: the client sees it incomplete.
+            if await !recorded(final, status: response.status) {
+                record.error = "audit log unavailable"
+                var cut = outcome
+                cut.truncated = true
+                return Sent(bytes: outcome.bytes, outcome: cut, failed: false)
+            }
             var end = allocator.buffer(capacity: 8)
             ClientWriter.end(body: body, into: &end)
             let failed = (try? await channel.writeAndFlush(end).get()) == nil

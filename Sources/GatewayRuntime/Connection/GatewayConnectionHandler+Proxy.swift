@@ -141,7 +141,7 @@ extension GatewayConnectionHandler: UpstreamReceiver {
                 replacing = headers
             }
             var out = context.channel.allocator.buffer(capacity: 512)
-            ClientWriter.proxiedHead(head, version: version, dechunked: dechunked, closing: closes, replacing: replacing, into: &out)
+            ClientWriter.proxiedHead(head, version: version, dechunked: dechunked, closing: closes, replacing: replacing, requestID: answering?.record.requestID ?? "", into: &out)
             proxy?.pendingOut = out
         case .body(let piece):
             answering?.bytesOut += piece.readableBytes

@@ -25,6 +25,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         let requestReadTimeout: TimeAmount
         /// Answers on the admin listener (nil on a table listener).
         let admin: (@Sendable (IncomingRequest) -> GatewayResponse)?
+        /// Where AI requests and policy refusals are recorded before their answer's last byte.
+        var audit: AuditLog?
     }
 
     /// A request read whole, waiting for its turn.
@@ -43,6 +45,8 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         var started: UInt64
         var record = AccessRecord()
         var bytesOut = 0
+        /// Its audit record was written (or failed): `respond` does not write it again.
+        var recordedInAudit = false
     }
 
     /// The request being read (its parser apart: feeding it must not overlap changes to this).
@@ -235,9 +239,21 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     /// The connection closes after this answer.
     var answerCloses: Bool { !(answering?.keepAlive ?? false) || shared.control.isDraining || machine.draining }
 
-    /// Writes a buffered answer and ends the request.
+    /// Writes a buffered answer and ends the request; a policy's refusal is first recorded in the
+    /// audit log (a record that cannot be written turns the answer into a 503).
     func respond(_ response: GatewayResponse) {
         guard let context, let current = answering else { return complete(closing: true, after: nil) }
+        if let audit = shared.audit, current.record.audited, !current.recordedInAudit {
+            answering?.recordedInAudit = true
+            let record = AuditRecord(request: current.request, record: current.record, status: response.status,
+                                     latencyMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - current.started) / 1e6, tableChecksum: local.processor(shared.processor).table.checksum)
+            audit.append(record, on: context.eventLoop).assumeIsolated().whenSuccess { written in
+                if written { return self.respond(response) }
+                self.answering?.record.error = "audit log unavailable"
+                self.respond(.text(503, "the audit log cannot be written"))
+            }
+            return
+        }
         answering?.record.status = response.status
         let closing = answerCloses
         var out = context.channel.allocator.buffer(capacity: 256 + response.body.readableBytes)

@@ -36,12 +36,17 @@ struct AIExchange {
             return .openAIError(400, "failed to process LLM request: \(error)")
         }
         record.model = pinned ?? body["model"]?.string
+        record.requestedModel = body["model"]?.string
+        record.provider = kind
         if let rules = guards?.request, !rules.isEmpty {
             switch PromptGuard.apply(rules, to: body) {
             case .rejected(let rule):
                 record.error = "prompt guard rejected the request"
+                record.verdicts.append(.init(stage: "prompt guard", policy: rule.policy, verdict: "rejected request (\(rule.summary))"))
                 return PromptGuard.refusal(rule)
-            case .masked: record.guardAction = "masked request"
+            case .masked(let rules):
+                record.guardAction = "masked request"
+                for rule in rules { record.verdicts.append(.init(stage: "prompt guard", policy: rule.policy, verdict: "masked request (\(rule.summary))")) }
             case .pass: break
             }
         }
@@ -150,9 +155,11 @@ struct AIExchange {
         switch PromptGuard.apply(rules, to: answer) {
         case .rejected(let rule):
             record.error = "prompt guard rejected the answer"
+            record.verdicts.append(.init(stage: "prompt guard", policy: rule.policy, verdict: "rejected answer (\(rule.summary))"))
             return .refused(PromptGuard.refusal(rule))
-        case .masked:
+        case .masked(let rules):
             record.guardAction = record.guardAction == nil ? "masked answer" : "masked request and answer"
+            for rule in rules { record.verdicts.append(.init(stage: "prompt guard", policy: rule.policy, verdict: "masked answer (\(rule.summary))")) }
             return .masked
         case .pass:
             return .unchanged

@@ -71,6 +71,20 @@ public struct GatewayResponse: Sendable {
 }
 
 /// One access-log line's facts.
+/// One policy's verdict on one request: `stage` (authentication, rate limit, prompt guard),
+/// the policy (`namespace/name`) and what it decided (`accepted api-key`, `refused: no API key`,
+/// `masked request`, `rejected request`).
+public struct PolicyVerdictEntry: Sendable, Equatable {
+    public var stage: String
+    public var policy: String
+    public var verdict: String
+    public init(stage: String, policy: String, verdict: String) {
+        self.stage = stage
+        self.policy = policy
+        self.verdict = verdict
+    }
+}
+
 public struct AccessRecord: Sendable {
     public var listener = ""
     public var route: String?
@@ -89,6 +103,21 @@ public struct AccessRecord: Sendable {
     public var retries = 0
     /// What a prompt guard did (`masked`, `masked answer`), for the log.
     public var guardAction: String?
+    /// The request id (the client's `x-request-id` when well-formed, else one gwrun made), the
+    /// Host and User-Agent the client sent.
+    public var requestID = ""
+    public var host: String?
+    public var userAgent: String?
+    /// Each policy's verdict on the request, in the order they acted (the audit record's).
+    public var verdicts: [PolicyVerdictEntry] = []
+    /// The model the client asked for (the provider's answer names the one used: `model`).
+    public var requestedModel: String?
+    public var provider: String?
+    public var cachedTokens: Int?
+    /// For a streamed answer, milliseconds from the request to its first piece.
+    public var firstTokenMilliseconds: Double?
+    /// An AI request or a refusal by a policy: it gets an audit record.
+    public var audited = false
     /// The rule's merged policies, for the AI exchange (prompt guards, retries), which runs after
     /// the pipeline's stages.
     var policies: RulePolicies?

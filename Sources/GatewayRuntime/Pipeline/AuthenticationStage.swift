@@ -17,10 +17,14 @@ struct AuthenticationStage: RequestStage {
                 context.identity = identity
                 context.record.client = identity.subject
                 context.record.authMethod = identity.method.rawValue
+                context.record.verdicts.append(.init(stage: "authentication", policy: authenticator.policy, verdict: "accepted \(identity.method.rawValue)"))
             case .anonymous:
+                context.record.verdicts.append(.init(stage: "authentication", policy: authenticator.policy, verdict: "anonymous"))
                 continue
             case .refused(let reason):
                 context.record.error = "authentication: \(reason) (policy \(authenticator.policy))"
+                context.record.verdicts.append(.init(stage: "authentication", policy: authenticator.policy, verdict: "refused: \(reason)"))
+                context.record.audited = true
                 let message = "\(reason): this route requires client authentication"
                 var response = PolicyAnswer.refusal(401, message, type: "invalid_request_error", code: "invalid_api_key", context: context, processor: processor)
                 response.headers.append(("www-authenticate", authenticator.challenge))

@@ -28,6 +28,8 @@ struct RateLimitStage: RequestStage {
     private func refusal(_ decision: RateLimitBucket.Decision, _ bucket: RateLimitBucket, _ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult? {
         guard !decision.allowed else { return nil }
         context.record.error = "rate limited: \(bucket.summary)"
+        context.record.verdicts.append(.init(stage: "rate limit", policy: bucket.policy, verdict: "refused: \(bucket.summary)"))
+        context.record.audited = true
         var response = PolicyAnswer.refusal(
             429, "rate limit exceeded: \(bucket.summary); retry in \(decision.resetSeconds) s",
             type: bucket.unit == .tokens ? "tokens" : "requests", code: "rate_limit_exceeded", context: context, processor: processor)

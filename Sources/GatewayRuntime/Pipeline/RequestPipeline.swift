@@ -7,7 +7,7 @@ import Dispatch
 /// an AI route's retries act inside the AI exchange, which parses the body and calls the provider;
 /// the rule's policies reach it with the request's record.
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
+    static let requestStages: [any RequestStage] = [RequestIDStage(), RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [AnswerHeaderStage(), ResponseHeaderStage()]
 
@@ -19,6 +19,10 @@ enum RequestPipeline {
     /// Runs the response stages on an answer's headers.
     static func observe(_ headers: inout [(name: String, value: String)], status: Int, rule: Int?, record: AccessRecord, processor: RequestProcessor) {
         for stage in responseStages { stage.observe(&headers, status: status, rule: rule, record: record, processor) }
+        if !record.requestID.isEmpty {
+            headers.removeAll { HeaderName.matches($0.name, "x-request-id") }
+            headers.append(("x-request-id", record.requestID))
+        }
     }
 
     /// After the answer's last byte: token limits are charged the tokens the provider reported

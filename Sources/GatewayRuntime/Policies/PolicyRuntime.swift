@@ -198,7 +198,7 @@ public final class PolicyRuntime: Sendable {
             bucketKeys.insert(key)
             let now = now
             let summary = "\(limit) \(unit == .tokens ? "tokens" : "requests") per \(Self.unitText(seconds)) (policy \(record.name))"
-            let bucket = limits.bucket(key: key) { RateLimitBucket(unit: unit, limit: limit, burst: burst, intervalSeconds: seconds, now: now, summary: summary) }
+            let bucket = limits.bucket(key: key) { RateLimitBucket(unit: unit, limit: limit, burst: burst, intervalSeconds: seconds, now: now, summary: summary, policy: record.name) }
             buckets[record.index] = bucket
             return bucket
         }

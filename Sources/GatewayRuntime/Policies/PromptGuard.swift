@@ -7,23 +7,24 @@ struct PromptGuard: Sendable {
 
     enum Verdict {
         case pass
-        /// The text was changed (at least one Mask rule matched).
-        case masked
+        /// The text was changed: the Mask rules that matched.
+        case masked([PromptGuardRule])
         case rejected(PromptGuardRule)
     }
 
     /// Applies `rules` to one text: a Reject rule that matches refuses it; Mask rules replace
     /// their matches, in rule order.
     static func inspect(_ text: String, rules: [PromptGuardRule]) -> (verdict: Verdict, text: String) {
-        var text = text, changed = false
+        var text = text
+        var matched: [PromptGuardRule] = []
         for rule in rules {
             let findings = rule.findings(in: text)
             guard !findings.isEmpty else { continue }
             if rule.action == .reject { return (.rejected(rule), text) }
             text = PromptGuardRule.masked(text, findings)
-            changed = true
+            matched.append(rule)
         }
-        return (changed ? .masked : .pass, text)
+        return (matched.isEmpty ? .pass : .masked(matched), text)
     }
 
     /// The keys whose string values are message text, in every format gwrun serves: Chat
@@ -33,13 +34,15 @@ struct PromptGuard: Sendable {
 
     /// Applies `rules` to every message text of a JSON body, in place; the first rejection stops.
     static func apply(_ rules: [PromptGuardRule], to body: JSONNode) -> Verdict {
-        var outcome = Verdict.pass
+        var masking: [PromptGuardRule] = []
         func visit(_ node: JSONNode, underText: Bool) -> PromptGuardRule? {
             if node.isString, underText, let text = node.string {
                 let (verdict, changed) = inspect(text, rules: rules)
                 switch verdict {
                 case .rejected(let rule): return rule
-                case .masked: node.replaceString(changed); outcome = .masked
+                case .masked(let rules):
+                    node.replaceString(changed)
+                    for rule in rules where !masking.contains(where: { $0.id == rule.id }) { masking.append(rule) }
                 case .pass: break
                 }
             } else if node.isArray {
@@ -53,7 +56,7 @@ struct PromptGuard: Sendable {
             return nil
         }
         if let rejected = visit(body, underText: false) { return .rejected(rejected) }
-        return outcome
+        return masking.isEmpty ? .pass : .masked(masking)
     }
 
     /// The answer to a rejected request or response: the rule's status, in OpenAI's error shape.

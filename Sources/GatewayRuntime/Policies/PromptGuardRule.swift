@@ -19,6 +19,13 @@ struct PromptGuardRule: @unchecked Sendable {
     let builtins: [PromptGuardBuiltin]
     let rejectStatus: Int
     let rejectMessage: String
+    /// The policy it comes from (`namespace/name`), its record index (tells rules apart), and a
+    /// description for audit records: the action and what it looks for, never the text it found.
+    var policy = ""
+    var id = -1
+    var summary: String {
+        "\(action == .reject ? "Reject" : "Mask") \((patterns.map(\.pattern) + builtins.map(\.rawValue)).joined(separator: ", "))"
+    }
     static let defaultRejectMessage = "The request was rejected due to inappropriate content"
 
     init(action: Action, patterns: [NSRegularExpression], builtins: [PromptGuardBuiltin], rejectStatus: Int = 403, rejectMessage: String? = nil) {
@@ -45,6 +52,8 @@ struct PromptGuardRule: @unchecked Sendable {
         }
         self.init(action: record.guardAction == "Reject" ? .reject : .mask, patterns: patterns, builtins: builtins,
                   rejectStatus: Int(record.guardRejectStatus), rejectMessage: record.guardRejectMessage)
+        policy = record.name
+        id = record.index
     }
 
     /// Every match in `text`, without overlaps (the earlier, then the longer, wins), in order.

@@ -23,10 +23,13 @@ final class RateLimitBucket: Sendable {
     let intervalNanoseconds: UInt64
     /// For the 429's message: `10 requests per 60 s (policy default/limits)`.
     let summary: String
+    /// The policy (`namespace/name`) the entry belongs to.
+    let policy: String
     private let state: NIOLockedValueBox<(tokens: Int64, nextFill: UInt64)>
 
-    init(unit: Unit, limit: Int, burst: Int, intervalSeconds: Int, now: UInt64, summary: String) {
+    init(unit: Unit, limit: Int, burst: Int, intervalSeconds: Int, now: UInt64, summary: String, policy: String = "") {
         self.unit = unit
+        self.policy = policy
         self.limit = Int64(max(limit, 1))
         capacity = Int64(max(limit, 1)) + Int64(max(burst, 0))
         intervalNanoseconds = UInt64(max(intervalSeconds, 1)) * 1_000_000_000

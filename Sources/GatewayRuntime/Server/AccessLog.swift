@@ -86,7 +86,9 @@ struct AccessLog: Sendable {
             }
             line.field("time", second: second, milliseconds: millis)
         }
+        if !record.requestID.isEmpty { line.field("request_id", string: record.requestID) }
         line.field("method", string: request.method)
+        if let host = record.host { line.field("host", string: host) }
         line.field("path", string: request.path)
         line.field("listener", string: record.listener)
         if let peer = request.peer { line.field("peer", string: peer) }
@@ -94,6 +96,7 @@ struct AccessLog: Sendable {
         if let rule = record.rule { line.field("rule", integer: rule) }
         if let backend = record.backend { line.field("backend", string: backend) }
         if let client = record.client { line.field("client", string: client) }
+        if let agent = record.userAgent { line.field("user_agent", string: agent) }
         if let method = record.authMethod { line.field("auth", string: method) }
         line.field("status", integer: status)
         line.field("duration_ms", milliseconds: elapsed / 1e6)
@@ -156,7 +159,7 @@ struct AccessLog: Sendable {
     /// The clock of lines logged without a batch.
     private static let sharedClock = NIOLockedValueBox(SecondText())
 
-    private static func secondPrefix(_ second: Int) -> [UInt8] {
+    static func secondPrefix(_ second: Int) -> [UInt8] {
         var seconds = time_t(second)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -22,6 +22,9 @@ public final class GatewayMetrics: Sendable {
     static var acceptFailures: MetricNameDescriptor { name("accept_failures", "total", "Times accepting a connection failed (out of file descriptors); accepting then pauses.") }
     static var refusedConnections: MetricNameDescriptor { name("connections_refused", "total", "Connections answered 503 and closed because --max-connections were open.") }
     static var refusedSources: MetricNameDescriptor { name("source_refusals", "total", "Connections closed unread because their source address is outside a LAN-only Gateway's ranges or a networkAuthorization rule.") }
+    static var auditRecords: MetricNameDescriptor { name("audit_records", "total", "Audit records written and made durable.") }
+    static var auditCommits: MetricNameDescriptor { name("audit_commits", "total", "Audit writes, each one fsync: records per commit is the group commit's sharing.") }
+    static var auditFailures: MetricNameDescriptor { name("audit_failures", "total", "Audit records that could not be written (their requests were answered 503 or cut).") }
     static var missingSecrets: MetricNameDescriptor { name("secrets_missing", "", "Secret references the last reload could not read (the previous values are still used); 0 when all resolved.") }
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
@@ -42,6 +45,9 @@ public final class GatewayMetrics: Sendable {
         _ = registry.makeGauge(descriptor: Self.generation)
         _ = registry.makeCounter(descriptor: Self.reloadFailures)
         _ = registry.makeGauge(descriptor: Self.missingSecrets)
+        _ = registry.makeCounter(descriptor: Self.auditRecords)
+        _ = registry.makeCounter(descriptor: Self.auditCommits)
+        _ = registry.makeCounter(descriptor: Self.auditFailures)
         _ = registry.makeCounter(descriptor: Self.acceptFailures)
         _ = registry.makeCounter(descriptor: Self.refusedConnections)
     }
@@ -78,6 +84,14 @@ public final class GatewayMetrics: Sendable {
     func sourceRefused() { registry.makeCounter(descriptor: Self.refusedSources).increment() }
     public func tableLoaded(generation value: Int) { registry.makeGauge(descriptor: Self.generation).set(Double(value)) }
     public func reloadFailed() { registry.makeCounter(descriptor: Self.reloadFailures).increment() }
+    /// One audit commit: `records` made durable by one fsync, or `failed` records lost to an error.
+    public func auditCommitted(records: Int, failed: Int) {
+        if records > 0 {
+            registry.makeCounter(descriptor: Self.auditRecords).increment(by: Int64(records))
+            registry.makeCounter(descriptor: Self.auditCommits).increment()
+        }
+        if failed > 0 { registry.makeCounter(descriptor: Self.auditFailures).increment(by: Int64(failed)) }
+    }
     public func secretsMissing(_ count: Int) { registry.makeGauge(descriptor: Self.missingSecrets).set(Double(count)) }
 
     public func exposition() -> [UInt8] { registry.emitToBuffer() }

@@ -44,6 +44,8 @@ public struct GatewayServer: Sendable {
     public var metrics: GatewayMetrics?
     /// Open client connections at most (admin included); more are answered 503 and closed.
     public var maxConnections = AcceptLimits.defaultMaxConnections()
+    /// The audit log (`--audit-log`), closed (every record on disk) when the server stops.
+    public var audit: AuditLog?
     /// Peers whose PROXY protocol headers are believed (`--trusted-proxies`).
     public var trustedProxies: [CIDRBlock] = []
     public static func defaultMaxConnections() -> Int { AcceptLimits.defaultMaxConnections() }
@@ -86,9 +88,10 @@ public struct GatewayServer: Sendable {
     public func run(onReady: @Sendable () -> Void = {}) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let limits = AcceptLimits(maxConnections: maxConnections, logger: logger, metrics: metrics)
-        let shared = GatewayConnectionHandler.Shared(
+        var shared = GatewayConnectionHandler.Shared(
             processor: processor, control: control, log: AccessLog(metrics: metrics, group: group), pools: processor.client.pools,
             maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout, requestReadTimeout: requestReadTimeout, admin: nil)
+        shared.audit = audit
         var servers: [any Channel] = []
         do {
             for listener in listeners { servers.append(try await bind(port: listener.bindPort, tablePort: listener.tablePort, shared: shared, limits: limits, group: group)) }
@@ -120,6 +123,7 @@ public struct GatewayServer: Sendable {
         shared.pools.closeAll()
         flushing.cancel()
         await shared.log.flushAll()
+        audit?.close()
     }
 
     /// Returns when the process receives SIGTERM or SIGINT.

@@ -61,6 +61,20 @@ struct JSONLine {
 
     private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
 
+    /// A value already serialised as JSON (an array or object made by another JSONLine).
+    mutating func field(_ name: StaticString, json value: [UInt8]) {
+        key(name)
+        bytes.append(contentsOf: value)
+    }
+
+    /// The object so far without its closing brace or newline (for a nested object).
+    mutating func finishObject() -> [UInt8] {
+        bytes.append(0x7D)
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)
+        return taken
+    }
+
     mutating func field(_ name: StaticString, integer value: Int) {
         key(name)
         bytes.appendDecimal(value)

@@ -102,15 +102,23 @@ public struct UpstreamResponseHead {
 
     /// Writes the head for the client: its HTTP version, the upstream's status line and kept
     /// header lines as they came (or `replacing` ones instead), and `connection` when set.
+    /// `requestID`: the request's id, sent as `x-request-id` in place of the upstream's own (the
+    /// raw lines are copied as they came but for that one).
     public func write(to out: inout ByteBuffer, version: HTTPVersion, dechunked: Bool, connection: StaticString?,
-               replacing headers: [(name: String, value: String)]? = nil) {
+               replacing headers: [(name: String, value: String)]? = nil, requestID: String = "") {
         out.writeStaticString(version.minor == 0 ? "HTTP/1.0" : "HTTP/1.1")
         bytes.withUnsafeReadableBytes { bytes in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[statusRest]))
             guard headers == nil else { return }
             for line in lines where !(dechunked && line.isTransferEncoding) {
+                if !requestID.isEmpty, line.nameLength == 12, HTTPBytes.equals(UnsafeRawBufferPointer(rebasing: bytes[line.range.lowerBound..<(line.range.lowerBound + 12)]), "x-request-id") { continue }
                 out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line.range]))
             }
+        }
+        if headers == nil, !requestID.isEmpty {
+            out.writeStaticString("x-request-id: ")
+            out.writeString(requestID)
+            out.writeStaticString("\r\n")
         }
         for header in headers ?? [] where !(dechunked && HeaderName.matches(header.name, "transfer-encoding")) { HTTPBytes.writeField(header, into: &out) }
         if let connection {
