@@ -33,6 +33,18 @@ serve
 refused=$(curl -s -o /dev/null -w '%{http_code}' "$base/chat/completions" -H 'content-type: application/json' -H 'x-request-id: no-key-1' \
   -d '{"model": "m", "messages": [{"role": "user", "content": "hi"}]}')
 check "a request without a client key is refused" "$refused" "401"
+# GenAI metrics after the load, and an upstream's failures on /readyz once the provider is gone.
+curl -s 127.0.0.1:26991/metrics > "$work/metrics.txt"
+check "gen_ai_client_token_usage counts input tokens by provider and model" \
+  "$(grep -c '^gen_ai_client_token_usage_count{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-opus-4-7",gen_ai_token_type="input"}' "$work/metrics.txt")" "1"
+check "gen_ai_server_time_to_first_token is recorded for the streams" "$(grep -c '^gen_ai_server_time_to_first_token_seconds_count' "$work/metrics.txt")" "1"
+if command -v promtool >/dev/null; then
+  promtool check metrics < "$work/metrics.txt" > "$work/promtool.out" 2>&1; check "promtool check metrics" "$?" "0"
+fi
+kill "${started_pids[0]}"; wait "${started_pids[0]}" 2>/dev/null
+for _ in 1 2; do curl -s -o /dev/null "$base/chat/completions" -H 'authorization: Bearer sk-audit-team-a-0001' -H 'content-type: application/json' -d '{"model": "m", "messages": [{"role": "user", "content": "hi"}]}'; done
+check "/readyz names the failing backend with its failures in a row" "$(curl -s 127.0.0.1:26991/readyz | grep -c '^backend agentgateway-system/anthropic: 2 failures in a row')" "1"
+check "gwrun_upstream_consecutive_failures says 2" "$(curl -s 127.0.0.1:26991/metrics | grep '^gwrun_upstream_consecutive_failures{backend="agentgateway-system/anthropic"}' | awk '{print $2}')" "2.0"
 kill -TERM "$gwrun_pid"; wait "$gwrun_pid" 2>/dev/null
 total=$(wc -l < "$work/answered")
 check "load ran through the kill and the restart ($before_kill answered before the kill, $total in all)" "$([ "$before_kill" -gt 20 ] && [ "$total" -gt "$before_kill" ] && echo yes)" "yes"

@@ -38,6 +38,7 @@ struct AIExchange {
         record.model = pinned ?? body["model"]?.string
         record.requestedModel = body["model"]?.string
         record.provider = kind
+        record.operation = ["Embeddings": "embeddings", "Completions": "chat", "Messages": "chat", "Responses": "chat"][routeType] ?? routeType.lowercased()
         if let rules = guards?.request, !rules.isEmpty {
             switch PromptGuard.apply(rules, to: body) {
             case .rejected(let rule):

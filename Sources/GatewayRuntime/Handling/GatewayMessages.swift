@@ -113,6 +113,8 @@ public struct AccessRecord: Sendable {
     /// The model the client asked for (the provider's answer names the one used: `model`).
     public var requestedModel: String?
     public var provider: String?
+    /// The GenAI operation (`chat`, `embeddings`, `text_completion`), for metrics.
+    public var operation: String?
     public var cachedTokens: Int?
     /// For a streamed answer, milliseconds from the request to its first piece.
     public var firstTokenMilliseconds: Double?

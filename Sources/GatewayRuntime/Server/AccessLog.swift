@@ -69,8 +69,17 @@ struct AccessLog: Sendable {
                 batch?.lastMetrics = (key, handles)
             }
             handles.record(nanoseconds: Int64(elapsed))
-            if let error = record.error { metrics.upstreamError(backend: record.backend ?? "", kind: error.contains("timeout") ? "timeout" : "failure") }
+            if let error = record.error, status == 502 || status == 504 {
+                metrics.upstreamError(backend: record.backend ?? "", kind: error.contains("timeout") ? "timeout" : "failure")
+                if let backend = record.backend { metrics.upstreamFailures(backend: backend, consecutive: metrics.health.failed(backend, error: error)) }
+            } else if let backend = record.backend, record.upstreamMilliseconds != nil, metrics.health.succeeded(backend) {
+                metrics.upstreamFailures(backend: backend, consecutive: 0)
+            }
             if let model = record.model { metrics.tokens(model: model, input: record.inputTokens, output: record.outputTokens) }
+            if let provider = record.provider {
+                metrics.genAI(operation: record.operation ?? "chat", provider: provider, model: record.model ?? "", inputTokens: record.inputTokens,
+                              outputTokens: record.outputTokens, seconds: elapsed / 1e9, firstTokenSeconds: record.firstTokenMilliseconds.map { $0 / 1e3 })
+            }
         }
         // The line is written straight into the batch (taken out and put back, so it is never copied).
         var pending: [UInt8] = []

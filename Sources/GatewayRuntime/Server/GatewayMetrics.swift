@@ -8,6 +8,8 @@ import Prometheus
 /// metrics that libraries emit through it appear beside these.
 public final class GatewayMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
+    /// Each backend's recent failures (`/readyz`).
+    public let health = UpstreamHealth()
 
     static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "gwrun", metricName: metric, unitName: unit, helpText: help)
@@ -26,6 +28,18 @@ public final class GatewayMetrics: Sendable {
     static var auditCommits: MetricNameDescriptor { name("audit_commits", "total", "Audit writes, each one fsync: records per commit is the group commit's sharing.") }
     static var auditFailures: MetricNameDescriptor { name("audit_failures", "total", "Audit records that could not be written (their requests were answered 503 or cut).") }
     static var missingSecrets: MetricNameDescriptor { name("secrets_missing", "", "Secret references the last reload could not read (the previous values are still used); 0 when all resolved.") }
+    // OpenTelemetry's GenAI semantic conventions, in Prometheus' spelling (dots as underscores).
+    static var genAITokens: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "gen_ai_client_token_usage", unitName: "", helpText: "Tokens per AI request (GenAI semantic conventions), by gen_ai_token_type (input, output), operation, provider and model.")
+    }
+    static var genAIDuration: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "gen_ai_server_request_duration", unitName: "seconds", helpText: "Duration of AI requests (GenAI semantic conventions), by operation, provider and model.")
+    }
+    static var genAIFirstToken: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "gen_ai_server_time_to_first_token", unitName: "seconds", helpText: "Time to a streamed AI answer's first piece (GenAI semantic conventions), by operation, provider and model.")
+    }
+    static var upstreamConsecutiveFailures: MetricNameDescriptor { name("upstream_consecutive_failures", "", "Failed calls in a row to each backend (502, 504, connection errors); 0 after a success.") }
+    static let tokenBuckets: [Double] = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304]
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
 
     /// The registry's counters and histograms by label values: finding one in the registry
@@ -70,6 +84,37 @@ public final class GatewayMetrics: Sendable {
 
     func upstreamError(backend: String, kind: String) {
         registry.makeCounter(descriptor: Self.upstreamErrors, labels: [("backend", backend), ("kind", kind)]).increment()
+    }
+
+    /// Model label values seen (at most `maxModels`; later ones count as `other`): a model name
+    /// comes from clients where no backend pins it, and labels must stay bounded.
+    private let models = NIOLockedValueBox<Set<String>>([])
+    static let maxModels = 64
+
+    func boundedModel(_ model: String) -> String {
+        models.withLockedValue { seen in
+            if seen.contains(model) { return model }
+            guard seen.count < Self.maxModels else { return "other" }
+            seen.insert(model)
+            return model
+        }
+    }
+
+    /// An AI request's GenAI metrics.
+    func genAI(operation: String, provider: String, model: String, inputTokens: Int?, outputTokens: Int?, seconds: Double, firstTokenSeconds: Double?) {
+        let labels = [("gen_ai_operation_name", operation), ("gen_ai_provider_name", provider), ("gen_ai_request_model", boundedModel(model))]
+        for (type, count) in [("input", inputTokens), ("output", outputTokens)] {
+            guard let count else { continue }
+            registry.makeValueHistogram(descriptor: Self.genAITokens, labels: labels + [("gen_ai_token_type", type)], buckets: Self.tokenBuckets).record(Double(count))
+        }
+        registry.makeDurationHistogram(descriptor: Self.genAIDuration, labels: labels, buckets: Self.buckets).recordNanoseconds(Int64(seconds * 1e9))
+        if let firstTokenSeconds {
+            registry.makeDurationHistogram(descriptor: Self.genAIFirstToken, labels: labels, buckets: Self.buckets).recordNanoseconds(Int64(firstTokenSeconds * 1e9))
+        }
+    }
+
+    func upstreamFailures(backend: String, consecutive: Int) {
+        registry.makeGauge(descriptor: Self.upstreamConsecutiveFailures, labels: [("backend", backend)]).set(Double(consecutive))
     }
 
     func tokens(model: String, input: Int?, output: Int?) {

@@ -201,6 +201,9 @@ public struct GatewayServer: Sendable {
             return .text(200, "ready: table loaded (crc32c \(String(format: "%08x", processor.table.checksum))), \(processor.secrets.count) secrets resolved")
         }
         let snapshot = state.snapshot
-        return .text(200, "ready: table generation \(snapshot.generation) (crc32c \(String(format: "%08x", snapshot.table.checksum))), \(snapshot.secrets.count) secrets resolved, \(state.reloadFailures) reloads refused")
+        // Then one line per backend that failed since start (none while all are well).
+        let upstreams = metrics?.health.report() ?? []
+        return .text(200, "ready: table generation \(snapshot.generation) (crc32c \(String(format: "%08x", snapshot.table.checksum))), \(snapshot.secrets.count) secrets resolved, \(state.reloadFailures) reloads refused"
+            + upstreams.map { "\n" + $0 }.joined())
     }
 }
