@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 NOW = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples", "broken")
-NOT_A_KEY = "-----BEGIN PRIVATE KEY-----\\nbm90IGEga2V5\\n-----END PRIVATE KEY-----\\n"
+NOT_A_KEY = "placeholder, not a key: gwc sample"
 
 
 def certificate(subject, names, not_before, not_after, issuer=None, issuer_key=None):

@@ -172,9 +172,10 @@ struct GatewayAPIAnalyzer {
                 problem = ("RefNotPermitted", "certificateRef to Secret \(namespace)/\(ref.name) crosses namespaces and no ReferenceGrant in \(namespace) permits it", "add a ReferenceGrant in \(namespace) from Gateway in \(gateway.meta.namespace) to Secret \(ref.name)", .certificateRefNotPermitted)
             } else if let secret = index.secret(namespace: namespace, name: ref.name) {
                 let certificate = secret.values["tls.crt"].map(Self.looksLikePEM) ?? false
-                let key = secret.values["tls.key"].map(Self.looksLikePEM) ?? false
+                // A key that is there but not PEM is the certificate inspection's to name (GW324).
+                let key = secret.values["tls.key"].map { !$0.isBlank } ?? false
                 if !certificate || !key {
-                    problem = ("InvalidCertificateRef", "Secret \(namespace)/\(ref.name) has no PEM `tls.crt` and `tls.key`", "store the certificate and key as a kubernetes.io/tls Secret", .invalidCertificateRef)
+                    problem = ("InvalidCertificateRef", "Secret \(namespace)/\(ref.name) has no PEM `tls.crt`, or no `tls.key`", "store the certificate and key as a kubernetes.io/tls Secret", .invalidCertificateRef)
                 } else if let unusable = inspectCertificate(secret, listener: listener, object: object, referencedAt: ref.location) {
                     secretLocation = secret.keyLocations["tls.crt"] ?? secret.meta.location
                     problem = ("InvalidCertificateRef", unusable, "issue the certificate and key again as one pair (tls.crt: the leaf first, then its issuers; tls.key: its unencrypted key)", .certificateUnusable)
