@@ -72,7 +72,7 @@ extension TableCompiler {
                 if position > 0 { appendSourceOp(.and) }
             }
             if rule.expressions.isEmpty { appendSourceOp(.false) }
-            let action: NetworkAction = rule.action == "Deny" ? .deny : rule.action == "Require" ? .require : .allow
+            let action = NetworkAction(crdAction: rule.action)
             records.append(model.append(.policies, fields: [
                 Field.Policy.kind: PolicyKind.networkRule.rawValue, Field.Policy.name: name, Field.Policy.NetworkRule.action: action.rawValue,
                 Field.Policy.NetworkRule.firstOp: first, Field.Policy.NetworkRule.opCount: UInt32(model.count(.sourceOps)) - first,

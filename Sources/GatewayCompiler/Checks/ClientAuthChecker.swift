@@ -22,8 +22,7 @@ struct ClientAuthChecker {
         let networks = rules.flatMap { $0.expressions.flatMap(\.networks) }
         return SourceRuleAnalysis.admitsOnlyLAN(networks: networks) { address in
             FrontendSettings.decide(rules.map { rule in
-                let action: NetworkAction = rule.action == "Deny" ? .deny : rule.action == "Require" ? .require : .allow
-                return (action, !rule.expressions.isEmpty && rule.expressions.allSatisfy { $0.evaluate(address) })
+                (NetworkAction(crdAction: rule.action), !rule.expressions.isEmpty && rule.expressions.allSatisfy { $0.evaluate(address) })
             })
         }
     }

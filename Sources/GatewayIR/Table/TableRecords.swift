@@ -116,7 +116,11 @@ public enum PolicyKind: UInt32, Sendable {
     case frontendTLS = 12, networkRule = 13, proxyProtocol = 14
 }
 public enum ListenerTLSMode: UInt32, Sendable { case none = 0, terminate = 1, passthrough = 2 }
-public enum NetworkAction: UInt32, Sendable { case allow = 0, deny = 1, require = 2 }
+public enum NetworkAction: UInt32, Sendable {
+    case allow = 0, deny = 1, require = 2
+    /// The CRD's `action` (`Allow` by default).
+    public init(crdAction: String) { self = crdAction == "Deny" ? .deny : crdAction == "Require" ? .require : .allow }
+}
 /// Postfix: a CIDR test or a constant pushes a value; `not` replaces the top; `and`/`or` combine the top two.
 public enum SourceOpKind: UInt32, Sendable { case cidr = 0, not = 1, and = 2, or = 3, `true` = 4, `false` = 5 }
 /// Where a policy is attached, least specific first: for each field the most specific wins.

@@ -7,7 +7,6 @@ struct AuditFileState {
     var lastHash = AuditChain.origin
     var fileNumber = 0
     var tornBytes = 0
-    var isEmpty = true
 
     static func recover(path: String) throws -> AuditFileState {
         var state = AuditFileState()
@@ -15,24 +14,22 @@ struct AuditFileState {
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         let rotated = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(base + ".") && Int($0.dropFirst(base.count + 1)) != nil }.sorted()
-        let current = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
-        let source: [UInt8]?
-        if let current, !current.isEmpty { source = current } else { source = rotated.last.flatMap { FileManager.default.contents(atPath: directory + "/" + $0) }.map { [UInt8]($0) } }
-        guard let bytes = source, !bytes.isEmpty else {
+        let current = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+        let fromRotated = current.isEmpty
+        let bytes = fromRotated ? rotated.last.flatMap { FileManager.default.contents(atPath: directory + "/" + $0) }.map { [UInt8]($0) } ?? [] : current
+        guard !bytes.isEmpty else {
             state.fileNumber = rotated.last.flatMap { Int($0.dropFirst(base.count + 1)) } ?? 0
             return state
         }
-        state.isEmpty = false
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if bytes.last != 0x0A, let torn = lines.popLast() { state.tornBytes = current == nil || current?.isEmpty == true ? 0 : torn.count }
-        else if lines.last?.isEmpty == true { lines.removeLast() }
+        if bytes.last != 0x0A, let torn = lines.popLast() { state.tornBytes = torn.count } else if lines.last?.isEmpty == true { lines.removeLast() }
         if let first = lines.first, let number = AuditLine.int(first, "file") { state.fileNumber = number }
         if let last = lines.last {
             state.lastHash = AuditChain.hash(last)
             state.seq = AuditLine.int(last, "seq") ?? 0
         }
-        if current == nil || current?.isEmpty == true {
-            // The current file is new: it continues after the rotated one.
+        if fromRotated {
+            // The current file is new: it continues after the rotated one (whose tail was checked when it was rotated).
             state.fileNumber += 1
             state.tornBytes = 0
         }

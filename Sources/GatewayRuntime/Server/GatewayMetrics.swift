@@ -100,17 +100,31 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    struct GenAIKey: Hashable { let operation: String, provider: String, model: String }
+    struct GenAIHandles {
+        let inputTokens: ValueHistogram, outputTokens: ValueHistogram, duration: DurationHistogram, firstToken: DurationHistogram
+    }
+    /// Found in the registry once per label set, as `requestHandles` are.
+    private let genAIMetrics = NIOLockedValueBox<[GenAIKey: GenAIHandles]>([:])
+
     /// An AI request's GenAI metrics.
     func genAI(operation: String, provider: String, model: String, inputTokens: Int?, outputTokens: Int?, seconds: Double, firstTokenSeconds: Double?) {
-        let labels = [("gen_ai_operation_name", operation), ("gen_ai_provider_name", provider), ("gen_ai_request_model", boundedModel(model))]
-        for (type, count) in [("input", inputTokens), ("output", outputTokens)] {
-            guard let count else { continue }
-            registry.makeValueHistogram(descriptor: Self.genAITokens, labels: labels + [("gen_ai_token_type", type)], buckets: Self.tokenBuckets).record(Double(count))
+        let key = GenAIKey(operation: operation, provider: provider, model: boundedModel(model))
+        let handles = genAIMetrics.withLockedValue { cache in
+            if let found = cache[key] { return found }
+            let labels = [("gen_ai_operation_name", key.operation), ("gen_ai_provider_name", key.provider), ("gen_ai_request_model", key.model)]
+            let made = GenAIHandles(
+                inputTokens: registry.makeValueHistogram(descriptor: Self.genAITokens, labels: labels + [("gen_ai_token_type", "input")], buckets: Self.tokenBuckets),
+                outputTokens: registry.makeValueHistogram(descriptor: Self.genAITokens, labels: labels + [("gen_ai_token_type", "output")], buckets: Self.tokenBuckets),
+                duration: registry.makeDurationHistogram(descriptor: Self.genAIDuration, labels: labels, buckets: Self.buckets),
+                firstToken: registry.makeDurationHistogram(descriptor: Self.genAIFirstToken, labels: labels, buckets: Self.buckets))
+            cache[key] = made
+            return made
         }
-        registry.makeDurationHistogram(descriptor: Self.genAIDuration, labels: labels, buckets: Self.buckets).recordNanoseconds(Int64(seconds * 1e9))
-        if let firstTokenSeconds {
-            registry.makeDurationHistogram(descriptor: Self.genAIFirstToken, labels: labels, buckets: Self.buckets).recordNanoseconds(Int64(firstTokenSeconds * 1e9))
-        }
+        if let inputTokens { handles.inputTokens.record(Double(inputTokens)) }
+        if let outputTokens { handles.outputTokens.record(Double(outputTokens)) }
+        handles.duration.recordNanoseconds(Int64(seconds * 1e9))
+        if let firstTokenSeconds { handles.firstToken.recordNanoseconds(Int64(firstTokenSeconds * 1e9)) }
     }
 
     func upstreamFailures(backend: String, consecutive: Int) {

@@ -1,3 +1,4 @@
+import GatewayIR
 import NIOCore
 
 /// The first handler on a port with `frontend.proxyProtocol`: it buffers the connection's first
@@ -84,8 +85,6 @@ final class ProxyHeaderReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     static func socketAddress(_ bytes: [UInt8], port: Int) -> SocketAddress? {
-        let text = bytes.count == 4 ? bytes.map(String.init).joined(separator: ".")
-            : stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
-        return try? SocketAddress(ipAddress: text, port: port)
+        try? SocketAddress(ipAddress: CIDRBlock.format(bytes), port: port)
     }
 }

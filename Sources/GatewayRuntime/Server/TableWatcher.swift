@@ -74,8 +74,9 @@ public final class TableWatcher: @unchecked Sendable {
         let changed = secrets.keys.filter { secrets[$0] != lastSecrets[$0] }.sorted()
         guard !changed.isEmpty else { return }
         reload("secret files changed: \(changed.prefix(3).joined(separator: ", "))\(changed.count > 3 ? ", ..." : "")")
-        // A file still missing after a refused reload is not retried every second: only a change is.
-        lastSecrets = secrets.merging(secretFingerprints()) { _, new in new }
+        // The files of what is served now (a refused reload keeps the old snapshot's list, so a
+        // file still missing is not retried every second: only a change is).
+        lastSecrets = secretFingerprints()
     }
 
     private func secretFingerprints() -> [String: Fingerprint?] {
