@@ -66,6 +66,12 @@ extension GatewayConnectionHandler {
             var closesAfter = false
         }
 
+        /// Whether a stream's piece is its completion event.
+        static func endsAnswer(_ piece: ByteBuffer) -> Bool {
+            let view = piece.readableBytesView
+            return view.firstRange(of: Array("data: [DONE]".utf8)) != nil || view.firstRange(of: Array("message_stop".utf8)) != nil
+        }
+
         /// The request's audit record, on disk before the answer's last byte goes out; false when
         /// it could not be written (no audit log: true).
         private func recorded(_ record: AccessRecord, status: Int) async -> Bool {
@@ -91,10 +97,19 @@ extension GatewayConnectionHandler {
             do { try await channel.writeAndFlush(out).get() } catch { return Sent(bytes: 0, outcome: nil, failed: true) }
             let allocator = channel.allocator
             let firstPiece = NIOLockedValueBox<UInt64?>(nil)
+            // With an audit log, the piece that tells a client the answer is complete (OpenAI's
+            // `[DONE]`, Anthropic's `message_stop`) waits for the record: SDKs stop reading there,
+            // before the body's end.
+            let heldBack = NIOLockedValueBox<ByteBuffer?>(nil)
+            let auditing = audit != nil
             let outcome = await stream.produce { piece in
                 firstPiece.withLockedValue { $0 = $0 ?? DispatchTime.now().uptimeNanoseconds }
                 var framed = allocator.buffer(capacity: piece.readableBytes + 16)
                 ClientWriter.piece(piece, body: body, into: &framed)
+                if auditing, Self.endsAnswer(piece) {
+                    heldBack.withLockedValue { $0 = $0.map { var joined = $0; joined.writeImmutableBuffer(framed); return joined } ?? framed }
+                    return
+                }
                 try await channel.writeAndFlush(framed).get()
             }
             if outcome.truncated { return Sent(bytes: outcome.bytes, outcome: outcome, failed: false) }
@@ -111,7 +126,7 @@ extension GatewayConnectionHandler {
                 cut.truncated = true
                 return Sent(bytes: outcome.bytes, outcome: cut, failed: false)
             }
-            var end = allocator.buffer(capacity: 8)
+            var end = heldBack.withLockedValue { $0 } ?? allocator.buffer(capacity: 8)
             ClientWriter.end(body: body, into: &end)
             let failed = (try? await channel.writeAndFlush(end).get()) == nil
             return Sent(bytes: outcome.bytes, outcome: outcome, failed: failed, closesAfter: body == .untilClose)
