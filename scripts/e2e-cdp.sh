@@ -12,6 +12,8 @@ command -v chromium >/dev/null || { echo "FAIL cdp: chromium is not installed (s
 trap 'pkill -f -- "--user-data-dir=$work/chromium" 2>/dev/null; sleep 0.5; e2e_cleanup' EXIT
 start chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$work/chromium" --remote-debugging-address=127.0.0.1 \
   --remote-debugging-port=19222 about:blank > "$work/chromium.log" 2>&1
+# Chromium can take longer than wait_port's 5 s to open its DevTools port on a busy machine.
+for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/19222) 2>/dev/null && break; sleep 0.1; done
 wait_port 19222
 start .build/debug/gwrun --table "$work/cdp.gwt" --listen-address 127.0.0.1 --port-offset 18000 --admin-port 26980 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26980
