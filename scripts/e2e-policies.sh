@@ -84,7 +84,7 @@ YAML
   (cd "$work" && HERMES_HOME="$work/hermes-$2" timeout 180 "$hermes_bin" -z "Say hello in five words." </dev/null > "$work/hermes-$2.out" 2> "$work/hermes-$2.err")
 }
 run_hermes sk-team-a-0001 good
-if grep -q "Ambient Mesh" "$work/hermes-good.out"; then ok "hermes-agent CLI with a client key: $(head -c 50 "$work/hermes-good.out")"; else fail "hermes-agent CLI with a client key" "$(tail -3 "$work/hermes-good.out" "$work/hermes-good.err")"; fi
+if grep -q "Ambient Mesh" "$work/hermes-good.out"; then ok "hermes-agent CLI with a client key: $(head -c 50 "$work/hermes-good.out")"; else fail "hermes-agent CLI with a client key" "$(tail -n 3 "$work/hermes-good.out" "$work/hermes-good.err")"; fi
 run_hermes sk-not-a-client-key bad
 if ! grep -q "Ambient Mesh" "$work/hermes-bad.out" && grep -q '"client":"team-a"' "$work/access.log" \
    && grep -q '"status":401.*"error":"authentication: invalid API key' <(grep '/keyed/' "$work/access.log"); then

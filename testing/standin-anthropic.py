@@ -35,6 +35,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(status, {"type": "error", "error": {"type": kind, "message": message}})
 
     def do_GET(self):
+        # GET /plain stands in for a plain HTTP backend (scripts/e2e-otel.sh checks its traceparent).
+        if ARGS.log:
+            with open(ARGS.log, "a") as f:
+                f.write(json.dumps({"path": self.path, "traceparent": self.headers.get("traceparent")}) + "\n")
+        if self.path == "/plain":
+            return self.send_json(200, {"plain": True})
         self.send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": "stand-in serves POST /v1/messages only"}})
 
     def do_POST(self):
@@ -65,10 +71,13 @@ class Handler(BaseHTTPRequestHandler):
         if ARGS.log:
             with open(ARGS.log, "a") as f:
                 f.write(json.dumps({"path": self.path, "model": body.get("model"), "system": body.get("system"),
-                                    "stream": body.get("stream", False), "messages": body.get("messages"), "checks_failed": checks}) + "\n")
+                                    "stream": body.get("stream", False), "messages": body.get("messages"), "checks_failed": checks,
+                                    "traceparent": self.headers.get("traceparent")}) + "\n")
         if checks:
             return self.error(400, "invalid_request_error", "stand-in check failed: " + "; ".join(checks))
         usage = {"input_tokens": 42, "output_tokens": len(ANSWER.split())}
+        if ARGS.cache_read:
+            usage["cache_read_input_tokens"] = ARGS.cache_read
         # With tools offered and a question about the weather, answer with a tool call, as a model would.
         last = body.get("messages", [{}])[-1]
         asks_weather = "weather" in json.dumps(last.get("content", "")).lower() and last.get("role") == "user"
@@ -91,7 +100,7 @@ class Handler(BaseHTTPRequestHandler):
         events = [
             ("message_start", {"type": "message_start", "message": {"id": "msg_standin_0001", "type": "message", "role": "assistant",
                 "model": body["model"], "content": [], "stop_reason": None, "stop_sequence": None,
-                "usage": {"input_tokens": usage["input_tokens"], "output_tokens": 1}}}),
+                "usage": {**{k: v for k, v in usage.items() if k != "output_tokens"}, "output_tokens": 1}}}),
         ]
         for index, block in enumerate(content):
             if block["type"] == "tool_use":
@@ -133,6 +142,7 @@ def main():
     parser.add_argument("--expect-system", help="exact text the `system` field must have")
     parser.add_argument("--require-system", action="store_true", help="every request must carry a system prompt in `system`")
     parser.add_argument("--log")
+    parser.add_argument("--cache-read", type=int, help="report this many input tokens read from the prompt cache")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     ARGS = parser.parse_args()

@@ -74,6 +74,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Rotate the audit log to FILE.<number> past this many bytes.")
     var auditMaxBytes = 64 << 20
 
+    @Option(help: "Export spans and the GenAI metrics over OTLP/HTTP (protobuf) to this collector (http://host:4318; /v1/traces and /v1/metrics are added).")
+    var otlpEndpoint: String?
+
+    @Option(help: "Share of requests without a sampled client trace that are traced, 0 to 1 (a client's sampled traceparent is always continued).")
+    var otlpSamplingRatio = 1.0
+
+    @Option(help: "Seconds between OTLP metric exports.")
+    var otlpMetricsInterval = 60
+
     @Option(help: "What gwrun logs to standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -91,6 +100,11 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
         if auditMaxBytes < 4096 { throw ValidationError("--audit-max-bytes must be at least 4096 (got \(auditMaxBytes))") }
         _ = try trustedProxyRanges()
+        if !(0...1).contains(otlpSamplingRatio) { throw ValidationError("--otlp-sampling-ratio must be between 0 and 1 (got \(otlpSamplingRatio))") }
+        if otlpMetricsInterval < 1 { throw ValidationError("--otlp-metrics-interval must be at least 1 (got \(otlpMetricsInterval))") }
+        if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) || URL(string: otlpEndpoint)?.host == nil {
+            throw ValidationError("--otlp-endpoint must be an http:// or https:// URL such as http://otel-collector:4318 (got \(otlpEndpoint))")
+        }
     }
 
     /// `--trusted-proxies` as networks; an entry that is not one is a usage error naming it.
@@ -128,6 +142,20 @@ struct Serve: AsyncParsableCommand {
         var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)
+        var telemetry: TelemetryExport?
+        if let otlpEndpoint {
+            do {
+                let export = try TelemetryExport(.init(endpoint: otlpEndpoint, samplingRatio: otlpSamplingRatio, metricsInterval: .seconds(otlpMetricsInterval)), metrics: metrics, logger: logger)
+                metrics.exportGenAI(to: export.metricsFactory)
+                processor.tracer = export.tracer
+                export.start()
+                telemetry = export
+            } catch {
+                logger.error("--otlp-endpoint \(otlpEndpoint): \(error)")
+                client.shutdown()
+                throw ExitCode(1)
+            }
+        }
         let (path, gatewayName, directory) = (table, gateway, secretsDir)
         let watcher = TableWatcher(path: table, secretFiles: { state.snapshot.secrets.files }) { reason in
             // The watcher's own queue waits for the reload, so reloads never overlap; the reload's
@@ -183,6 +211,8 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         watcher.stop()
+        // Spans of the last requests go out before exit (swift-otel bounds it by its export timeout).
+        await telemetry?.shutdown()
         client.shutdown()
     }
 }

@@ -15,9 +15,10 @@ struct ConnectionHandlerTests {
         let channel = EmbeddedChannel()
         let client = UpstreamClient()
 
-        init(admin: Bool = false) throws {
+        init(admin: Bool = false, tracer: RequestTracer? = nil) throws {
             let table = try RuntimeSetupTests.seedTable()
-            let processor = RequestProcessor(table: table, secrets: SecretStore(), client: client, gateway: nil)
+            var processor = RequestProcessor(table: table, secrets: SecretStore(), client: client, gateway: nil)
+            processor.tracer = tracer
             let loop = channel.embeddedEventLoop
             var answer: (@Sendable (IncomingRequest) -> GatewayResponse)?
             if admin { answer = { _ in GatewayResponse.text(200, "ok") } }

@@ -40,6 +40,7 @@ extension GatewayConnectionHandler {
             if let outcome = sent.outcome {
                 record.inputTokens = outcome.inputTokens ?? record.inputTokens
                 record.outputTokens = outcome.outputTokens ?? record.outputTokens
+                record.cachedTokens = outcome.cachedTokens ?? record.cachedTokens
                 record.error = outcome.error ?? record.error
             }
             if Task.isCancelled, sent.failed || sent.outcome?.truncated == true {
@@ -116,6 +117,7 @@ extension GatewayConnectionHandler {
             var final = record
             final.inputTokens = outcome.inputTokens ?? record.inputTokens
             final.outputTokens = outcome.outputTokens ?? record.outputTokens
+            final.cachedTokens = outcome.cachedTokens ?? record.cachedTokens
             final.error = outcome.error ?? record.error
             final.firstTokenMilliseconds = firstPiece.withLockedValue { $0 }.map { Double($0 - started) / 1e6 }
             record.firstTokenMilliseconds = final.firstTokenMilliseconds

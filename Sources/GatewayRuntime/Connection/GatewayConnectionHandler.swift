@@ -268,6 +268,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         guard let current = answering else { return }
         if tablePort >= 0 {
             RequestPipeline.answered(current.record)
+            current.record.trace?.finish(status: current.record.status, record: current.record)
             shared.log.write(current.request, status: current.record.status, current.record, bytesOut: current.bytesOut, started: current.started, into: local.logBatch)
         }
         answering = nil

@@ -121,6 +121,7 @@ struct AIExchange {
         let response = MessagesToCompletions.response(parsed)
         record.inputTokens = response["usage"]?["prompt_tokens"]?.int
         record.outputTokens = response["usage"]?["completion_tokens"]?.int
+        record.cachedTokens = parsed["usage"]?["cache_read_input_tokens"]?.int
         if case .refused(let refusal) = guardAnswer(response, record: &record) { return refusal }
         return .json(200, response)
     }
@@ -211,6 +212,7 @@ struct AIExchange {
             let usage = parsed["usage"]
             record.inputTokens = usage?[anthropic ? "input_tokens" : "prompt_tokens"]?.int
             record.outputTokens = usage?[anthropic ? "output_tokens" : "completion_tokens"]?.int
+            record.cachedTokens = anthropic ? usage?["cache_read_input_tokens"]?.int : usage?["prompt_tokens_details"]?["cached_tokens"]?.int
             switch guardAnswer(parsed, record: &record) {
             case .refused(let refusal): return refusal
             case .masked:

@@ -127,5 +127,7 @@ public struct AccessRecord: Sendable {
     /// policy's `headerModifiers.response` (ranges of the table's header operations).
     var answerHeaders: [(name: String, value: String)] = []
     var responseHeaderOps: [Range<Int>] = []
+    /// The request's spans when it is traced (`TraceStage`), ended with the answer.
+    var trace: RequestTrace?
     public init() {}
 }

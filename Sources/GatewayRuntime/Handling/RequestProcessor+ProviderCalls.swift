@@ -77,13 +77,19 @@ extension RequestProcessor {
     private func callOnce(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline, record: inout AccessRecord) async -> UpstreamAnswer {
         let started = DispatchTime.now().uptimeNanoseconds
         defer { record.upstreamMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        var headers = headers
+        if let trace = record.trace {
+            trace.startUpstream(host: endpoint.host, port: endpoint.port, genAI: record.provider.map { (record.operation ?? "chat", $0, record.requestedModel) }, into: &headers)
+        }
         do {
             return .head(try await client.execute(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline))
         } catch is UpstreamClient.Timeout {
             record.error = "upstream timeout"
+            record.trace?.upstreamFailed("upstream timeout")
             return .failed(.text(504, "upstream did not answer in time"))
         } catch {
             record.error = "upstream failure: \(error)"
+            record.trace?.upstreamFailed("upstream failure")
             return .failed(.text(502, "upstream failure"))
         }
     }
@@ -171,13 +177,18 @@ extension RequestProcessor {
                         return true
                     }
                     var cause: String?
+                    /// The usage the stream reported so far (Anthropic's events, or OpenAI's last chunk).
+                    func takeUsage() {
+                        outcome.inputTokens = translator?.inputTokens ?? follower?.inputTokens ?? openAIUsage?.inputTokens
+                        outcome.outputTokens = translator?.outputTokens ?? follower?.outputTokens ?? openAIUsage?.outputTokens
+                        outcome.cachedTokens = translator?.cachedTokens ?? follower?.cachedTokens ?? openAIUsage?.cachedTokens
+                    }
                     do {
                         for try await piece in response.body {
                             if let translator {
                                 let chunks = piece.withUnsafeReadableBytes { translator.feed($0) }
                                 if !chunks.isEmpty, try await !pass(chunks) {
-                                    outcome.inputTokens = translator.inputTokens
-                                    outcome.outputTokens = translator.outputTokens
+                                    takeUsage()
                                     return outcome
                                 }
                                 if translator.failure != nil { break }
@@ -188,8 +199,7 @@ extension RequestProcessor {
                                     outcome.bytes += piece.readableBytes
                                     try await send(piece)
                                 } else if try await !pass(Array(buffer: piece)) {
-                                    outcome.inputTokens = follower?.inputTokens ?? openAIUsage?.inputTokens
-                                    outcome.outputTokens = follower?.outputTokens ?? openAIUsage?.outputTokens
+                                    takeUsage()
                                     return outcome
                                 }
                             }
@@ -209,13 +219,11 @@ extension RequestProcessor {
                             let rest = guarded.finish()
                             if !rest.isEmpty { outcome.bytes += rest.count; try? await send(ByteBuffer(bytes: rest)) }
                         }
-                        outcome.inputTokens = follower?.inputTokens ?? openAIUsage?.inputTokens
-                        outcome.outputTokens = follower?.outputTokens ?? openAIUsage?.outputTokens
+                        takeUsage()
                         outcome.truncated = cause != nil
                         return outcome
                     }
-                    outcome.inputTokens = translator.inputTokens
-                    outcome.outputTokens = translator.outputTokens
+                    takeUsage()
                     if !translator.completed || translator.failure != nil {
                         outcome.error = outcome.error ?? translator.failure.map { "provider stream: \($0)" } ?? "provider stream ended early"
                     }

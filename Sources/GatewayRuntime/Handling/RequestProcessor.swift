@@ -24,6 +24,8 @@ public struct RequestProcessor: Sendable {
     public var connectTimeout: TimeAmount = .seconds(5)
     public mutating func setConnectTimeout(seconds: Int) { connectTimeout = .seconds(Int64(seconds)) }
     public var maxResponseBytes = 64 << 20
+    /// Starts each request's spans (`--otlp-endpoint`); nil: no tracing, a client's `traceparent` goes upstream as sent.
+    public var tracer: RequestTracer?
 
     static let anthropicVersion = "2023-06-01"
 

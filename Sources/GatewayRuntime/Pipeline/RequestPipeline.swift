@@ -1,13 +1,13 @@
 import Dispatch
 
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
-/// policy stages): the route, CORS, client authentication, rate limits, a direct response, the upstream request's headers
+/// policy stages): the request id, the trace, the route, CORS, client authentication, rate limits, a direct response, the upstream request's headers
 /// and URL, and the upstream exchange; every answer passes the response stages before it goes
 /// out, and `answered` settles what depends on the whole answer (token limits). Prompt guards and
 /// an AI route's retries act inside the AI exchange, which parses the body and calls the provider;
 /// the rule's policies reach it with the request's record.
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RequestIDStage(), RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
+    static let requestStages: [any RequestStage] = [RequestIDStage(), TraceStage(), RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [AnswerHeaderStage(), ResponseHeaderStage()]
 

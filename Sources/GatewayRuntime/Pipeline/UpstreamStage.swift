@@ -20,9 +20,11 @@ struct UpstreamStage: Sendable {
             // `hostRewrite`: Auto sends the backend's authority; the default is Auto for a static
             // backend named by a host name (as agentgateway's), None otherwise; a URLRewrite's hostname wins.
             let rewrite = (context.policies?.hostRewriteAuto ?? hostByName) ? authority : nil
+            var headers = context.headers
+            context.record.trace?.startUpstream(host: host, port: port, genAI: nil, into: &headers)
             return .proxy(RequestProcessor.PlainProxy(
                 host: host, port: port, hostHeader: context.hostRewrite ?? rewrite ?? context.request.header("host") ?? authority, target: context.target,
-                headers: context.headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend), retry: context.policies?.retry))
+                headers: headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend), retry: context.policies?.retry))
         }
         let record = table.backend(backend)
         switch record.kind {

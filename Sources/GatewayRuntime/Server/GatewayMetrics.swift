@@ -38,6 +38,8 @@ public final class GatewayMetrics: Sendable {
     static var genAIFirstToken: MetricNameDescriptor {
         MetricNameDescriptor(metricName: "gen_ai_server_time_to_first_token", unitName: "seconds", helpText: "Time to a streamed AI answer's first piece (GenAI semantic conventions), by operation, provider and model.")
     }
+    static var telemetryDrops: MetricNameDescriptor { name("telemetry_dropped", "total", "Spans not exported (the queue was full, or their batch's export failed), by signal.") }
+    static var telemetryExportFailures: MetricNameDescriptor { name("telemetry_export_failures", "total", "OTLP exports that failed (collector down, slow or refusing), by signal (traces, metrics).") }
     static var upstreamConsecutiveFailures: MetricNameDescriptor { name("upstream_consecutive_failures", "", "Failed calls in a row to each backend (502, 504, connection errors); 0 after a success.") }
     static let tokenBuckets: [Double] = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304]
     static let buckets: [Duration] = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000].map { .milliseconds($0) }
@@ -103,6 +105,26 @@ public final class GatewayMetrics: Sendable {
     struct GenAIKey: Hashable { let operation: String, provider: String, model: String }
     struct GenAIHandles {
         let inputTokens: ValueHistogram, outputTokens: ValueHistogram, duration: DurationHistogram, firstToken: DurationHistogram
+        /// The same four over OTLP, with the conventions' own names (`--otlp-endpoint`).
+        let otlp: (inputTokens: Recorder, outputTokens: Recorder, duration: Metrics.Timer, firstToken: Metrics.Timer)?
+    }
+    static let otlpTokenUsage = "gen_ai.client.token.usage"
+    static let otlpRequestDuration = "gen_ai.server.request.duration"
+    static let otlpFirstToken = "gen_ai.server.time_to_first_token"
+    private let otlpFactory = NIOLockedValueBox<(any MetricsFactory)?>(nil)
+
+    /// Records the GenAI metrics through `factory` (swift-otel's OTLP exporter) too; call before serving.
+    public func exportGenAI(to factory: any MetricsFactory) { otlpFactory.withLockedValue { $0 = factory } }
+
+    private func otlpHandles(_ key: GenAIKey) -> (inputTokens: Recorder, outputTokens: Recorder, duration: Metrics.Timer, firstToken: Metrics.Timer)? {
+        guard let factory = otlpFactory.withLockedValue({ $0 }) else { return nil }
+        let labels = [("gen_ai.operation.name", key.operation), ("gen_ai.provider.name", key.provider), ("gen_ai.request.model", key.model)]
+        func tokens(_ type: String) -> Recorder {
+            Recorder(label: Self.otlpTokenUsage, dimensions: labels + [("gen_ai.token.type", type), ("unit", "{token}")], aggregate: true, factory: factory)
+        }
+        return (tokens("input"), tokens("output"),
+                Metrics.Timer(label: Self.otlpRequestDuration, dimensions: labels + [("unit", "s")], factory: factory),
+                Metrics.Timer(label: Self.otlpFirstToken, dimensions: labels + [("unit", "s")], factory: factory))
     }
     /// Found in the registry once per label set, as `requestHandles` are.
     private let genAIMetrics = NIOLockedValueBox<[GenAIKey: GenAIHandles]>([:])
@@ -117,7 +139,8 @@ public final class GatewayMetrics: Sendable {
                 inputTokens: registry.makeValueHistogram(descriptor: Self.genAITokens, labels: labels + [("gen_ai_token_type", "input")], buckets: Self.tokenBuckets),
                 outputTokens: registry.makeValueHistogram(descriptor: Self.genAITokens, labels: labels + [("gen_ai_token_type", "output")], buckets: Self.tokenBuckets),
                 duration: registry.makeDurationHistogram(descriptor: Self.genAIDuration, labels: labels, buckets: Self.buckets),
-                firstToken: registry.makeDurationHistogram(descriptor: Self.genAIFirstToken, labels: labels, buckets: Self.buckets))
+                firstToken: registry.makeDurationHistogram(descriptor: Self.genAIFirstToken, labels: labels, buckets: Self.buckets),
+                otlp: otlpHandles(key))
             cache[key] = made
             return made
         }
@@ -125,6 +148,12 @@ public final class GatewayMetrics: Sendable {
         if let outputTokens { handles.outputTokens.record(Double(outputTokens)) }
         handles.duration.recordNanoseconds(Int64(seconds * 1e9))
         if let firstTokenSeconds { handles.firstToken.recordNanoseconds(Int64(firstTokenSeconds * 1e9)) }
+        if let otlp = handles.otlp {
+            if let inputTokens { otlp.inputTokens.record(inputTokens) }
+            if let outputTokens { otlp.outputTokens.record(outputTokens) }
+            otlp.duration.recordNanoseconds(Int64(seconds * 1e9))
+            if let firstTokenSeconds { otlp.firstToken.recordNanoseconds(Int64(firstTokenSeconds * 1e9)) }
+        }
     }
 
     func upstreamFailures(backend: String, consecutive: Int) {
@@ -151,6 +180,12 @@ public final class GatewayMetrics: Sendable {
         }
         if failed > 0 { registry.makeCounter(descriptor: Self.auditFailures).increment(by: Int64(failed)) }
     }
+    /// Spans swift-otel dropped (a full queue, a failed export) and exports that failed, by signal.
+    func telemetryDropped(signal: String, count: Int) {
+        guard count > 0 else { return }
+        registry.makeCounter(descriptor: Self.telemetryDrops, labels: [("signal", signal)]).increment(by: Int64(count))
+    }
+    func telemetryExportFailed(signal: String) { registry.makeCounter(descriptor: Self.telemetryExportFailures, labels: [("signal", signal)]).increment() }
     public func secretsMissing(_ count: Int) { registry.makeGauge(descriptor: Self.missingSecrets).set(Double(count)) }
 
     public func exposition() -> [UInt8] { registry.emitToBuffer() }

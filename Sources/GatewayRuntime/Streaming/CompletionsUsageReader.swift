@@ -5,6 +5,8 @@ public final class CompletionsUsageReader {
     private var events = ServerSentEvents()
     public private(set) var inputTokens: Int?
     public private(set) var outputTokens: Int?
+    /// `usage.prompt_tokens_details.cached_tokens`: input read from OpenAI's prompt cache.
+    public private(set) var cachedTokens: Int?
 
     public init() {}
 
@@ -14,6 +16,7 @@ public final class CompletionsUsageReader {
             guard let usage = try? JSONNode.parse(data)["usage"], let prompt = usage["prompt_tokens"]?.int else { continue }
             inputTokens = prompt
             outputTokens = usage["completion_tokens"]?.int
+            cachedTokens = usage["prompt_tokens_details"]?["cached_tokens"]?.int
         }
     }
 

@@ -25,6 +25,7 @@ public final class MessagesStreamTranslator {
     public private(set) var failure: String?
     public var inputTokens: Int? { usage["input_tokens"]?.int }
     public var outputTokens: Int? { usage["output_tokens"]?.int }
+    public var cachedTokens: Int? { usage["cache_read_input_tokens"]?.int }
 
     /// False: only follow the stream (usage, completion), for a stream relayed unchanged.
     private let producesChunks: Bool

@@ -9,6 +9,8 @@ public struct ResponseStream: Sendable {
     public struct Outcome: Sendable {
         public var inputTokens: Int?
         public var outputTokens: Int?
+        /// Input tokens the provider read from its prompt cache.
+        public var cachedTokens: Int?
         public var error: String?
         public var bytes = 0
         /// The body is cut short with nothing in it to say so: the server closes the connection

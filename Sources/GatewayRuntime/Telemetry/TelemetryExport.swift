@@ -1,0 +1,90 @@
+import CoreMetrics
+import Logging
+import NIOConcurrencyHelpers
+import OTel
+import ServiceLifecycle
+import Tracing
+
+/// OpenTelemetry export (`--otlp-endpoint`): spans and the GenAI metrics over OTLP/HTTP with
+/// protobuf bodies, through swift-otel. Spans wait in swift-otel's batch queue (2,048 at most,
+/// sent every second in batches of up to 512); when the collector is down or slow the queue
+/// fills and further spans are dropped, never the request delayed. Drops and failed exports are
+/// counted (`gwrun_telemetry_dropped_total`, `gwrun_telemetry_export_failures_total`) from what
+/// swift-otel reports to its diagnostic logger, the only place it reports them.
+public final class TelemetryExport: Sendable {
+    public let tracer: RequestTracer
+    /// The GenAI metrics are recorded here too (`GatewayMetrics.otlp`).
+    public let metricsFactory: any MetricsFactory
+    private let group: ServiceGroup
+    private let running = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    public struct Options: Sendable {
+        public var endpoint: String
+        public var samplingRatio: Double
+        /// For requests whose client trace is sampled (agentgateway's `clientSampling`).
+        public var clientSamplingRatio: Double
+        public var metricsInterval: Duration
+        public init(endpoint: String, samplingRatio: Double, clientSamplingRatio: Double = 1, metricsInterval: Duration) {
+            self.endpoint = endpoint
+            self.samplingRatio = samplingRatio
+            self.clientSamplingRatio = clientSamplingRatio
+            self.metricsInterval = metricsInterval
+        }
+    }
+
+    public init(_ options: Options, metrics: GatewayMetrics, logger: Logger) throws {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "gwrun"
+        let base = options.endpoint.hasSuffix("/") ? String(options.endpoint.dropLast()) : options.endpoint
+        // Which requests are traced is decided by `RequestTracer`; the spans it starts are all kept.
+        guard (0...1).contains(options.samplingRatio), (0...1).contains(options.clientSamplingRatio) else {
+            throw TelemetryError("a sampling ratio is not between 0 and 1")
+        }
+        configuration.traces.sampler = .parentBasedAlwaysOn
+        configuration.traces.otlpExporter.endpoint = base + "/v1/traces"
+        configuration.traces.otlpExporter.timeout = .seconds(2)
+        configuration.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
+        configuration.traces.batchSpanProcessor.exportTimeout = .seconds(5)
+        configuration.metrics.otlpExporter.endpoint = base + "/v1/metrics"
+        configuration.metrics.otlpExporter.timeout = .seconds(2)
+        configuration.metrics.exportInterval = options.metricsInterval
+        configuration.metrics.exportTimeout = .seconds(5)
+        configuration.metrics.valueHistogramBuckets[GatewayMetrics.otlpTokenUsage] = GatewayMetrics.tokenBuckets
+        configuration.metrics.durationHistogramBuckets[GatewayMetrics.otlpRequestDuration] = GatewayMetrics.buckets
+        configuration.metrics.durationHistogramBuckets[GatewayMetrics.otlpFirstToken] = GatewayMetrics.buckets
+        configuration.logs.enabled = false
+        configuration.diagnosticLogger = .custom(Logger(label: "gwrun.otel") { _ in TelemetryDiagnostics(metrics: metrics, logger: logger) })
+        let traces = try OTel.makeTracingBackend(configuration: configuration)
+        let metricsBackend = try OTel.makeMetricsBackend(configuration: configuration)
+        tracer = RequestTracer(tracer: traces.factory, rootRatio: options.samplingRatio, clientRatio: options.clientSamplingRatio)
+        metricsFactory = metricsBackend.factory
+        group = ServiceGroup(configuration: .init(services: [traces.service, metricsBackend.service], logger: Logger(label: "gwrun.otel")))
+    }
+
+    /// Runs the exporters in the background until `shutdown`.
+    public func start() {
+        let group = group
+        running.withLockedValue { $0 = Task { try? await group.run() } }
+    }
+
+    /// Sends what is queued and stops the exporters, waiting `limit` at most: a collector that
+    /// hangs must not hold gwrun's exit (swift-otel would wait for the export in flight, then
+    /// for a last one, each up to its export timeout). Spans not sent by then are lost.
+    public func shutdown(limit: Duration = .seconds(3)) async {
+        await group.triggerGracefulShutdown()
+        guard let task = running.withLockedValue({ $0 }) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = NIOLockedValueBox(false)
+            let resumeOnce: @Sendable () -> Void = {
+                if resumed.withLockedValue({ done in defer { done = true }; return !done }) { continuation.resume() }
+            }
+            Task { await task.value; resumeOnce() }
+            Task { try? await Task.sleep(for: limit); resumeOnce() }
+        }
+    }
+}
+
+struct TelemetryError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
