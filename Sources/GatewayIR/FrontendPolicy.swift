@@ -50,13 +50,31 @@ public struct FrontendPolicy: Sendable, Hashable {
         }
     }
 
+    /// `frontend.tracing`, as gwrun uses it: where OTLP/HTTP spans go and how requests are sampled.
+    /// Nil when the policy's tracing is one gwrun cannot follow (OTLP/gRPC, a backendRef it cannot
+    /// resolve): lint says so (GW420) and no spans are sent for it.
+    public struct Tracing: Sendable, Hashable {
+        /// The collector's traces URL (`http://collector:4318/v1/traces`).
+        public var endpoint: String
+        /// `randomSampling` and `clientSampling` as ratios; nil: the CRD's default (0 and 1).
+        public var randomSampling: Double?
+        public var clientSampling: Double?
+        public init(endpoint: String, randomSampling: Double?, clientSampling: Double?) {
+            self.endpoint = endpoint
+            self.randomSampling = randomSampling
+            self.clientSampling = clientSampling
+        }
+    }
+
     public var tls: TLS?
     public var networkAuthorization: NetworkRule?
     public var proxyProtocol: ProxyProtocol?
-    public init(tls: TLS? = nil, networkAuthorization: NetworkRule? = nil, proxyProtocol: ProxyProtocol? = nil) {
+    public var tracing: Tracing?
+    public init(tls: TLS? = nil, networkAuthorization: NetworkRule? = nil, proxyProtocol: ProxyProtocol? = nil, tracing: Tracing? = nil) {
         self.tls = tls
         self.networkAuthorization = networkAuthorization
         self.proxyProtocol = proxyProtocol
+        self.tracing = tracing
     }
 }
 

@@ -142,16 +142,21 @@ struct Serve: AsyncParsableCommand {
         var processor = RequestProcessor(state: state, client: client)
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)
+        // --otlp-endpoint wins over a frontend.tracing policy; the policy is read at start only.
         var telemetry: TelemetryExport?
-        if let otlpEndpoint {
+        let tracingPolicy = snapshot.tracing
+        if let options = otlpEndpoint.map({ TelemetryExport.Options(endpoint: $0, samplingRatio: otlpSamplingRatio, metricsInterval: .seconds(otlpMetricsInterval)) })
+            ?? tracingPolicy.map(TelemetryExport.Options.init(policy:)) {
+            if otlpEndpoint != nil, let tracingPolicy { logger.warning("--otlp-endpoint is used instead of the table's frontend.tracing (\(tracingPolicy.endpoint))") }
             do {
-                let export = try TelemetryExport(.init(endpoint: otlpEndpoint, samplingRatio: otlpSamplingRatio, metricsInterval: .seconds(otlpMetricsInterval)), metrics: metrics, logger: logger)
-                metrics.exportGenAI(to: export.metricsFactory)
+                let export = try TelemetryExport(options, metrics: metrics, logger: logger)
+                if let factory = export.metricsFactory { metrics.exportGenAI(to: factory) }
                 processor.tracer = export.tracer
                 export.start()
                 telemetry = export
+                logger.info("tracing to \(options.tracesURL) (random sampling \(options.samplingRatio), client sampling \(options.clientSamplingRatio))")
             } catch {
-                logger.error("--otlp-endpoint \(otlpEndpoint): \(error)")
+                logger.error("\(otlpEndpoint.map { "--otlp-endpoint \($0)" } ?? "frontend.tracing"): \(error)")
                 client.shutdown()
                 throw ExitCode(1)
             }
@@ -170,6 +175,9 @@ struct Serve: AsyncParsableCommand {
             done.wait()
             let message = result.withLockedValue { $0 }
             if message.hasPrefix("reloaded") {
+                if state.snapshot.tracing != tracingPolicy {
+                    logger.warning("the table's frontend.tracing changed; gwrun applies it at its next start (the spans still go where they went)")
+                }
                 metrics.tableLoaded(generation: state.snapshot.generation)
                 metrics.secretsMissing(0)
                 for warning in state.snapshot.policies.warnings { logger.warning("\(warning)") }

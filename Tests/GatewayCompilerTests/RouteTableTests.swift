@@ -123,10 +123,10 @@ struct RouteTableTests {
 
     @Test func aNewerReadVersionIsRefused() throws {
         var bytes = Self.build(try Self.sampleFiles())
-        bytes[18] = 4
+        bytes[18] = UInt8(TableFormat.readerVersion + 1)
         Self.fixChecksum(&bytes)
         #expect(throws: TableError.self) { _ = try RouteTable(bytes: bytes) }
-        do { _ = try RouteTable(bytes: bytes) } catch let error as TableError { #expect(error.reason.contains("reader version 4")) }
+        do { _ = try RouteTable(bytes: bytes) } catch let error as TableError { #expect(error.reason.contains("reader version \(TableFormat.readerVersion + 1)")) }
     }
 
     @Test func aTableOfTheOlderLayoutIsRefused() throws {

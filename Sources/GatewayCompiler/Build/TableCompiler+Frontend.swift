@@ -42,7 +42,7 @@ extension TableCompiler {
         return (first, UInt32(model.count(.policyRefs)) - first)
     }
 
-    /// A policy's `frontend` as records: one each for `tls`, `proxyProtocol` and `networkAuthorization`.
+    /// A policy's `frontend` as records: one each for `tls`, `proxyProtocol`, `tracing` and `networkAuthorization`.
     mutating func appendFrontend(_ frontend: FrontendPolicy, name: UInt32) -> [UInt32] {
         var records: [UInt32] = []
         if let tls = frontend.tls {
@@ -62,6 +62,13 @@ extension TableCompiler {
                 Field.Policy.kind: PolicyKind.proxyProtocol.rawValue, Field.Policy.name: name,
                 Field.Policy.ProxyProtocol.mode: proxy.mode == "Optional" ? 1 : 0,
                 Field.Policy.ProxyProtocol.versions: proxy.version == "V1" ? 1 : proxy.version == "All" ? 3 : 2,
+            ]))
+        }
+        if let tracing = frontend.tracing {
+            func millionths(_ ratio: Double?) -> UInt32 { ratio.map { UInt32(($0 * 1e6).rounded()) } ?? TableFormat.none }
+            records.append(model.append(.policies, fields: [
+                Field.Policy.kind: PolicyKind.tracing.rawValue, Field.Policy.name: name, Field.Policy.Tracing.endpoint: model.intern(tracing.endpoint),
+                Field.Policy.Tracing.randomSampling: millionths(tracing.randomSampling), Field.Policy.Tracing.clientSampling: millionths(tracing.clientSampling),
             ]))
         }
         if let rule = frontend.networkAuthorization {

@@ -190,7 +190,7 @@ extension ManifestDecoder {
         }
         let backend = spec?["backend"].flatMap { $0.isNull ? nil : decodePolicyBackend($0, reader: reader, object: object) }
         reportUnenforced(spec?["traffic"], prefix: "spec.traffic", enforced: Self.enforcedTraffic, reader: reader, object: object)
-        let frontend = spec?["frontend"].flatMap { $0.isNull ? nil : decodeFrontend($0, reader: reader, object: object) }
+        let frontend = spec?["frontend"].flatMap { $0.isNull ? nil : decodeFrontend($0, reader: reader, object: object, namespace: meta.namespace, portLimited: targets.contains { $0.port != nil }) }
         if traffic == nil, backend == nil, !reader.has(spec, "frontend") {
             report(Diagnostic(
                 .invalidPolicy, "AgentgatewayPolicy sets none of `frontend`, `traffic` and `backend`", at: reader.location(spec ?? root),

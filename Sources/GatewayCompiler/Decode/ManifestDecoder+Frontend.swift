@@ -1,18 +1,23 @@
 import GatewayIR
 
-/// An AgentgatewayPolicy's `frontend`: `tls`, `networkAuthorization` and `proxyProtocol` are compiled; every other
-/// field is reported as not enforced (GW420).
+/// An AgentgatewayPolicy's `frontend`: `tls`, `networkAuthorization`, `proxyProtocol` and `tracing`
+/// (`ManifestDecoder+Tracing`) are compiled; every other field is reported as not enforced (GW420).
 extension ManifestDecoder {
     static let enforcedFrontend: Set<String> = [
         "tls.minProtocolVersion", "tls.maxProtocolVersion", "tls.cipherSuites", "tls.handshakeTimeout", "tls.alpnProtocols", "tls.keyExchangeGroups",
         "networkAuthorization.action", "networkAuthorization.policy", "proxyProtocol.mode", "proxyProtocol.version",
+        "tracing.url", "tracing.backendRef.group", "tracing.backendRef.kind", "tracing.backendRef.name", "tracing.backendRef.namespace", "tracing.backendRef.port",
+        "tracing.path", "tracing.protocol", "tracing.randomSampling", "tracing.clientSampling",
     ]
     /// The TLS 1.3 suites BoringSSL always offers together (it has no switch for one of them).
     static let tls13Suites: Set<String> = ["TLS13_AES_128_GCM_SHA256", "TLS13_AES_256_GCM_SHA384", "TLS13_CHACHA20_POLY1305_SHA256"]
 
-    mutating func decodeFrontend(_ node: Node, reader: NodeReader, object: String) -> FrontendPolicy {
+    mutating func decodeFrontend(_ node: Node, reader: NodeReader, object: String, namespace: String, portLimited: Bool) -> FrontendPolicy {
         reportUnenforced(node, prefix: "spec.frontend", enforced: Self.enforcedFrontend, reader: reader, object: object)
         var frontend = FrontendPolicy()
+        if let entry = reader.entries(node).first(where: { $0.key.text == "tracing" }), !entry.value.isNull {
+            frontend.tracing = decodeTracing(entry.value, key: reader.location(entry.key.mark), reader: reader, object: object, namespace: namespace, portLimited: portLimited)
+        }
         if let tls = node["tls"], !tls.isNull { frontend.tls = decodeFrontendTLS(tls, reader: reader, object: object) }
         if let proxy = node["proxyProtocol"], !proxy.isNull {
             frontend.proxyProtocol = .init(mode: reader.string(proxy, "mode") ?? "Strict", version: reader.string(proxy, "version") ?? "V2")

@@ -38,7 +38,7 @@ struct PolicyEffects: Equatable {
                 shortest = min(shortest ?? .max, record.timeoutMilliseconds ?? .max)
             case .headerModifier?: effects["headers \(record.headerDirection)"] = record.headerDirection == 0 ? "request headers changed" : "answer headers changed"
             case .hostRewrite?: effects["host"] = record.rewritesHostAutomatically ? "Host rewritten to the backend's" : "client's Host kept"
-            case .frontendTLS?, .networkRule?, .proxyProtocol?: break  // never in a rule's chain (the verifier refuses it)
+            case .frontendTLS?, .networkRule?, .proxyProtocol?, .tracing?: break  // never in a rule's chain (the verifier refuses it)
             case nil: break
             }
         }

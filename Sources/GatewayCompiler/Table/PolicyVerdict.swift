@@ -65,7 +65,7 @@ public struct PolicyVerdict: Sendable, Equatable {
             case .hostRewrite?:
                 verdict.stage = "host"
                 verdict.verdict = record.rewritesHostAutomatically ? "the upstream request's Host is the backend's" : "the client's Host goes upstream"
-            case .retry?, nil, .frontendTLS?, .networkRule?, .proxyProtocol?:
+            case .retry?, nil, .frontendTLS?, .networkRule?, .proxyProtocol?, .tracing?:
                 verdict.stage = record.kind.map { RouteTable.policyField($0) } ?? "unknown"
                 verdict.verdict = "not enforced by gwrun yet (gwc lint: GW420): no effect"
             }

@@ -170,6 +170,10 @@ public enum TableInspector {
             let record = table.policy(policy)
             let versions = ["", "V1", "V2", "V1 and V2"][Int(record.word(Field.Policy.ProxyProtocol.versions) & 3)]
             return "\(name): PROXY protocol \(versions), \(record.word(Field.Policy.ProxyProtocol.mode) == 0 ? "required (Strict)" : "optional")"
+        case .tracing?:
+            let record = table.policy(policy)
+            func ratio(_ index: Int) -> String { record.word(index) == TableFormat.none ? "default" : String(Double(record.word(index)) / 1e6) }
+            return "\(name): tracing to \(table.string(record.word(Field.Policy.Tracing.endpoint))), random sampling \(ratio(Field.Policy.Tracing.randomSampling)), client sampling \(ratio(Field.Policy.Tracing.clientSampling))"
         case .networkRule?:
             let record = table.policy(policy)
             return "\(name): network \(["Allow", "Deny", "Require"][Int(record.networkAction.rawValue)]) \(record.sourceProgram.count) source ops"

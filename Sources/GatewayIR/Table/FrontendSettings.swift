@@ -108,6 +108,22 @@ extension RouteTable {
     }
 }
 
+extension RouteTable {
+    /// The `frontend.tracing` gwrun follows for `gateway`: of the policies on the whole Gateway,
+    /// the first by namespace/name (lint reports one limited to a port as not enforced).
+    public func tracing(gateway: Int) -> FrontendPolicy.Tracing? {
+        let records = self.gateway(gateway).frontendRefs
+            .filter { word(.policyRefs, $0, Field.PolicyRef.listener) == TableFormat.none }
+            .map { policy(Int(word(.policyRefs, $0, Field.PolicyRef.policy))) }
+            .filter { $0.kind == .tracing }
+            .sorted { $0.name < $1.name }
+        guard let record = records.first else { return nil }
+        func ratio(_ index: Int) -> Double? { optional(record.word(index)).map { Double($0) / 1e6 } }
+        return FrontendPolicy.Tracing(endpoint: string(record.word(Field.Policy.Tracing.endpoint)), randomSampling: ratio(Field.Policy.Tracing.randomSampling),
+                                      clientSampling: ratio(Field.Policy.Tracing.clientSampling))
+    }
+}
+
 extension RouteTable.PolicyRecord {
     public var tlsMinVersion: Int? { version(Field.Policy.FrontendTLS.minVersion) }
     public var tlsMaxVersion: Int? { version(Field.Policy.FrontendTLS.maxVersion) }

@@ -16,6 +16,7 @@ extension RouteTable {
         case .frontendTLS: "frontend.tls"
         case .networkRule: "frontend.networkAuthorization"
         case .proxyProtocol: "frontend.proxyProtocol"
+        case .tracing: "frontend.tracing"
         }
     }
 

@@ -9,7 +9,7 @@ extension RouteTable {
                 throw TableError(offset: at + Field.Listener.certificateRefCount * 4, "listener \(record) certificate references are not (tls.crt, tls.key) pairs")
             }
         }
-        let frontendKinds: Set<UInt32> = [PolicyKind.frontendTLS.rawValue, PolicyKind.networkRule.rawValue, PolicyKind.proxyProtocol.rawValue]
+        let frontendKinds: Set<UInt32> = [PolicyKind.frontendTLS.rawValue, PolicyKind.networkRule.rawValue, PolicyKind.proxyProtocol.rawValue, PolicyKind.tracing.rawValue]
         var frontendRefs = Set<Int>()
         for record in 0..<count(.gateways) {
             let first = Int(word(.gateways, record, Field.Gateway.firstFrontendRef))
@@ -61,6 +61,14 @@ extension RouteTable {
                     if depth < 0 { break }
                 }
                 guard depth == 1 else { throw TableError(offset: at + Field.Policy.NetworkRule.firstOp * 4, "policy \(record) source program does not leave exactly one value") }
+            case .tracing?:
+                let endpoint = field(Field.Policy.Tracing.endpoint)
+                guard Int(endpoint) < stringCount, string(endpoint).hasPrefix("http://") || string(endpoint).hasPrefix("https://") else {
+                    throw TableError(offset: at + Field.Policy.Tracing.endpoint * 4, "policy \(record) has a tracing endpoint that is not an http(s) URL")
+                }
+                for index in [Field.Policy.Tracing.randomSampling, Field.Policy.Tracing.clientSampling] where field(index) != TableFormat.none && field(index) > 1_000_000 {
+                    throw TableError(offset: at + index * 4, "policy \(record) has a sampling ratio above 1")
+                }
             case .proxyProtocol?:
                 guard field(Field.Policy.ProxyProtocol.mode) <= 1, (1...3).contains(field(Field.Policy.ProxyProtocol.versions)) else {
                     throw TableError(offset: at + Field.Policy.ProxyProtocol.mode * 4, "policy \(record) has an unknown PROXY protocol mode or version")

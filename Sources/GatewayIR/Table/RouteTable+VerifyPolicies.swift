@@ -93,7 +93,7 @@ extension RouteTable {
                 }
             case .hostRewrite?:
                 guard field(Field.Policy.HostRewrite.mode) <= 1 else { throw TableError(offset: at + Field.Policy.HostRewrite.mode * 4, "policy \(record) has an unknown host rewrite mode") }
-            case .localRateLimit?, .timeout?, .frontendTLS?, .networkRule?, .proxyProtocol?: break  // frontend kinds: verifyFrontend
+            case .localRateLimit?, .timeout?, .frontendTLS?, .networkRule?, .proxyProtocol?, .tracing?: break  // frontend kinds: verifyFrontend
             case nil: throw TableError(offset: at, "policy \(record) has an unknown kind \(field(Field.Policy.kind)): gwrun would not know how to enforce it")
             }
         }

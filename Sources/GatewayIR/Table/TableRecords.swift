@@ -84,6 +84,8 @@ public enum Field {
         public enum NetworkRule { public static let action = 2, firstOp = 3, opCount = 4 }
         /// `frontend.proxyProtocol`: 0 Strict, 1 Optional; the versions accepted (bit 0 V1, bit 1 V2).
         public enum ProxyProtocol { public static let mode = 2, versions = 3 }
+        /// `frontend.tracing`: the collector's traces URL; random and client sampling in millionths (or none: the CRD's default).
+        public enum Tracing { public static let endpoint = 2, randomSampling = 3, clientSampling = 4 }
         public enum PromptGuard {
             public static let direction = 2, action = 3, firstPattern = 4, patternCount = 5, firstBuiltin = 6, builtinCount = 7
             public static let rejectStatus = 8, rejectMessage = 9
@@ -113,7 +115,7 @@ public enum PolicyKind: UInt32, Sendable {
     case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8
     case headerModifier = 9, directResponse = 10, hostRewrite = 11
     /// Frontend policies: attached to Gateways (gateway records), never to rules.
-    case frontendTLS = 12, networkRule = 13, proxyProtocol = 14
+    case frontendTLS = 12, networkRule = 13, proxyProtocol = 14, tracing = 15
 }
 public enum ListenerTLSMode: UInt32, Sendable { case none = 0, terminate = 1, passthrough = 2 }
 public enum NetworkAction: UInt32, Sendable {

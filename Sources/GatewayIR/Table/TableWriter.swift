@@ -1,6 +1,15 @@
 /// Serialises a `TableModel`: header, section directory, then each section 8-byte aligned,
 /// little-endian, padding zeroed, and the CRC-32C of the whole file in the header.
 public enum TableWriter {
+    /// The oldest reader that can read `model`: version 4 only added the tracing policy kind, so
+    /// a table without one stays readable by version 3 readers (which refuse kind 15).
+    static func readVersion(of model: TableModel) -> UInt16 {
+        let words = model.sections[.policies] ?? []
+        let recordWords = TableSection.policies.recordWords
+        let tracing = stride(from: 0, to: words.count, by: recordWords).contains { words[$0 + Field.Policy.kind] == PolicyKind.tracing.rawValue }
+        return tracing ? 4 : TableFormat.readVersion
+    }
+
     public static func bytes(of model: TableModel) -> [UInt8] {
         var payloads: [(TableSection, [UInt8])] = []
         payloads.append((.strings, stringSection(model.strings)))
@@ -28,7 +37,7 @@ public enum TableWriter {
         var file = [UInt8](repeating: 0, count: TableFormat.headerSize)
         file.replaceSubrange(0..<16, with: TableFormat.magic)
         write16(TableFormat.writeVersion, at: TableFormat.Header.writeVersion, in: &file)
-        write16(TableFormat.readVersion, at: TableFormat.Header.readVersion, in: &file)
+        write16(readVersion(of: model), at: TableFormat.Header.readVersion, in: &file)
         write32(UInt32(TableFormat.headerSize), at: TableFormat.Header.headerSize, in: &file)
         write32(UInt32(payloads.count), at: TableFormat.Header.sectionCount, in: &file)
         write32(TableFormat.checksumCRC32C, at: TableFormat.Header.checksumAlgorithm, in: &file)

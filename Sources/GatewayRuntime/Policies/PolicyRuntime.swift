@@ -154,7 +154,7 @@ public final class PolicyRuntime: Sendable {
                     policies.promptGuard = promptGuard
                 case .timeout?:
                     break  // every timeout acts through `RequestProcessor.timeout`
-                case nil, .frontendTLS?, .networkRule?, .proxyProtocol?:
+                case nil, .frontendTLS?, .networkRule?, .proxyProtocol?, .tracing?:
                     break  // the verifier refuses unknown kinds, and frontend kinds in a rule's chain
                 }
             }

@@ -27,6 +27,11 @@ public final class TableState: Sendable {
         public var proxyProtocol: [Int: FrontendSettings.ProxyProtocol] = [:]
         /// `networkAuthorization` rules by table port (ports without rules are absent).
         public var sourceRules: [Int: FrontendSettings] = [:]
+        /// The served Gateways' `frontend.tracing` (the first Gateway's that has one), used when
+        /// gwrun is started without --otlp-endpoint.
+        public var tracing: FrontendPolicy.Tracing? {
+            (gateway.map { [$0] } ?? Array(0..<table.count(.gateways))).lazy.compactMap { table.tracing(gateway: $0) }.first
+        }
 
         /// Whether a client at `address` may connect to table port `port`; `reason` names what refused it.
         func admits(port: Int, address: SocketAddress) -> (admitted: Bool, reason: String) {

@@ -1,4 +1,5 @@
 import CoreMetrics
+import GatewayIR
 import Logging
 import NIOConcurrencyHelpers
 import OTel
@@ -13,19 +14,34 @@ import Tracing
 /// swift-otel reports to its diagnostic logger, the only place it reports them.
 public final class TelemetryExport: Sendable {
     public let tracer: RequestTracer
-    /// The GenAI metrics are recorded here too (`GatewayMetrics.otlp`).
-    public let metricsFactory: any MetricsFactory
+    /// The GenAI metrics are recorded here too (`GatewayMetrics.exportGenAI`); nil without a metrics URL.
+    public let metricsFactory: (any MetricsFactory)?
     private let group: ServiceGroup
     private let running = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     public struct Options: Sendable {
-        public var endpoint: String
+        public var tracesURL: String
+        /// Nil: no metrics over OTLP (a `frontend.tracing` policy names a traces endpoint only).
+        public var metricsURL: String?
         public var samplingRatio: Double
         /// For requests whose client trace is sampled (agentgateway's `clientSampling`).
         public var clientSamplingRatio: Double
         public var metricsInterval: Duration
-        public init(endpoint: String, samplingRatio: Double, clientSamplingRatio: Double = 1, metricsInterval: Duration) {
-            self.endpoint = endpoint
+
+        /// `--otlp-endpoint`: a collector's base URL, `/v1/traces` and `/v1/metrics` under it.
+        public init(endpoint: String, samplingRatio: Double, metricsInterval: Duration) {
+            let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+            self.init(tracesURL: base + "/v1/traces", metricsURL: base + "/v1/metrics", samplingRatio: samplingRatio, clientSamplingRatio: 1, metricsInterval: metricsInterval)
+        }
+
+        /// A `frontend.tracing` policy: its traces URL and sampling (the CRD's defaults: no random sampling, every client trace).
+        public init(policy: FrontendPolicy.Tracing) {
+            self.init(tracesURL: policy.endpoint, metricsURL: nil, samplingRatio: policy.randomSampling ?? 0, clientSamplingRatio: policy.clientSampling ?? 1, metricsInterval: .seconds(60))
+        }
+
+        public init(tracesURL: String, metricsURL: String?, samplingRatio: Double, clientSamplingRatio: Double, metricsInterval: Duration) {
+            self.tracesURL = tracesURL
+            self.metricsURL = metricsURL
             self.samplingRatio = samplingRatio
             self.clientSamplingRatio = clientSamplingRatio
             self.metricsInterval = metricsInterval
@@ -35,17 +51,16 @@ public final class TelemetryExport: Sendable {
     public init(_ options: Options, metrics: GatewayMetrics, logger: Logger) throws {
         var configuration = OTel.Configuration.default
         configuration.serviceName = "gwrun"
-        let base = options.endpoint.hasSuffix("/") ? String(options.endpoint.dropLast()) : options.endpoint
         // Which requests are traced is decided by `RequestTracer`; the spans it starts are all kept.
         guard (0...1).contains(options.samplingRatio), (0...1).contains(options.clientSamplingRatio) else {
             throw TelemetryError("a sampling ratio is not between 0 and 1")
         }
         configuration.traces.sampler = .parentBasedAlwaysOn
-        configuration.traces.otlpExporter.endpoint = base + "/v1/traces"
+        configuration.traces.otlpExporter.endpoint = options.tracesURL
         configuration.traces.otlpExporter.timeout = .seconds(2)
         configuration.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
         configuration.traces.batchSpanProcessor.exportTimeout = .seconds(5)
-        configuration.metrics.otlpExporter.endpoint = base + "/v1/metrics"
+        configuration.metrics.otlpExporter.endpoint = options.metricsURL ?? options.tracesURL
         configuration.metrics.otlpExporter.timeout = .seconds(2)
         configuration.metrics.exportInterval = options.metricsInterval
         configuration.metrics.exportTimeout = .seconds(5)
@@ -55,10 +70,16 @@ public final class TelemetryExport: Sendable {
         configuration.logs.enabled = false
         configuration.diagnosticLogger = .custom(Logger(label: "gwrun.otel") { _ in TelemetryDiagnostics(metrics: metrics, logger: logger) })
         let traces = try OTel.makeTracingBackend(configuration: configuration)
-        let metricsBackend = try OTel.makeMetricsBackend(configuration: configuration)
         tracer = RequestTracer(tracer: traces.factory, rootRatio: options.samplingRatio, clientRatio: options.clientSamplingRatio)
-        metricsFactory = metricsBackend.factory
-        group = ServiceGroup(configuration: .init(services: [traces.service, metricsBackend.service], logger: Logger(label: "gwrun.otel")))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: traces.service)]
+        if options.metricsURL != nil {
+            let metricsBackend = try OTel.makeMetricsBackend(configuration: configuration)
+            metricsFactory = metricsBackend.factory
+            services.append(.init(service: metricsBackend.service))
+        } else {
+            metricsFactory = nil
+        }
+        group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: Logger(label: "gwrun.otel")))
     }
 
     /// Runs the exporters in the background until `shutdown`.
