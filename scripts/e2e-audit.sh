@@ -33,6 +33,11 @@ serve
 refused=$(curl -s -o /dev/null -w '%{http_code}' "$base/chat/completions" -H 'content-type: application/json' -H 'x-request-id: no-key-1' \
   -d '{"model": "m", "messages": [{"role": "user", "content": "hi"}]}')
 check "a request without a client key is refused" "$refused" "401"
+# The route with gwc.dev/audit-content: "true": its records carry the prompt and the answer's text.
+for stream in false true; do
+  curl -s -o /dev/null "http://127.0.0.1:26087/recorded/v1/chat/completions" -H 'authorization: Bearer sk-audit-team-a-0001' -H 'content-type: application/json' \
+    -H "x-request-id: recorded-$stream" -d "{\"model\": \"m\", \"stream\": $stream, \"messages\": [{\"role\": \"user\", \"content\": \"remember this prompt\"}]}"
+done
 # GenAI metrics after the load, and an upstream's failures on /readyz once the provider is gone.
 curl -s 127.0.0.1:26991/metrics > "$work/metrics.txt"
 check "gen_ai_client_token_usage counts input tokens by provider and model" \
@@ -75,6 +80,14 @@ import json, sys
 r = json.loads(sys.stdin.readline()); v = r["policies"][0]
 print(r["status"], v["stage"], v["policy"], v["verdict"])')
 check "the refusal is recorded with the policy's verdict" "$refusal" "401 authentication agentgateway-system/client-keys refused: no API key"
+content=$(cat "$work"/log/audit.jsonl* | python3 -c '
+import json, sys
+records = [json.loads(line) for line in sys.stdin if line.strip().startswith("{")]
+recorded = {r["request_id"]: r for r in records if r.get("request_id", "").startswith("recorded-")}
+others = [r for r in records if r.get("type") == "request" and not r.get("request_id", "").startswith("recorded-")]
+ok = [recorded[k]["prompt"]["messages"][0]["content"] == "remember this prompt" and "Think of Istio Ambient Mesh" in recorded[k]["completion"] for k in ("recorded-false", "recorded-true")]
+print(len(recorded), ok, any("prompt" in r or "completion" in r for r in others))')
+check "gwc.dev/audit-content route: prompt and answer text in the buffered and the streamed record; none in other routes' records" "$content" "2 [True, True] False"
 if grep -qh 'sk-audit-team\|fake-anthropic' "$work"/log/audit.jsonl*; then fail "no credential in the audit log"; else ok "no credential in the audit log"; fi
 # Tampering, each on its own copy of a rotated file: found and named.
 target=$(ls "$work"/log/audit.jsonl.* | head -1)

@@ -74,7 +74,7 @@ extension TableCompiler {
                     Field.Rule.firstPolicyRef: firstPolicyRef,
                     Field.Rule.policyRefCount: UInt32(policyRefs.count),
                     Field.Rule.sourceLine: sourceLine(rule.location),
-                    Field.Rule.flags: invalid ? RuleFlags.invalid : 0,
+                    Field.Rule.flags: (invalid ? RuleFlags.invalid : 0) | (route.meta.annotations[RuleFlags.auditContentAnnotation] == "true" ? RuleFlags.auditContent : 0),
                 ])
                 ruleRecords[id] = record
             }

@@ -29,6 +29,10 @@ struct EnforcementChecker {
         }
         for route in index.resources.httpRoutes {
             let object = "HTTPRoute \(route.meta.namespace)/\(route.meta.name)"
+            if let content = route.meta.annotations[RuleFlags.auditContentAnnotation], content != "true" {
+                warn("annotation \(RuleFlags.auditContentAnnotation): \(content) is not a value gwrun acts on (only `true`): the audit log keeps no prompt or answer text for this route",
+                     at: route.meta.location, object: object, fix: "write \"true\" to record prompts and answers in the audit log, or remove the annotation")
+            }
             for (number, rule) in route.rules.enumerated() {
                 for filter in rule.filters where ["ExtensionRef"].contains(filter.type) {
                     warn("rule \(number): filter \(filter.type) is not applied by gwrun yet", at: filter.location, object: object, fix: "remove it, or do not rely on it yet")

@@ -62,6 +62,7 @@ extension RouteTable {
         public var backendTimeoutMilliseconds: UInt32? { table.optional(word(Field.Rule.backendTimeoutMs)) }
         public var sourceLine: Int { Int(word(Field.Rule.sourceLine)) }
         public var isInvalid: Bool { word(Field.Rule.flags) & RuleFlags.invalid != 0 }
+        public var auditsContent: Bool { word(Field.Rule.flags) & RuleFlags.auditContent != 0 }
         /// The policies attached to the rule (through its route, Gateway and backends), unmerged.
         public var policies: [PolicyRecord] { attachedPolicies.map(\.policy) }
         public var attachedPolicies: [AttachedPolicy] {

@@ -164,7 +164,7 @@ extension RouteTable {
             .rules: [
                 .index(Field.Rule.route, .routes), .range(Field.Rule.firstBackendRef, Field.Rule.backendRefCount, .backendRefs),
                 .range(Field.Rule.firstFilter, Field.Rule.filterCount, .filters), .range(Field.Rule.firstPolicyRef, Field.Rule.policyRefCount, .policyRefs),
-                .below(Field.Rule.flags, 2),
+                .below(Field.Rule.flags, 4),
             ],
             .routes: [.string(Field.Route.namespace), .string(Field.Route.name), .string(Field.Route.sourceFile), .range(Field.Route.firstRule, Field.Route.ruleCount, .rules)],
             .backendRefs: [

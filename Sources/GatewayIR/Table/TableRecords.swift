@@ -149,4 +149,10 @@ public enum GatewayFlags {
     public static let lanOnly: UInt32 = 1
 }
 /// Rule flag bits.
-public enum RuleFlags { public static let invalid: UInt32 = 1 }
+public enum RuleFlags {
+    public static let invalid: UInt32 = 1
+    /// The route's `gwc.dev/audit-content: "true"`: audit records of its AI requests carry the prompt and the answer's text.
+    public static let auditContent: UInt32 = 2
+    /// The annotation that sets `auditContent`.
+    public static let auditContentAnnotation = "gwc.dev/audit-content"
+}

@@ -4,7 +4,8 @@ import Foundation
 /// One audit record: an AI request, or a request a policy refused. What it holds is fixed by
 /// docs/audit.md: who (address, identity), what (listener, route, rule, backend, provider, models,
 /// tokens), what each policy decided, the outcome (status, latency, time to first token) and the
-/// table that decided it. Never a prompt, an answer, a header value or a credential.
+/// table that decided it. Never a header value or a credential; the prompt and the answer's text
+/// only for a route that opted in (`gwc.dev/audit-content: "true"`, `AuditContent`).
 public struct AuditRecord: Sendable {
     public var time: Date
     public var requestID: String
@@ -27,6 +28,7 @@ public struct AuditRecord: Sendable {
     public var firstTokenMilliseconds: Double?
     public var tableChecksum: UInt32
     public var error: String?
+    var content: AuditContent?
     /// The serialised fields after `seq` and `prev` (see `serialise`).
     private(set) var body: [UInt8] = []
 
@@ -52,6 +54,7 @@ public struct AuditRecord: Sendable {
         firstTokenMilliseconds = record.firstTokenMilliseconds
         self.tableChecksum = tableChecksum
         error = record.error
+        content = record.auditContent
         body = Self.serialise(self)
     }
 
@@ -104,6 +107,11 @@ public struct AuditRecord: Sendable {
         if let ttft = record.firstTokenMilliseconds { line.field("ttft_ms", milliseconds: ttft) }
         line.field("table", string: AuditChain.hex(record.tableChecksum))
         if let error = record.error { line.field("error", string: error) }
+        if let content = record.content {
+            if let prompt = content.prompt { line.field("prompt", json: prompt) }
+            line.field("completion", string: content.completion)
+            if content.truncated { line.field("content_truncated", json: Array("true".utf8)) }
+        }
         // JSONLine opens with `{`: the writer's prefix already did.
         return Array(line.finishObject().dropFirst())
     }

@@ -103,8 +103,15 @@ extension GatewayConnectionHandler {
             // before the body's end.
             let heldBack = NIOLockedValueBox<ByteBuffer?>(nil)
             let auditing = audit != nil
+            // A route that opted into prompts in the audit log: the answer's text as the client gets it.
+            let content = NIOLockedValueBox<(events: ServerSentEvents, text: AuditContent)?>(auditing ? record.auditContent.map { (ServerSentEvents(), $0) } : nil)
             let outcome = await stream.produce { piece in
                 firstPiece.withLockedValue { $0 = $0 ?? DispatchTime.now().uptimeNanoseconds }
+                content.withLockedValue { state in
+                    guard state != nil else { return }
+                    let events = piece.withUnsafeReadableBytes { try? state?.events.feed($0) } ?? []
+                    for data in events { state?.text.appendEvent(data) }
+                }
                 var framed = allocator.buffer(capacity: piece.readableBytes + 16)
                 ClientWriter.piece(piece, body: body, into: &framed)
                 if auditing, Self.endsAnswer(piece) {
@@ -120,6 +127,7 @@ extension GatewayConnectionHandler {
             final.cachedTokens = outcome.cachedTokens ?? record.cachedTokens
             final.error = outcome.error ?? record.error
             final.firstTokenMilliseconds = firstPiece.withLockedValue { $0 }.map { Double($0 - started) / 1e6 }
+            if let collected = content.withLockedValue({ $0 }) { final.auditContent = collected.text }
             record.firstTokenMilliseconds = final.firstTokenMilliseconds
             // Without its record on disk the stream is cut before its end: the client sees it incomplete.
             if await !recorded(final, status: response.status) {

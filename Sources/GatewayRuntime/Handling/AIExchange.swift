@@ -17,6 +17,8 @@ struct AIExchange {
     /// The rule's policies: its prompt guards (request rules run on the body here, response rules
     /// on the answer) and its `traffic.retry` (provider answers it retries are dropped unsent).
     var policies: RulePolicies?
+    /// The matched rule (its table record), whose route may have opted into prompts in the audit log.
+    var rule: Int?
     var guards: PromptGuard? { policies?.promptGuard }
     var retry: RetryPolicy? { policies?.retry }
 
@@ -50,6 +52,10 @@ struct AIExchange {
                 for rule in rules { record.verdicts.append(.init(stage: "prompt guard", policy: rule.policy, verdict: "masked request (\(rule.summary))")) }
             case .pass: break
             }
+        }
+        // The prompt as the provider gets it (guards applied), for a route that opted in.
+        if let rule, table.rule(rule).auditsContent {
+            record.auditContent = AuditContent(request: body)
         }
         if kind == "anthropic", routeType == "Completions" {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
@@ -123,6 +129,7 @@ struct AIExchange {
         record.outputTokens = response["usage"]?["completion_tokens"]?.int
         record.cachedTokens = parsed["usage"]?["cache_read_input_tokens"]?.int
         if case .refused(let refusal) = guardAnswer(response, record: &record) { return refusal }
+        record.auditContent?.appendAnswer(response)
         return .json(200, response)
     }
 
@@ -220,6 +227,7 @@ struct AIExchange {
                 response.headers.removeAll { $0.name.lowercased() == "content-length" }
             case .unchanged: break
             }
+            record.auditContent?.appendAnswer(parsed)
         }
         if translateErrors, response.status / 100 != 2, response.status != 502, response.status != 504 {
             response = .json(response.status, MessagesToCompletions.error(body: response.body))

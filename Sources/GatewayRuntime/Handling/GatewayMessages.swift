@@ -129,5 +129,8 @@ public struct AccessRecord: Sendable {
     var responseHeaderOps: [Range<Int>] = []
     /// The request's spans when it is traced (`TraceStage`), ended with the answer.
     var trace: RequestTrace?
+    /// The prompt and the answer's text, for the audit record of a route that opted in
+    /// (`gwc.dev/audit-content: "true"`); nil otherwise.
+    var auditContent: AuditContent?
     public init() {}
 }

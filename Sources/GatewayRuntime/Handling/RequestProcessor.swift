@@ -98,7 +98,7 @@ public struct RequestProcessor: Sendable {
 
     /// The AI exchange for a request `route` sent to an AI backend.
     public func answerAI(_ request: IncomingRequest, backend: Int, rule: Int?, headers: [(name: String, value: String)], record: inout AccessRecord) async -> GatewayResponse {
-        let exchange = AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend), policies: record.policies)
+        let exchange = AIExchange(processor: self, request: request, backend: backend, headers: headers, timeout: timeout(rule: rule, backend: backend), policies: record.policies, rule: rule)
         let response = await exchange.run(record: &record)
         return finish(response, rule: rule, record: &record)
     }
