@@ -23,6 +23,8 @@ struct RequestContext {
     var identity: ClientIdentity?
     /// Headers that carried a client credential: they do not go upstream.
     var credentialHeaders: [String] = []
+    /// gwrun made the request id (the client sent none, or a malformed one): it replaces the client's upstream.
+    var requestIDGenerated = false
 
     init(request: IncomingRequest, random: UInt64) {
         self.request = request

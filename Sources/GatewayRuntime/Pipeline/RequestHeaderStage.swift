@@ -1,16 +1,19 @@
 import GatewayIR
 
 /// The headers that go upstream: the client's without hop-by-hop ones and without the header an
-/// authentication policy read the client's credential from, then the rule's RequestHeaderModifier
+/// authentication policy read the client's credential from, with gwrun's `x-request-id` when it
+/// made one, then the rule's RequestHeaderModifier
 /// filters in order, then a policy's `headerModifiers.request`.
 struct RequestHeaderStage: RequestStage {
     var name: String { "request headers" }
 
     func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
-        let credentials = context.credentialHeaders
+        let credentials = context.credentialHeaders, replacesID = context.requestIDGenerated
         var headers = context.request.headers.filter { header in
             !HeaderName.isHopByHop(header.name) && !credentials.contains { HeaderName.matches(header.name, $0) }
+                && !(replacesID && HeaderName.matches(header.name, "x-request-id"))
         }
+        if replacesID { headers.append(("x-request-id", context.record.requestID)) }
         if let rule = context.rule {
             for filter in processor.table.filters(ofRule: rule, kind: .requestHeaderModifier) { processor.table.applyHeaderModifier(filter: filter, to: &headers) }
         }

@@ -18,8 +18,14 @@ struct RequestIDStage: RequestStage {
     static func generate(_ random: UInt64) -> String {
         var generator = SplitMix64(seed: random ^ 0x5EED_1D5E_ED1D_5EED)
         let high = generator.next(), low = generator.next()
-        let hex = String(high, radix: 16), hexLow = String(low, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex + String(repeating: "0", count: 16 - hexLow.count) + hexLow
+        // Written in place: it runs per request, and String(radix:) with padding cost 2% of a plain proxy's CPU.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for index in 0..<32 {
+                let nibble = UInt8(truncatingIfNeeded: ((index < 16 ? high : low) >> (60 - 4 * UInt64(index % 16))) & 0xF)
+                buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+            }
+            return 32
+        }
     }
 
     func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
@@ -28,9 +34,10 @@ struct RequestIDStage: RequestStage {
         if let given, Self.isWellFormed(given) {
             id = given
         } else {
+            // Goes upstream in place of the client's (`RequestHeaderStage`); the request's own
+            // headers are not rewritten, which would copy them.
             id = Self.generate(context.random)
-            context.request.headers.removeAll { HeaderName.matches($0.name, "x-request-id") }
-            context.request.headers.append(("x-request-id", id))
+            context.requestIDGenerated = true
         }
         context.record.requestID = id
         context.record.host = context.request.header("host")

@@ -6,9 +6,25 @@ import GatewayIR
 struct UpstreamStage: Sendable {
     var name: String { "upstream" }
 
-    /// An IPv4 or IPv6 literal, not a host name.
+    /// An IPv4 or IPv6 literal, not a host name: anything with a colon, or four dot-separated
+    /// decimal numbers up to 255. One pass over the bytes, no allocation: it runs per request.
     static func isAddress(_ host: String) -> Bool {
-        host.contains(":") || (host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
+        if host.utf8.contains(UInt8(ascii: ":")) { return true }
+        var parts = 0, value = 0, digits = 0
+        for byte in host.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard digits > 0 else { return false }
+                parts += 1
+                (value, digits) = (0, 0)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard value <= 255 else { return false }
+            default: return false
+            }
+        }
+        return parts == 3 && digits > 0
     }
 
     func route(_ context: RequestContext, _ processor: RequestProcessor) -> RequestProcessor.Routing {
