@@ -60,10 +60,13 @@ struct AIExchange {
         if kind == "anthropic", routeType == "Completions" {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
         }
+        if kind == "openai", routeType == "Messages" {
+            return await messagesToOpenAI(body, provider: provider, pinned: pinned, record: &record)
+        }
         // Every other pair goes to the provider's own operation for that route type, or is refused:
         // never sent to another operation.
         guard let operation = Self.operations[kind]?[routeType] else {
-            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions to anthropic)")
+            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions to anthropic and Messages to openai)")
         }
         if let pinned { body.set("model", pinned) }
         return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: kind == "anthropic", record: &record)
@@ -153,13 +156,13 @@ struct AIExchange {
         }
         return GatewayResponse(
             status: 200, headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
-            stream: RequestProcessor.relay(response, deadline: deadline, translate: true, responseGuards: guards?.response ?? []))
+            stream: RequestProcessor.relay(response, deadline: deadline, translation: .messagesToCompletions, responseGuards: guards?.response ?? []))
     }
 
     enum GuardedAnswer { case unchanged, masked, refused(GatewayResponse) }
 
     /// Response guards on a buffered answer, in place.
-    private func guardAnswer(_ answer: JSONNode, record: inout AccessRecord) -> GuardedAnswer {
+    func guardAnswer(_ answer: JSONNode, record: inout AccessRecord) -> GuardedAnswer {
         guard let rules = guards?.response, !rules.isEmpty else { return .unchanged }
         switch PromptGuard.apply(rules, to: answer) {
         case .rejected(let rule):
@@ -175,7 +178,7 @@ struct AIExchange {
         }
     }
 
-    private func noEndpoint(_ provider: Int) -> GatewayResponse {
+    func noEndpoint(_ provider: Int) -> GatewayResponse {
         .openAIError(500, "provider \(table.provider(provider).kind) has no endpoint gwrun knows")
     }
 

@@ -126,7 +126,7 @@ extension RequestProcessor {
         }
         let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }
         if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
-            let stream = Self.relay(response, deadline: deadline, translate: false, anthropicUsage: anthropicUsage, responseGuards: responseGuards)
+            let stream = Self.relay(response, deadline: deadline, translation: nil, anthropicUsage: anthropicUsage, responseGuards: responseGuards)
             return GatewayResponse(status: response.status, headers: responseHeaders, stream: stream)
         }
         switch await collect(response, deadline: deadline, record: &record) {
@@ -137,25 +137,26 @@ extension RequestProcessor {
 
     struct ClientGone: Error {}
 
-    /// Sends an upstream event stream on as it arrives, unchanged or translated from Anthropic
-    /// events to OpenAI chunks. A failure or timeout after the head was sent cannot change the
-    /// status: a translated stream ends with an OpenAI error event, a relayed one is cut (the
+    /// Sends an upstream event stream on as it arrives, unchanged or translated (`StreamTranslation`:
+    /// Anthropic events to OpenAI chunks, or back). A failure or timeout after the head was sent cannot change the
+    /// status: a translated stream ends with an error event in the client's format, a relayed one is cut (the
     /// connection closes without the body's end).
     /// A relayed stream's usage is read for the log and metrics: `anthropicUsage` says whether the
     /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks). With response
     /// guards, what goes to the client passes a `StreamGuard` (masked, or cut by a rejection).
-    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translate: Bool, anthropicUsage: Bool = false, responseGuards: [PromptGuardRule] = []) -> ResponseStream {
-        ResponseStream { write in
+    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translation: StreamTranslation?, anthropicUsage: Bool = false, responseGuards: [PromptGuardRule] = []) -> ResponseStream {
+        let translate = translation != nil
+        return ResponseStream { write in
             let send: ResponseStream.Writer = { piece in
                 do { try await write(piece) } catch { throw ClientGone() }
             }
             do {
                 return try await withDeadline(deadline) {
                     var outcome = ResponseStream.Outcome()
-                    let translator = translate ? MessagesStreamTranslator() : nil
+                    let translator = translation?.makeTranslator()
                     let follower = anthropicUsage && !translate ? MessagesStreamTranslator(producesChunks: false) : nil
                     let openAIUsage = !anthropicUsage && !translate ? CompletionsUsageReader() : nil
-                    let guarded = responseGuards.isEmpty ? nil : StreamGuard(format: anthropicUsage && !translate ? .anthropic : .openAI, rules: responseGuards)
+                    let guarded = responseGuards.isEmpty ? nil : StreamGuard(format: translation?.clientFormat ?? (anthropicUsage ? .anthropic : .openAI), rules: responseGuards)
                     /// Sends bytes through the guard, if any; false once it rejected the answer.
                     func pass(_ bytes: [UInt8]) async throws -> Bool {
                         guard let guarded else {
@@ -235,8 +236,8 @@ extension RequestProcessor {
                 // The deadline passed (the work was cancelled and has finished).
                 var outcome = ResponseStream.Outcome()
                 outcome.error = "upstream timeout"
-                if translate {
-                    try? await send(ByteBuffer(bytes: MessagesStreamTranslator.errorEvent("the provider did not finish its answer in time")))
+                if let translation {
+                    try? await send(ByteBuffer(bytes: translation.errorEvent("the provider did not finish its answer in time")))
                 } else {
                     outcome.truncated = true
                 }

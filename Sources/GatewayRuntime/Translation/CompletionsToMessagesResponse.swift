@@ -50,14 +50,19 @@ public enum CompletionsToMessagesResponse {
 
     /// Anthropic's `input_tokens` excludes cache reads; OpenAI's `prompt_tokens` includes them.
     public static func usage(_ input: JSONNode) -> JSONNode {
-        let usage = input["usage"]
+        let output = usage(wrapping: input["usage"])
+        if let tier = input["service_tier"]?.string { output.set("service_tier", tier) }
+        return output
+    }
+
+    /// An OpenAI `usage` object in Anthropic's terms (a stream's `message_delta` carries no service tier).
+    public static func usage(wrapping usage: JSONNode?) -> JSONNode {
         let prompt = usage?["prompt_tokens"]?.int ?? 0
         let cached = usage?["prompt_tokens_details"]?["cached_tokens"]?.int
         let output = JSONNode.object()
         output.set("input_tokens", prompt - (cached ?? 0))
         output.set("output_tokens", usage?["completion_tokens"]?.int ?? 0)
         if let cached { output.set("cache_read_input_tokens", cached) }
-        if let tier = input["service_tier"]?.string { output.set("service_tier", tier) }
         return output
     }
 

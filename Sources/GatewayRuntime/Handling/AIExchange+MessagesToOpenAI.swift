@@ -1,0 +1,49 @@
+import NIOCore
+
+/// A Messages route (an Anthropic client: the `anthropic` SDK, Claude Code) over an OpenAI-compatible
+/// provider: the request translated to Chat Completions (`MessagesToCompletionsRequest`), the
+/// answer back to Messages, buffered (`CompletionsToMessagesResponse`) or streamed event by event
+/// (`CompletionsStreamTranslator`); errors in Anthropic's shape with the provider's status.
+/// Response guards run on the provider's answer before it is translated (buffered) or on the
+/// translated events (streamed).
+extension AIExchange {
+    func messagesToOpenAI(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
+        let translated: JSONNode
+        do {
+            translated = try MessagesToCompletionsRequest.request(body, modelOverride: pinned)
+        } catch {
+            return .json(400, CompletionsToMessagesResponse.error(status: 400, body: Array("\(error)".utf8)))
+        }
+        guard let upstream = upstreamRequest(provider: provider, suffix: "/chat/completions", anthropic: false, accept: "application/json, text/event-stream") else {
+            return noEndpoint(provider)
+        }
+        let deadline = NIODeadline.now() + timeout
+        let response: UpstreamResponse
+        switch await processor.call(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: translated.serializedBuffer(), deadline: deadline, retry: retry, record: &record) {
+        case .failed(let answer): return .json(answer.status, CompletionsToMessagesResponse.error(status: answer.status, body: [UInt8](buffer: answer.body)))
+        case .head(let head): response = head
+        }
+        if response.status / 100 == 2, response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
+            return GatewayResponse(
+                status: 200, headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
+                stream: RequestProcessor.relay(response, deadline: deadline, translation: .completionsToMessages, responseGuards: guards?.response ?? []))
+        }
+        let answerBody: ByteBuffer
+        switch await processor.collect(response, deadline: deadline, record: &record) {
+        case .failure(let failure): return .json(failure.response.status, CompletionsToMessagesResponse.error(status: failure.response.status, body: [UInt8](buffer: failure.response.body)))
+        case .success(let collected): answerBody = collected
+        }
+        guard response.status / 100 == 2 else { return .json(response.status, CompletionsToMessagesResponse.error(status: response.status, body: [UInt8](buffer: answerBody))) }
+        guard let parsed = try? JSONNode.parse(answerBody) else {
+            return .json(502, CompletionsToMessagesResponse.error(status: 502, body: Array("the provider's answer is not JSON".utf8)))
+        }
+        record.model = parsed["model"]?.string ?? record.model
+        record.inputTokens = parsed["usage"]?["prompt_tokens"]?.int
+        record.outputTokens = parsed["usage"]?["completion_tokens"]?.int
+        record.cachedTokens = parsed["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.int
+        if case .refused(let refusal) = guardAnswer(parsed, record: &record) { return refusal }
+        let answer = CompletionsToMessagesResponse.response(parsed)
+        record.auditContent?.appendAnswer(answer)
+        return .json(200, answer)
+    }
+}

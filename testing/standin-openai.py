@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""A local stand-in for an OpenAI-compatible provider (POST /v1/chat/completions, buffered and
+streamed in OpenAI's wire format, with the usage chunk when the request asks for it through
+stream_options.include_usage). It checks the credential and what a translated request must carry,
+and logs each request's body (--log) for the test to inspect.
+usage: standin-openai.py --port 18890 --expect-key KEY [--log FILE]"""
+import argparse, json, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ANSWER = "Think of Istio Ambient Mesh as a service mesh without sidecars."
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+        if ARGS.log:
+            with open(ARGS.log, "a") as f:
+                f.write(json.dumps({"path": self.path, "authorization_ok": self.headers.get("authorization") == f"Bearer {ARGS.expect_key}",
+                                    "x_api_key": self.headers.get("x-api-key"), "body": body}) + "\n")
+        if self.path != "/v1/chat/completions":
+            return self.send_json(404, {"error": {"message": f"no such endpoint {self.path}", "type": "invalid_request_error"}})
+        if self.headers.get("authorization") != f"Bearer {ARGS.expect_key}":
+            return self.send_json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}})
+        if body.get("max_completion_tokens") == 1:
+            return self.send_json(429, {"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}})
+        model = body.get("model", "gpt-4o")
+        usage = {"prompt_tokens": 42, "completion_tokens": len(ANSWER.split()), "total_tokens": 42 + len(ANSWER.split()),
+                 "prompt_tokens_details": {"cached_tokens": 10}}
+        if not body.get("stream"):
+            return self.send_json(200, {"id": "chatcmpl-standin", "object": "chat.completion", "created": int(time.time()), "model": model,
+                                        "choices": [{"index": 0, "message": {"role": "assistant", "content": ANSWER}, "finish_reason": "stop"}], "usage": usage})
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+
+        def chunk(payload):
+            data = f"data: {payload}\n\n".encode()
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+        base = {"id": "chatcmpl-standin", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+        chunk(json.dumps({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}))
+        for word in ANSWER.split(" "):
+            chunk(json.dumps({**base, "choices": [{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}]}))
+            time.sleep(0.02)
+        chunk(json.dumps({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            chunk(json.dumps({**base, "choices": [], "usage": usage}))
+        chunk("[DONE]")
+        self.wfile.write(b"0\r\n\r\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=18890)
+    parser.add_argument("--expect-key", required=True)
+    parser.add_argument("--log")
+    ARGS = parser.parse_args()
+    ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler).serve_forever()
