@@ -22,6 +22,7 @@ check "anthropic SDK, streamed: text deltas as they come, the final message's st
   "$(field 'd["streamed"]["pieces"] > 5, d["streamed"]["text"].startswith("Think of Istio"), d["streamed"]["stop"], d["streamed"]["input"], d["streamed"]["output"]')" "(True, True, 'end_turn', 32, 11)"
 check "the provider's 429 reaches the SDK as Anthropic's rate_limit_error with the provider's message" \
   "$(field 'd["error"]["status"], d["error"]["type"], d["error"]["message"]')" "(429, 'rate_limit_error', 'Rate limit reached for requests')"
+check "anthropic SDK models.list and models.retrieve: the route's model, in Anthropic's list shape" "$(field 'd["models"]["ids"], d["models"]["type"], d["models"]["one"]')" "(['gpt-4o'], 'model', 'gpt-4o')"
 check "the provider got Chat Completions: the system prompt first, max_completion_tokens, the backend's model, its key as Bearer, not the client's" "$(python3 - "$work/upstream.jsonl" <<'PY'
 import json, sys
 first = json.loads(open(sys.argv[1]).readline())

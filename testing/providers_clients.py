@@ -19,4 +19,6 @@ try:
     result["error"] = "none raised"
 except anthropic.RateLimitError as error:
     result["error"] = {"status": error.status_code, "type": error.body["error"]["type"], "message": error.body["error"]["message"]}
+models = client.models.list()
+result["models"] = {"ids": [m.id for m in models.data], "type": models.data[0].type if models.data else None, "one": client.models.retrieve("gpt-4o").id}
 print(json.dumps(result))

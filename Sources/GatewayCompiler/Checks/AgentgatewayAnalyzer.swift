@@ -40,6 +40,12 @@ struct AgentgatewayAnalyzer {
         if provider.path != nil && provider.pathPrefix != nil { problems.append("`path` and `pathPrefix` cannot both be set") }
         if provider.pathPrefix != nil && provider.host == nil { problems.append("`pathPrefix` requires `host`") }
         if provider.pathPrefix != nil && provider.kind != .openai && provider.kind != .anthropic { problems.append("`pathPrefix` is supported for openai and anthropic only") }
+        // gwrun speaks plain HTTP to a host override (TLS to providers is for their default endpoints).
+        if let host = provider.host, !HermesChecker.isLocal(host) {
+            diagnostics.append(Diagnostic(
+                .providerPlainHTTP, "provider \(provider.kind.rawValue): host \(host) is beyond loopback and private networks, and gwrun calls a host override over plain HTTP: the backend's key and every prompt travel in clear",
+                at: provider.location, fix: "remove `host`/`port` to use the provider's own endpoint over TLS, or point them at a proxy inside the cluster or LAN", object: object))
+        }
         for problem in problems {
             diagnostics.append(Diagnostic(
                 .providerOverrideInvalid, "provider \(provider.kind.rawValue): \(problem)", at: provider.location,

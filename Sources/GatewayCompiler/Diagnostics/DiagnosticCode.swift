@@ -86,6 +86,7 @@ extension DiagnosticCode {
     public static let invalidPolicy = DiagnosticCode("GW406", "invalid-policy", .error, "Invalid policy setting")
     public static let providerOverrideInvalid = DiagnosticCode("GW407", "provider-override-invalid", .error, "Invalid provider endpoint override")
     public static let invalidRegex = DiagnosticCode("GW408", "invalid-regex", .error, "Regular expression does not compile")
+    public static let providerPlainHTTP = DiagnosticCode("GW409", "provider-plain-http", .warning, "Provider host override beyond the LAN called over plain HTTP")
     public static let notEnforced = DiagnosticCode("GW420", "not-enforced", .warning, "Setting that gwrun does not enforce yet")
     public static let policyConflict = DiagnosticCode("GW421", "policy-conflict", .warning, "Two policies set one field on one target")
     public static let clientSecretNotFound = DiagnosticCode("GW422", "client-secret-not-found", .error, "Client credential Secret missing, lacking its key, or selected wrongly")
@@ -130,7 +131,7 @@ extension DiagnosticCode {
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid, certificateUnusable, certificateNameMismatch, certificateNotValidNow, certificateExpiring, certificateChainOrder, certificateValidity,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,
