@@ -160,11 +160,21 @@ public final class GatewayMetrics: Sendable {
         registry.makeGauge(descriptor: Self.upstreamConsecutiveFailures, labels: [("backend", backend)]).set(Double(consecutive))
     }
 
+    /// Found in the registry once per model, as the request handles are; models bounded as the GenAI metrics' are.
+    private let tokenCounters = NIOLockedValueBox<[String: (input: Prometheus.Counter, output: Prometheus.Counter)]>([:])
+
     func tokens(model: String, input: Int?, output: Int?) {
-        for (type, count) in [("input", input), ("output", output)] {
-            guard let count else { continue }
-            registry.makeCounter(descriptor: Self.tokenCounts, labels: [("model", model), ("type", type)]).increment(by: Int64(count))
+        guard input != nil || output != nil else { return }
+        let model = boundedModel(model)
+        let counters = tokenCounters.withLockedValue { cache in
+            if let found = cache[model] { return found }
+            let made = (input: registry.makeCounter(descriptor: Self.tokenCounts, labels: [("model", model), ("type", "input")]),
+                        output: registry.makeCounter(descriptor: Self.tokenCounts, labels: [("model", model), ("type", "output")]))
+            cache[model] = made
+            return made
         }
+        if let input { counters.input.increment(by: Int64(input)) }
+        if let output { counters.output.increment(by: Int64(output)) }
     }
 
     func acceptFailed() { registry.makeCounter(descriptor: Self.acceptFailures).increment() }
