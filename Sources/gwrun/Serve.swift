@@ -140,6 +140,7 @@ struct Serve: AsyncParsableCommand {
         metrics.bootstrapSwiftMetrics()
         metrics.tableLoaded(generation: snapshot.generation)
         var processor = RequestProcessor(state: state, client: client)
+        processor.recordsAuditContent = auditLog != nil
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)
         // --otlp-endpoint wins over a frontend.tracing policy; the policy is read at start only.

@@ -8,11 +8,13 @@ import NIOCore
 /// translated events (streamed).
 extension AIExchange {
     func messagesToOpenAI(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
+        /// An answer gwrun or the provider gave, in Anthropic's error shape with its status.
+        func anthropicError(_ status: Int, _ body: [UInt8]) -> GatewayResponse { .json(status, CompletionsToMessagesResponse.error(status: status, body: body)) }
         let translated: JSONNode
         do {
             translated = try MessagesToCompletionsRequest.request(body, modelOverride: pinned)
         } catch {
-            return .json(400, CompletionsToMessagesResponse.error(status: 400, body: Array("\(error)".utf8)))
+            return anthropicError(400, Array("\(error)".utf8))
         }
         guard let upstream = upstreamRequest(provider: provider, suffix: "/chat/completions", anthropic: false, accept: "application/json, text/event-stream") else {
             return noEndpoint(provider)
@@ -20,7 +22,7 @@ extension AIExchange {
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
         switch await processor.call(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: translated.serializedBuffer(), deadline: deadline, retry: retry, record: &record) {
-        case .failed(let answer): return .json(answer.status, CompletionsToMessagesResponse.error(status: answer.status, body: [UInt8](buffer: answer.body)))
+        case .failed(let answer): return anthropicError(answer.status, [UInt8](buffer: answer.body))
         case .head(let head): response = head
         }
         if response.status / 100 == 2, response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
@@ -30,12 +32,12 @@ extension AIExchange {
         }
         let answerBody: ByteBuffer
         switch await processor.collect(response, deadline: deadline, record: &record) {
-        case .failure(let failure): return .json(failure.response.status, CompletionsToMessagesResponse.error(status: failure.response.status, body: [UInt8](buffer: failure.response.body)))
+        case .failure(let failure): return anthropicError(failure.response.status, [UInt8](buffer: failure.response.body))
         case .success(let collected): answerBody = collected
         }
-        guard response.status / 100 == 2 else { return .json(response.status, CompletionsToMessagesResponse.error(status: response.status, body: [UInt8](buffer: answerBody))) }
+        guard response.status / 100 == 2 else { return anthropicError(response.status, [UInt8](buffer: answerBody)) }
         guard let parsed = try? JSONNode.parse(answerBody) else {
-            return .json(502, CompletionsToMessagesResponse.error(status: 502, body: Array("the provider's answer is not JSON".utf8)))
+            return anthropicError(502, Array("the provider's answer is not JSON".utf8))
         }
         record.model = parsed["model"]?.string ?? record.model
         record.inputTokens = parsed["usage"]?["prompt_tokens"]?.int

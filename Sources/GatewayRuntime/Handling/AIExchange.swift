@@ -54,7 +54,7 @@ struct AIExchange {
             }
         }
         // The prompt as the provider gets it (guards applied), for a route that opted in.
-        if let rule, table.rule(rule).auditsContent {
+        if processor.recordsAuditContent, let rule, table.rule(rule).auditsContent {
             record.auditContent = AuditContent(request: body)
         }
         if kind == "anthropic", routeType == "Completions" {

@@ -145,8 +145,7 @@ extension RequestProcessor {
     /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks). With response
     /// guards, what goes to the client passes a `StreamGuard` (masked, or cut by a rejection).
     static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translation: StreamTranslation?, anthropicUsage: Bool = false, responseGuards: [PromptGuardRule] = []) -> ResponseStream {
-        let translate = translation != nil
-        return ResponseStream { write in
+        ResponseStream { write in
             let send: ResponseStream.Writer = { piece in
                 do { try await write(piece) } catch { throw ClientGone() }
             }
@@ -154,8 +153,8 @@ extension RequestProcessor {
                 return try await withDeadline(deadline) {
                     var outcome = ResponseStream.Outcome()
                     let translator = translation?.makeTranslator()
-                    let follower = anthropicUsage && !translate ? MessagesStreamTranslator(producesChunks: false) : nil
-                    let openAIUsage = !anthropicUsage && !translate ? CompletionsUsageReader() : nil
+                    let follower = anthropicUsage && translation == nil ? MessagesStreamTranslator(producesChunks: false) : nil
+                    let openAIUsage = !anthropicUsage && translation == nil ? CompletionsUsageReader() : nil
                     let guarded = responseGuards.isEmpty ? nil : StreamGuard(format: translation?.clientFormat ?? (anthropicUsage ? .anthropic : .openAI), rules: responseGuards)
                     /// Sends bytes through the guard, if any; false once it rejected the answer.
                     func pass(_ bytes: [UInt8]) async throws -> Bool {

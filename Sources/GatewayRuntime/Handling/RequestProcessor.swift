@@ -26,6 +26,8 @@ public struct RequestProcessor: Sendable {
     public var maxResponseBytes = 64 << 20
     /// Starts each request's spans (`--otlp-endpoint`); nil: no tracing, a client's `traceparent` goes upstream as sent.
     public var tracer: RequestTracer?
+    /// An audit log is written (`--audit-log`): routes that opted in have their prompts and answers captured for it.
+    public var recordsAuditContent = false
 
     static let anthropicVersion = "2023-06-01"
 

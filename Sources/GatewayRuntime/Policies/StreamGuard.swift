@@ -134,14 +134,7 @@ final class StreamGuard {
     func errorEvent(_ message: String) -> [UInt8] {
         switch format {
         case .openAI: return MessagesStreamTranslator.errorEvent(message, type: "invalid_request_error")
-        case .anthropic:
-            let error = JSONNode.object()
-            error.set("type", "invalid_request_error")
-            error.set("message", message)
-            let event = JSONNode.object()
-            event.set("type", "error")
-            event.set("error", error)
-            return Array("event: error\ndata: ".utf8) + event.serialized() + Array("\n\n".utf8)
+        case .anthropic: return CompletionsStreamTranslator.errorEvent(message, type: "invalid_request_error")
         }
     }
 

@@ -80,12 +80,7 @@ final class CompletionsStreamTranslator: StreamTranslator {
     }
 
     static func errorEvent(_ message: String, type: String = "api_error") -> [UInt8] {
-        let error = JSONNode.object(), body = JSONNode.object()
-        error.set("type", type)
-        error.set("message", message)
-        body.set("type", "error")
-        body.set("error", error)
-        return event("error", body)
+        event("error", CompletionsToMessagesResponse.errorBody(type: type, message: message))
     }
 
     static func event(_ name: String, _ data: JSONNode) -> [UInt8] {

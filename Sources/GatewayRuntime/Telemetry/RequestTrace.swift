@@ -32,7 +32,8 @@ final class RequestTrace: Sendable {
                 if let model = genAI.model { span.attributes["gen_ai.request.model"] = model }
             }
         }
-        headers.removeAll { HeaderName.matches($0.name, "traceparent") || HeaderName.matches($0.name, "tracestate") }
+        // The injector replaces what it writes; a client's tracestate must go even when the trace has none.
+        headers.removeAll { HeaderName.matches($0.name, "tracestate") }
         tracer.inject(span.context, into: &headers, using: HeaderInjector())
         let previous = upstream.withLockedValue { current in
             defer { current = span }

@@ -72,8 +72,13 @@ public enum CompletionsToMessagesResponse {
         let parsed = try? JSONNode.parse(body)
         let message = parsed?["error"]?["message"]?.string ?? parsed?["message"]?.string ?? String(decoding: body.prefix(1024), as: UTF8.self)
         let kinds: [Int: String] = [400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error", 413: "request_too_large", 429: "rate_limit_error", 529: "overloaded_error"]
+        return errorBody(type: kinds[status] ?? "api_error", message: message)
+    }
+
+    /// Anthropic's error shape: `{"type": "error", "error": {"type", "message"}}` (also a stream's `error` event's data).
+    public static func errorBody(type: String, message: String) -> JSONNode {
         let error = JSONNode.object(), output = JSONNode.object()
-        error.set("type", kinds[status] ?? "api_error")
+        error.set("type", type)
         error.set("message", message)
         output.set("type", "error")
         output.set("error", error)

@@ -37,7 +37,7 @@ public enum MessagesToCompletionsRequest {
             if role == "assistant" {
                 let parts = JSONNode.array(), calls = JSONNode.array()
                 for block in blocks {
-                    if block["type"]?.string == "tool_use" { calls.append(toolCall(block)) } else if let part = part(block, breakpoints: breakpoints) { parts.append(part) }
+                    if block["type"]?.string == "tool_use" { calls.append(MessagesToCompletions.toolCall(block)) } else if let part = part(block, breakpoints: breakpoints) { parts.append(part) }
                 }
                 let assistant = JSONNode.object()
                 assistant.set("role", "assistant")
@@ -92,17 +92,10 @@ public enum MessagesToCompletionsRequest {
         return output
     }
 
-    static func message(_ role: String, _ content: JSONNode) -> JSONNode {
-        let message = JSONNode.object()
-        message.set("role", role)
-        message.set("content", content)
-        return message
-    }
+    static func message(_ role: String, _ content: JSONNode) -> JSONNode { CompletionsToMessages.makeMessage(role, content) }
 
     static func textPart(_ text: String, breakpoint: Bool) -> JSONNode {
-        let part = JSONNode.object()
-        part.set("type", "text")
-        part.set("text", text)
+        let part = CompletionsToMessages.textBlock(text)
         if breakpoint {
             let mode = JSONNode.object()
             mode.set("mode", "explicit")
@@ -140,16 +133,6 @@ public enum MessagesToCompletionsRequest {
             return part
         default: return nil
         }
-    }
-
-    static func toolCall(_ block: JSONNode) -> JSONNode {
-        let call = JSONNode.object(), function = JSONNode.object()
-        call.set("type", "function")
-        call.set("id", block["id"] ?? .string(""))
-        function.set("name", block["name"] ?? .string(""))
-        function.set("arguments", block["input"].map { String(decoding: $0.serialized(), as: UTF8.self) } ?? "{}")
-        call.set("function", function)
-        return call
     }
 
     /// A `tool_result` block as a `tool` message: its text parts; a breakpoint on the block, or on
