@@ -18,6 +18,11 @@ public final class TelemetryExport: Sendable {
     public let metricsFactory: (any MetricsFactory)?
     private let group: ServiceGroup
     private let running = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let executor = TelemetryExecutor()
+    /// swift-otel's tracer and metrics factory hold its exporters, whose `deinit` crashes on an
+    /// event loop thread (`TelemetryExecutor`); the last reference to the tracer is dropped
+    /// wherever the last request processor copy goes, so they are kept until the process exits.
+    private static let keptUntilExit = NIOLockedValueBox<[any Sendable]>([])
 
     public struct Options: Sendable {
         public var tracesURL: String
@@ -70,11 +75,13 @@ public final class TelemetryExport: Sendable {
         configuration.logs.enabled = false
         configuration.diagnosticLogger = .custom(Logger(label: "gwrun.otel") { _ in TelemetryDiagnostics(metrics: metrics, logger: logger) })
         let traces = try OTel.makeTracingBackend(configuration: configuration)
+        Self.keptUntilExit.withLockedValue { $0.append(traces.factory) }
         tracer = RequestTracer(tracer: traces.factory, rootRatio: options.samplingRatio, clientRatio: options.clientSamplingRatio)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: traces.service)]
         if options.metricsURL != nil {
             let metricsBackend = try OTel.makeMetricsBackend(configuration: configuration)
             metricsFactory = metricsBackend.factory
+            Self.keptUntilExit.withLockedValue { $0.append(metricsBackend.factory) }
             services.append(.init(service: metricsBackend.service))
         } else {
             metricsFactory = nil
@@ -85,7 +92,7 @@ public final class TelemetryExport: Sendable {
     /// Runs the exporters in the background until `shutdown`.
     public func start() {
         let group = group
-        running.withLockedValue { $0 = Task { try? await group.run() } }
+        running.withLockedValue { $0 = Task(executorPreference: executor) { try? await group.run() } }
     }
 
     /// Sends what is queued and stops the exporters, waiting `limit` at most: a collector that
