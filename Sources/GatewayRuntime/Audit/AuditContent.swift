@@ -32,17 +32,22 @@ struct AuditContent: Sendable {
         truncated = true
     }
 
-    /// The text of a buffered answer: OpenAI's `choices[].message.content`, Anthropic's `content[].text`.
+    /// The text of a buffered answer: OpenAI's `choices[].message.content`, Anthropic's
+    /// `content[].text`, a Responses answer's `output[].content[]` `output_text`s.
     mutating func appendAnswer(_ answer: JSONNode) {
         for choice in answer["choices"]?.elements ?? [] { if let text = choice["message"]?["content"]?.string { append(text) } }
         for block in answer["content"]?.elements ?? [] where block["type"]?.string == "text" { if let text = block["text"]?.string { append(text) } }
+        for item in answer["output"]?.elements ?? [] where item["type"]?.string == "message" {
+            for part in item["content"]?.elements ?? [] where part["type"]?.string == "output_text" { if let text = part["text"]?.string { append(text) } }
+        }
     }
 
     /// The text in one server-sent event's data: an OpenAI chunk's `choices[].delta.content`, an
-    /// Anthropic `content_block_delta`'s `delta.text`.
+    /// Anthropic `content_block_delta`'s `delta.text`, a Responses `response.output_text.delta`'s `delta`.
     mutating func appendEvent(_ data: [UInt8]) {
         guard let event = try? JSONNode.parse(data) else { return }
         for choice in event["choices"]?.elements ?? [] { if let text = choice["delta"]?["content"]?.string { append(text) } }
         if event["type"]?.string == "content_block_delta", let text = event["delta"]?["text"]?.string { append(text) }
+        if event["type"]?.string == "response.output_text.delta", let text = event["delta"]?.string { append(text) }
     }
 }

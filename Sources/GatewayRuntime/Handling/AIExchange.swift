@@ -60,13 +60,16 @@ struct AIExchange {
         if kind == "anthropic", routeType == "Completions" {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
         }
+        if kind == "anthropic", routeType == "Responses" {
+            return await responsesToAnthropic(body, provider: provider, pinned: pinned, record: &record)
+        }
         if kind == "openai", routeType == "Messages" {
             return await messagesToOpenAI(body, provider: provider, pinned: pinned, record: &record)
         }
         // Every other pair goes to the provider's own operation for that route type, or is refused:
         // never sent to another operation.
         guard let operation = Self.operations[kind]?[routeType] else {
-            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions to anthropic and Messages to openai)")
+            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions and Responses to anthropic and Messages to openai)")
         }
         if let pinned { body.set("model", pinned) }
         return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: kind == "anthropic", record: &record)
@@ -136,7 +139,9 @@ struct AIExchange {
     }
 
 
-    private func completionsToAnthropic(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
+    /// A Chat Completions request to an Anthropic provider; with `responsesRequest` (a Responses
+    /// client's, `AIExchange+Responses`) the answer goes back as a Responses answer instead.
+    func completionsToAnthropic(_ body: JSONNode, provider: Int, pinned: String?, responsesRequest: JSONNode? = nil, record: inout AccessRecord) async -> GatewayResponse {
         let translated: JSONNode
         do {
             translated = try CompletionsToMessages.request(body, modelOverride: pinned)
@@ -145,7 +150,10 @@ struct AIExchange {
         } catch {
             return .openAIError(400, "failed to process LLM request")
         }
-        if body["stream"]?.bool == true { return await streamFromAnthropic(translated, provider: provider, record: &record) }
+        if body["stream"]?.bool == true {
+            let translation = responsesRequest.map { StreamTranslation.toResponses(fromAnthropic: true, request: $0) } ?? .messagesToCompletions
+            return await streamFromAnthropic(translated, provider: provider, translation: translation, record: &record)
+        }
         let upstream = await send(translated.serializedBuffer(), provider: provider, suffix: "/messages", anthropic: true, record: &record, translateErrors: true)
         guard upstream.status / 100 == 2 else { return upstream }
         guard let parsed = try? JSONNode.parse(upstream.body) else { return .openAIError(502, "the provider's answer is not JSON", type: "api_error") }
@@ -155,12 +163,13 @@ struct AIExchange {
         record.cachedTokens = parsed["usage"]?["cache_read_input_tokens"]?.int
         if case .refused(let refusal) = guardAnswer(response, record: &record) { return refusal }
         record.auditContent?.appendAnswer(response)
+        if let responsesRequest { return .json(200, CompletionsToResponsesResponse.response(response, request: responsesRequest)) }
         return .json(200, response)
     }
 
     /// A streaming client: the provider streams too, and each of its events is translated and
     /// sent on as it arrives. An error status comes back buffered and translated, as agentgateway does.
-    private func streamFromAnthropic(_ translated: JSONNode, provider: Int, record: inout AccessRecord) async -> GatewayResponse {
+    private func streamFromAnthropic(_ translated: JSONNode, provider: Int, translation: StreamTranslation, record: inout AccessRecord) async -> GatewayResponse {
         guard let request = upstreamRequest(provider: provider, suffix: "/messages", anthropic: true, accept: "text/event-stream") else {
             return noEndpoint(provider)
         }
@@ -178,7 +187,7 @@ struct AIExchange {
         }
         return GatewayResponse(
             status: 200, headers: [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
-            stream: RequestProcessor.relay(response, deadline: deadline, translation: .messagesToCompletions, responseGuards: guards?.response ?? []))
+            stream: RequestProcessor.relay(response, deadline: deadline, translation: translation, responseGuards: guards?.response ?? []))
     }
 
     enum GuardedAnswer { case unchanged, masked, refused(GatewayResponse) }

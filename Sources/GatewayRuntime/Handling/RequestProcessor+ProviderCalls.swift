@@ -152,10 +152,10 @@ extension RequestProcessor {
             do {
                 return try await withDeadline(deadline) {
                     var outcome = ResponseStream.Outcome()
-                    let translator = translation?.makeTranslator()
+                    let translator = translation?.makeTranslator(responseGuards: responseGuards)
                     let follower = anthropicUsage && translation == nil ? MessagesStreamTranslator(producesChunks: false) : nil
                     let openAIUsage = !anthropicUsage && translation == nil ? CompletionsUsageReader() : nil
-                    let guarded = responseGuards.isEmpty ? nil : StreamGuard(format: translation?.clientFormat ?? (anthropicUsage ? .anthropic : .openAI), rules: responseGuards)
+                    let guarded = responseGuards.isEmpty || translation?.guardsInside == true ? nil : StreamGuard(format: translation?.clientFormat ?? (anthropicUsage ? .anthropic : .openAI), rules: responseGuards)
                     /// Sends bytes through the guard, if any; false once it rejected the answer.
                     func pass(_ bytes: [UInt8]) async throws -> Bool {
                         guard let guarded else {
@@ -188,6 +188,12 @@ extension RequestProcessor {
                             if let translator {
                                 let chunks = piece.withUnsafeReadableBytes { translator.feed($0) }
                                 if !chunks.isEmpty, try await !pass(chunks) {
+                                    takeUsage()
+                                    return outcome
+                                }
+                                if translator.rejectedByGuard {
+                                    outcome.error = "prompt guard rejected the answer"
+                                    _ = try await pass(translator.finish(cause: nil))
                                     takeUsage()
                                     return outcome
                                 }

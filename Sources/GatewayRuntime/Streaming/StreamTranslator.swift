@@ -12,6 +12,12 @@ protocol StreamTranslator: AnyObject {
     var inputTokens: Int? { get }
     var outputTokens: Int? { get }
     var cachedTokens: Int? { get }
+    /// The route's response guards (run inside the translator) rejected the answer.
+    var rejectedByGuard: Bool { get }
+}
+
+extension StreamTranslator {
+    var rejectedByGuard: Bool { false }
 }
 
 /// Which way a relayed stream is translated.
@@ -20,22 +26,33 @@ enum StreamTranslation: Sendable {
     case messagesToCompletions
     /// An OpenAI-compatible provider's chunks to an Anthropic client's events.
     case completionsToMessages
+    /// A provider's stream (Anthropic events, or Chat Completions chunks) to a Responses client's
+    /// events, with the client's request echoed in the `response` objects.
+    case toResponses(fromAnthropic: Bool, request: JSONNode)
 
-    func makeTranslator() -> any StreamTranslator {
+    /// The translator; a Responses one runs the response guards itself (`guardsInside`).
+    func makeTranslator(responseGuards: [PromptGuardRule]) -> any StreamTranslator {
         switch self {
         case .messagesToCompletions: MessagesStreamTranslator()
         case .completionsToMessages: CompletionsStreamTranslator()
+        case .toResponses(let fromAnthropic, let request): ResponsesStreamChain(fromAnthropic: fromAnthropic, request: request, responseGuards: responseGuards)
         }
     }
 
+    /// The relay's own guard reads the client's format; the Responses chain guards its chunks.
+    var guardsInside: Bool { if case .toResponses = self { true } else { false } }
+
     /// The client's format, for response guards on the translated stream.
-    var clientFormat: StreamGuard.Format { self == .messagesToCompletions ? .openAI : .anthropic }
+    var clientFormat: StreamGuard.Format {
+        if case .messagesToCompletions = self { .openAI } else { .anthropic }
+    }
 
     /// An error event in the client's format (the deadline passed mid-stream).
     func errorEvent(_ message: String) -> [UInt8] {
         switch self {
         case .messagesToCompletions: MessagesStreamTranslator.errorEvent(message)
         case .completionsToMessages: CompletionsStreamTranslator.errorEvent(message)
+        case .toResponses: ResponsesStreamTranslator.errorEvent(message)
         }
     }
 }
