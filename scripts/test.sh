@@ -8,7 +8,8 @@
 #      curl and the openai SDK, SNI, source ranges, PROXY protocol, rotated secret files; a CDP
 #      client through a WebSocket tunnel to headless Chromium; LAN-only); policies (auth, limits,
 #      guards, CORS from headless Chromium, retries, mirrors); OpenTelemetry export to a stand-in
-#      collector; the anthropic SDK on an OpenAI-compatible provider; AI upstream connections;
+#      collector; the anthropic SDK on an OpenAI-compatible provider, the openai SDK's Responses API
+#      and hermes-agent's codex_responses mode on Anthropic; failover between providers; AI upstream connections;
 #      2,000 idle connections at a lowered descriptor limit,
 #   4. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.
 set -uo pipefail
@@ -36,6 +37,7 @@ scripts/e2e-cdp.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeL
 scripts/e2e-audit.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-otel.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-providers.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
+scripts/e2e-failover.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-lan.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-policies.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-upstream.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1

@@ -2,9 +2,12 @@
 """A local stand-in for an OpenAI-compatible provider (POST /v1/chat/completions, buffered and
 streamed in OpenAI's wire format, with the usage chunk when the request asks for it through
 stream_options.include_usage). It checks the credential and what a translated request must carry,
-and logs each request's body (--log) for the test to inspect.
-usage: standin-openai.py --port 18890 --expect-key KEY [--log FILE]"""
-import argparse, json, time
+and logs each request's body (--log) for the test to inspect. POST /v1/embeddings answers
+OpenAI's embedding list. With --fail-file, while that file exists and holds a status (and
+optionally a retry-after in seconds: `429 2`), every request is answered with that status in
+OpenAI's error shape: a provider that is down or rate limited, for failover tests.
+usage: standin-openai.py --port 18890 --expect-key KEY [--log FILE] [--fail-file FILE]"""
+import argparse, json, os, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ANSWER = "Think of Istio Ambient Mesh as a service mesh without sidecars."
@@ -30,6 +33,20 @@ class Handler(BaseHTTPRequestHandler):
             with open(ARGS.log, "a") as f:
                 f.write(json.dumps({"path": self.path, "authorization_ok": self.headers.get("authorization") == f"Bearer {ARGS.expect_key}",
                                     "x_api_key": self.headers.get("x-api-key"), "body": body}) + "\n")
+        if ARGS.fail_file and os.path.exists(ARGS.fail_file):
+            status, *retry_after = open(ARGS.fail_file).read().split()
+            data = json.dumps({"error": {"message": f"stand-in failing with {status}", "type": "server_error" if status != "429" else "requests"}}).encode()
+            self.send_response(int(status))
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            if retry_after:
+                self.send_header("retry-after", retry_after[0])
+            self.end_headers()
+            return self.wfile.write(data)
+        if self.path == "/v1/embeddings" and self.headers.get("authorization") == f"Bearer {ARGS.expect_key}":
+            inputs = body.get("input") if isinstance(body.get("input"), list) else [body.get("input")]
+            return self.send_json(200, {"object": "list", "model": body.get("model"), "usage": {"prompt_tokens": 3 * len(inputs), "total_tokens": 3 * len(inputs)},
+                                        "data": [{"object": "embedding", "index": i, "embedding": [0.25, -0.5, 0.125]} for i, _ in enumerate(inputs)]})
         if self.path != "/v1/chat/completions":
             return self.send_json(404, {"error": {"message": f"no such endpoint {self.path}", "type": "invalid_request_error"}})
         if self.headers.get("authorization") != f"Bearer {ARGS.expect_key}":
@@ -68,5 +85,6 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, default=18890)
     parser.add_argument("--expect-key", required=True)
     parser.add_argument("--log")
+    parser.add_argument("--fail-file")
     ARGS = parser.parse_args()
     ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler).serve_forever()

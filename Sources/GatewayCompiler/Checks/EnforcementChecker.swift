@@ -3,7 +3,8 @@ import GatewayIR
 /// What the manifests ask for and gwrun does not do yet, beyond the policy fields the decoder
 /// reports: listeners it does not serve (TLS, TCP, Passthrough), extra certificateRefs, exposure values it does not act on, route filters gwrun
 /// ignores (and every backendRef-level filter), provider kinds and backend kinds it does not
-/// serve, failover groups. Each is a GW420 warning at the place that asks for it.
+/// serve. Each is a GW420 warning at the place that asks for it. Also failover groups whose
+/// providers cannot all serve the backend's route types (GW410).
 struct EnforcementChecker {
     let index: ResourceIndex
     var diagnostics: [Diagnostic] = []
@@ -65,10 +66,7 @@ struct EnforcementChecker {
             warn("backend kind `\(kind)` is not served by gwrun yet: its requests get 501", at: backend.meta.location, object: object, fix: "route to an `ai` or `static` backend")
         case .ai(let ai):
             let providers = ai.allProviders
-            if providers.count > 1, let second = providers.dropFirst().first {
-                warn("gwrun sends every request to the first provider; the other \(providers.count - 1) (failover, groups) are not used yet", at: second.location, object: object,
-                     fix: "list one provider until gwrun fails over")
-            }
+            if providers.count > 1 { checkFailover(providers, backend: backend, object: object) }
             for provider in providers where provider.kind != .openai && provider.kind != .anthropic {
                 warn("provider kind `\(provider.kind.rawValue)` has no endpoint in gwrun yet: its requests get 500", at: provider.location, object: object,
                      fix: "use an openai or anthropic provider (an OpenAI-compatible endpoint with `host`) until gwrun serves it")
@@ -77,6 +75,32 @@ struct EnforcementChecker {
             // with the other unenforced policy fields, by the decoder.
         case .static, .invalid:
             break
+        }
+    }
+
+    /// The route types gwrun serves per provider kind (its own operation or a translation; the
+    /// runtime's `AIExchange.operations` and translations): Models is answered by gwrun for all.
+    static let servedRouteTypes: [LLMProvider.Kind: Set<String>] = [
+        .anthropic: ["Completions", "Messages", "Responses", "Passthrough", "AnthropicTokenCount", "Models"],
+        .openai: ["Completions", "Messages", "Responses", "Embeddings", "Models"],
+    ]
+
+    /// Failover moves a request to a provider that must serve its route type too: a provider that
+    /// cannot, where another one of the backend can, answers the failed-over request with 400.
+    private mutating func checkFailover(_ providers: [LLMProvider], backend: AgentgatewayBackend, object: String) {
+        var used = backend.policies.aiRoutes.map { (suffix: $0.pathSuffix, type: $0.routeType) }
+        if !used.contains(where: { $0.suffix == "*" }) { used.append(("*", "Completions")) }
+        for route in used {
+            let serving = providers.filter { Self.servedRouteTypes[$0.kind]?.contains(route.type) == true }
+            guard !serving.isEmpty, let unable = providers.first(where: { Self.servedRouteTypes[$0.kind]?.contains(route.type) != true }) else { continue }
+            let path = route.suffix == "*" ? "every other path" : "paths ending \(route.suffix)"
+            diagnostics.append(Diagnostic(
+                .failoverMismatch,
+                "failover sends \(route.type) requests (\(path)) to provider \(unable.name ?? unable.kind.rawValue) (\(unable.kind.rawValue)), which cannot serve them: a request that fails over to it is answered 400",
+                at: unable.location,
+                notes: serving.map { DiagnosticNote("\($0.name ?? $0.kind.rawValue) (\($0.kind.rawValue)) serves \(route.type)", at: $0.location) },
+                fix: "give this group only providers that serve \(route.type) (openai: Completions, Messages, Responses, Embeddings; anthropic: Completions, Messages, Responses, Passthrough, AnthropicTokenCount), or route \(path) to another backend",
+                object: object))
         }
     }
 

@@ -202,8 +202,8 @@ struct HermesChecker {
         case "Passthrough", "Detect":
             return provider.nativeFormats.contains(requestFormat) ? nil : "the body is passed through untranslated, and \(provider.kind.rawValue) does not speak \(requestFormat)"
         case "Completions", "Messages", "Responses":
+            // gwrun translates Completions and Responses to Anthropic and Messages to OpenAI.
             if routeType != requestFormat { return "the gateway parses the body as \(routeType) and rejects a \(requestFormat) body with 400" }
-            if requestFormat == "Responses" && provider.kind == .anthropic { return "agentgateway cannot convert Responses to Anthropic Messages" }
             return nil
         default:
             return routeType == requestFormat ? nil : "route type \(routeType) does not accept \(requestFormat) bodies"

@@ -87,6 +87,7 @@ extension DiagnosticCode {
     public static let providerOverrideInvalid = DiagnosticCode("GW407", "provider-override-invalid", .error, "Invalid provider endpoint override")
     public static let invalidRegex = DiagnosticCode("GW408", "invalid-regex", .error, "Regular expression does not compile")
     public static let providerPlainHTTP = DiagnosticCode("GW409", "provider-plain-http", .warning, "Provider host override beyond the LAN called over plain HTTP")
+    public static let failoverMismatch = DiagnosticCode("GW410", "failover-mismatch", .warning, "Failover provider that cannot serve a route type of its backend")
     public static let notEnforced = DiagnosticCode("GW420", "not-enforced", .warning, "Setting that gwrun does not enforce yet")
     public static let policyConflict = DiagnosticCode("GW421", "policy-conflict", .warning, "Two policies set one field on one target")
     public static let clientSecretNotFound = DiagnosticCode("GW422", "client-secret-not-found", .error, "Client credential Secret missing, lacking its key, or selected wrongly")

@@ -15,6 +15,9 @@ public struct RouteExplanation: Sendable {
         public var problem: String?
         public var provider: String?
         public var model: String?
+        /// With several providers: each in the order failover tries them (priority group, then
+        /// place; within a group gwrun picks by load at run time), as `group: name (kind model)`.
+        public var failover: [String] = []
     }
 
     public struct Competitor: Sendable {
@@ -98,6 +101,13 @@ public struct RouteExplanation: Sendable {
         if let backend = record.backend, let provider = table.backend(backend).providers.first {
             result.provider = table.provider(provider).kind
             result.model = table.provider(provider).model
+            let providers = table.backend(backend).providers
+            if providers.count > 1 {
+                result.failover = providers.sorted { (table.provider($0).group, $0) < (table.provider($1).group, $1) }.map { index in
+                    let record = table.provider(index)
+                    return "group \(record.group): \(record.name ?? "#\(index - providers.lowerBound)") (\(record.kind)\(record.model.map { " \($0)" } ?? ""))"
+                }
+            }
         }
         return result
     }
@@ -174,6 +184,7 @@ public struct RouteExplanation: Sendable {
                     "group": .string(backend.group), "kind": .string(backend.kind), "namespace": .string(backend.namespace), "name": .string(backend.name),
                     "weight": .int(backend.weight), "port": backend.port.map { .int($0) }, "valid": .bool(backend.valid),
                     "provider": JSONValue.string(backend.provider), "model": JSONValue.string(backend.model), "problem": JSONValue.string(backend.problem),
+                    "failover": .array(backend.failover.map { .string($0) }),
                 ])
             }),
             "location": location.map { .string($0) } ?? .null,
@@ -211,6 +222,7 @@ public struct RouteExplanation: Sendable {
             if let provider = backend.provider { line += ", \(provider)\(backend.model.map { " \($0)" } ?? "")" }
             if !backend.valid { line += " INVALID: \(backend.problem ?? "") → 500" }
             lines.append(line)
+            if !backend.failover.isEmpty { lines.append("failover:  \(backend.failover.joined(separator: " → "))") }
         }
         if let location { lines.append("location:  \(location)") }
         for filter in filters { lines.append("filter:    \(filter)") }

@@ -122,6 +122,8 @@ extension RouteTable {
         public var secretRef: SecretRefRecord? { table.optional(word(Field.Provider.auth)).map { table.secretRef(Int($0)) } }
         public var authMode: AuthMode? { AuthMode(rawValue: word(Field.Provider.authMode)) }
         public var name: String? { table.optionalString(word(Field.Provider.name)) }
+        /// The failover priority group (`ai.groups` index; 0 for a single provider).
+        public var group: Int { Int(word(Field.Provider.group)) }
         func word(_ field: Int) -> UInt32 { table.word(.providers, index, field) }
     }
 

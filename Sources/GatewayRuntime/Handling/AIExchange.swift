@@ -25,9 +25,8 @@ struct AIExchange {
     var table: RouteTable { processor.table }
 
     func run(record: inout AccessRecord) async -> GatewayResponse {
-        guard let provider = table.backend(backend).providers.first else { return .openAIError(500, "backend has no provider") }
-        let kind = table.provider(provider).kind
-        let pinned = table.provider(provider).model
+        let providers = table.backend(backend).providers
+        guard !providers.isEmpty else { return .openAIError(500, "backend has no provider") }
         if let listing = modelDiscovery() { return listing }
         guard request.method == "POST" else { return .openAIError(404, "no such endpoint on an AI route: \(request.method) \(request.path)", type: "not_found_error") }
         let routeType = self.routeType()
@@ -37,9 +36,10 @@ struct AIExchange {
         } catch {
             return .openAIError(400, "failed to process LLM request: \(error)")
         }
-        record.model = pinned ?? body["model"]?.string
         record.requestedModel = body["model"]?.string
-        record.provider = kind
+        // What a refusal before the call is logged with: the first provider's.
+        record.model = table.provider(providers.lowerBound).model ?? record.requestedModel
+        record.provider = table.provider(providers.lowerBound).kind
         record.operation = ["Embeddings": "embeddings", "Completions": "chat", "Messages": "chat", "Responses": "chat"][routeType] ?? routeType.lowercased()
         if let rules = guards?.request, !rules.isEmpty {
             switch PromptGuard.apply(rules, to: body) {
@@ -57,6 +57,45 @@ struct AIExchange {
         if processor.recordsAuditContent, let rule, table.rule(rule).auditsContent {
             record.auditContent = AuditContent(request: body)
         }
+        guard providers.count > 1 else { return await call(providers.lowerBound, body: body, routeType: routeType, record: &record) }
+        // Failover (`ai.groups`): the next provider gets the request while no byte reached the client.
+        let health = processor.providerHealth
+        let base = "\(table.backend(backend).namespace)/\(table.backend(backend).name)#"
+        let order = health.order(providers.map { (key: base + String($0 - providers.lowerBound), group: table.provider($0).group) })
+        for (attempt, key) in order.enumerated() {
+            guard let place = Int(key.dropFirst(base.count)) else { continue }
+            let provider = providers.lowerBound + place
+            record.providerRetryAfter = nil
+            health.begin(key)
+            let response = await call(provider, body: body, routeType: routeType, record: &record)
+            health.end(key)
+            guard Self.isProviderFailure(response.status) else {
+                health.succeeded(key)
+                return response
+            }
+            health.failed(key, retryAfter: record.providerRetryAfter)
+            guard attempt + 1 < order.count else { return response }
+            record.verdicts.append(.init(stage: "failover", policy: providerLabel(provider), verdict: "answered \(response.status); the next provider is tried"))
+            record.error = nil
+        }
+        return .openAIError(500, "backend has no provider")
+    }
+
+    /// A provider failure the next provider may not share: no connection (502), a 5xx of the
+    /// provider's or 429. A 504 is not: the request's deadline, shared by every attempt, passed.
+    static func isProviderFailure(_ status: Int) -> Bool { status == 429 || (500...503).contains(status) }
+
+    /// How the access and audit logs name a provider: its name in the group, else its kind and place.
+    func providerLabel(_ provider: Int) -> String {
+        table.provider(provider).name ?? "\(table.provider(provider).kind) #\(provider - table.backend(backend).providers.lowerBound)"
+    }
+
+    /// One provider's attempt: its own operation for the route type, or the translation to it.
+    func call(_ provider: Int, body: JSONNode, routeType: String, record: inout AccessRecord) async -> GatewayResponse {
+        let kind = table.provider(provider).kind
+        let pinned = table.provider(provider).model
+        record.model = pinned ?? body["model"]?.string
+        record.provider = kind
         if kind == "anthropic", routeType == "Completions" {
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
         }
@@ -71,7 +110,7 @@ struct AIExchange {
         guard let operation = Self.operations[kind]?[routeType] else {
             return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions and Responses to anthropic and Messages to openai)")
         }
-        if let pinned { body.set("model", pinned) }
+        if let pinned { body.set("model", pinned) } else if let requested = record.requestedModel { body.set("model", requested) }
         return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: kind == "anthropic", record: &record)
     }
 

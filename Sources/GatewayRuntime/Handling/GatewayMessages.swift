@@ -86,6 +86,8 @@ public struct PolicyVerdictEntry: Sendable, Equatable {
 }
 
 public struct AccessRecord: Sendable {
+    /// The provider's `retry-after` on a 429 or 503 (seconds), for failover's backoff; not logged.
+    var providerRetryAfter: Double?
     public var listener = ""
     public var route: String?
     public var rule: Int?

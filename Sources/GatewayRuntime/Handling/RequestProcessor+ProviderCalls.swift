@@ -82,7 +82,9 @@ extension RequestProcessor {
             trace.startUpstream(host: endpoint.host, port: endpoint.port, genAI: record.provider.map { (record.operation ?? "chat", $0, record.requestedModel) }, into: &headers)
         }
         do {
-            return .head(try await client.execute(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline))
+            let head = try await client.execute(method: method, endpoint: endpoint, headers: headers, body: body, deadline: deadline)
+            if head.status == 429 || head.status == 503 { record.providerRetryAfter = head.header("retry-after").flatMap { Double($0) } }
+            return .head(head)
         } catch is UpstreamClient.Timeout {
             record.error = "upstream timeout"
             record.trace?.upstreamFailed("upstream timeout")

@@ -26,6 +26,8 @@ public struct RequestProcessor: Sendable {
     public var maxResponseBytes = 64 << 20
     /// Starts each request's spans (`--otlp-endpoint`); nil: no tracing, a client's `traceparent` goes upstream as sent.
     public var tracer: RequestTracer?
+    /// Failover's view of each provider (in flight, failures, backoff), shared by every connection.
+    public let providerHealth = ProviderHealth()
     /// An audit log is written (`--audit-log`): routes that opted in have their prompts and answers captured for it.
     public var recordsAuditContent = false
 
