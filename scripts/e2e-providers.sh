@@ -56,6 +56,19 @@ second_turn = next(l for l in lines if len(l["messages"]) == 3)
 print(lines[0]["system"], [b["type"] for m in second_turn["messages"] for b in m["content"]], second_turn["messages"][2]["content"][0]["content"], all(not l["checks_failed"] for l in lines))
 PY
 )" "Be brief. ['text', 'tool_use', 'tool_result'] 72F and sunny True"
+check "openai SDK embeddings.create on the OpenAI provider's Embeddings route: the vectors, its usage" "$("$venv/bin/python" - <<'PY'
+import openai
+client = openai.OpenAI(base_url="http://127.0.0.1:26089/v1", api_key="unused", max_retries=0)
+result = client.embeddings.create(model="text-embedding-3-small", input=["a", "b"])
+print(len(result.data), result.data[1].embedding, result.usage.prompt_tokens)
+PY
+)" "2 [0.25, -0.5, 0.125] 6"
+check "anthropic SDK messages.count_tokens on the Anthropic provider's AnthropicTokenCount route" "$("$venv/bin/python" - <<'PY'
+import anthropic
+client = anthropic.Anthropic(base_url="http://127.0.0.1:26089/codex", api_key="unused", max_retries=0)
+print(client.messages.count_tokens(model="claude-opus-4-7", messages=[{"role": "user", "content": "count these words"}]).input_tokens > 0)
+PY
+)" "True"
 check "the recorded Responses fixtures (Tests/.../Fixtures/responses) validate against the openai SDK's types" \
   "$("$venv/bin/python" testing/validate_responses_fixtures.py Tests/GatewayRuntimeTests/Fixtures/responses/answers 2>&1 | tail -1)" "11 files valid"
 hermes_bin="$(pwd)/$hermes_venv/bin/hermes"
