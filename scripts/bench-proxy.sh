@@ -3,8 +3,9 @@
 # (OpenAI-to-Anthropic translation), in one run on this machine, with wrk, all against the same
 # fixed-answer nginx upstream (Benchmarks/proxy/upstream.conf). Prints a table of requests per
 # second and p50/p99 latency, the ratios against the targets (plain >= 0.9x nginx, translated >= 40%
-# of gwrun's plain rate and >= 20x LiteLLM, translated with --audit-log >= 0.85x without) and each proxy's resident memory
-# after its run. The audit comparison alternates a gwrun with and one without the audit log,
+# of gwrun's plain rate and >= 20x LiteLLM, translated with --audit-log >= 0.85x without,
+# Anthropic Messages clients translated to an OpenAI provider within 20% of the other direction)
+# and each proxy's resident memory after its run. The audit comparison alternates a gwrun with and one without the audit log,
 # ROUNDS rounds, and prints how many records each fsync carried (group commit).
 # The plain comparison alternates nginx and gwrun for ROUNDS rounds and compares the medians
 # (single runs on a shared 2-core machine vary by 10% or more).
@@ -79,11 +80,15 @@ for url in http://127.0.0.1:60080/v1/chat/completions http://127.0.0.1:18202/v1/
   answer=$(curl -s "$url" -H content-type:application/json -H 'authorization: Bearer sk-bench-7f3c9a1e5b2d4f6a8c0e1b3d5f7a9c2e' -d "$chat")
   grep -q '"Think of Istio Ambient Mesh' <<<"$answer" || { echo "bench: $url answered: $answer" >&2; cat "$work/litellm.log" >&2; exit 1; }
 done
+messages_answer=$(curl -s http://127.0.0.1:60080/claude/v1/messages -H content-type:application/json -H 'anthropic-version: 2023-06-01' \
+  -d '{"model":"claude-opus-4-7","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}')
+grep -q '"type":"message"' <<<"$messages_answer" || { echo "bench: /claude/v1/messages answered: $messages_answer" >&2; exit 1; }
 run gwrun-translated http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
 run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/proxy/chat.lua
 for round in $(seq "$rounds"); do
   run "gwrun-translated-noaudit-$round" http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
   run "gwrun-translated-audit-$round" http://127.0.0.1:61080/v1/chat/completions Benchmarks/proxy/chat.lua
+  run "gwrun-messages-$round" http://127.0.0.1:60080/claude/v1/messages Benchmarks/proxy/messages.lua
 done
 metrics=$(curl -s http://127.0.0.1:18298/metrics)
 records=$(awk '/^gwrun_audit_records_total/ {print $2}' <<<"$metrics"); commits=$(awk '/^gwrun_audit_commits_total/ {print $2}' <<<"$metrics")
@@ -95,7 +100,7 @@ w = sys.argv[1]
 def rps(pattern):
     return statistics.median(float(open(path).read()) for path in glob.glob(f"{w}/{pattern}.wrk.rps"))
 r = {"nginx-plain": rps("nginx-plain-*"), "gwrun-plain": rps("gwrun-plain-*"), "gwrun-translated": rps("gwrun-translated"), "litellm-translated": rps("litellm-translated"),
-     "audit": rps("gwrun-translated-audit-*"), "noaudit": rps("gwrun-translated-noaudit-*")}
+     "audit": rps("gwrun-translated-audit-*"), "noaudit": rps("gwrun-translated-noaudit-*"), "messages": rps("gwrun-messages-*")}
 plain = r["gwrun-plain"] / r["nginx-plain"]
 print(f"plain medians: nginx {r['nginx-plain']:.0f} req/s, gwrun {r['gwrun-plain']:.0f} req/s")
 translated = r["gwrun-translated"] / r["litellm-translated"]
@@ -107,4 +112,6 @@ print(f"translated: gwrun/LiteLLM = {translated:.1f}x (target >= 20x) {'ok' if t
 audit = r["audit"] / r["noaudit"]
 print(f"translated medians: without audit log {r['noaudit']:.0f} req/s, with {r['audit']:.0f} req/s")
 print(f"audit log: with/without = {audit:.2f}x (target >= 0.85x) {'ok' if audit >= 0.85 else 'MISSED'}")
+both = r["messages"] / r["noaudit"]
+print(f"Messages to Chat Completions {r['messages']:.0f} req/s = {both:.2f}x Chat Completions to Messages (target within 20%, issue #15) {'ok' if both >= 0.8 else 'MISSED'}")
 PY

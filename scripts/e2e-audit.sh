@@ -19,7 +19,6 @@ serve() {
 mkdir -p "$work/secrets/agentgateway-system/client-keys"
 printf 'sk-audit-team-a-0001' > "$work/secrets/agentgateway-system/client-keys/team-a"
 printf 'sk-audit-team-b-0002' > "$work/secrets/agentgateway-system/client-keys/team-b"
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 base=http://127.0.0.1:26087/v1
 serve
 "$venv/bin/python" testing/audit_load.py "$base" sk-audit-team-a-0001 "$work/answered" 6 killed &

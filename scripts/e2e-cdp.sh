@@ -17,7 +17,6 @@ for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/19222) 2>/dev/null && break;
 wait_port 19222
 start .build/debug/gwrun --table "$work/cdp.gwt" --listen-address 127.0.0.1 --port-offset 18000 --admin-port 26980 > "$work/access.log" 2> "$work/gwrun.err"
 wait_ready 26980
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 check "CDP through gwrun's WebSocket tunnel: a page opened and its title read" "$(timeout 60 "$cdp_venv/bin/python" testing/cdp_client.py 26086 2>&1 | tail -1)" "title: gwc cdp relay"
 check "the same from 127.0.0.2 (outside networkAuthorization): refused" "$(timeout 60 "$cdp_venv/bin/python" testing/cdp_client.py 26086 127.0.0.2 2>&1 | tail -1 | cut -d: -f1)" "refused"
 sleep 0.5

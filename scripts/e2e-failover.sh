@@ -6,10 +6,7 @@
 # Not covered (not built): a stream cut before its first byte.
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-openai_key=fake-openai-key-for-local-stand-in
-mkdir -p "$work/secrets/agentgateway-system/openai-secret"
-printf '%s' "$openai_key" > "$work/secrets/agentgateway-system/openai-secret/Authorization"
+mount_openai_secret
 .build/debug/gwc build testing/failover -o "$work/failover.gwt" >/dev/null || exit 1
 start python3 testing/standin-openai.py --port 18893 --expect-key "$openai_key" --log "$work/fallback.jsonl"
 wait_port 18893

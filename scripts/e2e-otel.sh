@@ -10,7 +10,6 @@ otel_venv=.build/venv-otel
 if [ ! -x "$otel_venv/bin/python" ]; then
   python3 -m venv "$otel_venv" && "$otel_venv/bin/pip" install -q opentelemetry-proto || exit 1
 fi
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 .build/debug/gwc build testing/otel -o "$work/otel.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18790 --expect-key "$fake_key" --cache-read 8 --log "$work/upstream.jsonl" > "$work/standin.log" 2>&1
 wait_port 18790

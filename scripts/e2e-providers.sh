@@ -6,10 +6,7 @@
 # and event validated against the SDK's own types; what each provider received is checked too.
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
-openai_key=fake-openai-key-for-local-stand-in
-mkdir -p "$work/secrets/agentgateway-system/openai-secret"
-printf '%s' "$openai_key" > "$work/secrets/agentgateway-system/openai-secret/Authorization"
+mount_openai_secret
 .build/debug/gwc build testing/providers -o "$work/providers.gwt" >/dev/null || exit 1
 start python3 testing/standin-openai.py --port 18890 --expect-key "$openai_key" --log "$work/upstream.jsonl"
 wait_port 18890

@@ -33,7 +33,6 @@ start .build/debug/gwrun --table "$work/tls.gwt" --secrets-dir "$work/secrets" -
   --admin-port 26970 --trusted-proxies 127.0.0.1/32 > "$work/access.log" 2> "$work/gwrun.err"
 gwrun_pid=$last_pid
 wait_ready 26970
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 ca="$work/ca.crt"
 check "curl over TLS, SNI a.example.test" "$(curl -s --cacert "$ca" --resolve a.example.test:26443:127.0.0.1 https://a.example.test:26443/hello)" "hello from the gateway"
 check "ALPN http/1.1" "$(curl -s -o /dev/null -w '%{http_version}' --cacert "$ca" --resolve a.example.test:26443:127.0.0.1 https://a.example.test:26443/hello)" "1.1"

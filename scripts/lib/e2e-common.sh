@@ -12,6 +12,12 @@ trap e2e_cleanup EXIT
 fake_key=fake-anthropic-key-for-local-stand-in
 mkdir -p "$work/secrets/agentgateway-system/anthropic-secret"
 printf '%s' "$fake_key" > "$work/secrets/agentgateway-system/anthropic-secret/Authorization"
+# The OpenAI stand-in's key (testing/standin-openai.py --expect-key), mounted as openai-secret on demand.
+openai_key=fake-openai-key-for-local-stand-in
+mount_openai_secret() {
+  mkdir -p "$work/secrets/agentgateway-system/openai-secret"
+  printf '%s' "$openai_key" > "$work/secrets/agentgateway-system/openai-secret/Authorization"
+}
 
 # start COMMAND...: runs it in the background, stopped on exit; its pid is in $last_pid.
 start() { "$@" & last_pid=$!; started_pids+=("$last_pid"); }
@@ -36,6 +42,8 @@ passed=0; failed=0
 # ok NAME / fail NAME DETAIL: count and print one check.
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+# check NAME GOT WANT: ok when they are equal (scripts with another notion of a check define their own).
+check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 # use_client_venvs: the real clients, each in its own venv under .build (made once): the openai
 # and anthropic SDKs in $venv, the hermes-agent CLI in $hermes_venv.
