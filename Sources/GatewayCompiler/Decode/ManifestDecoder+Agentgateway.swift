@@ -39,7 +39,7 @@ extension ManifestDecoder {
                 let path = "spec.ai.groups[\(groupIndex)].providers[\(index)]"
                 guard var provider = decodeProvider(node, path: path, reader: reader, object: object) else { return .invalid }
                 provider.name = reader.string(node, "name")
-                provider.policies = node["policies"].map { decodeBackendPolicies($0, reader: reader, object: object) }
+                provider.policies = node["policies"].map { decodeProviderPolicies($0, path: path, reader: reader, object: object) }
                 providers.append(provider)
             }
             groups.append(providers)
@@ -101,6 +101,16 @@ extension ManifestDecoder {
         policies.requestTimeout = reader.string(node["http"], "requestTimeout")
         reportUnenforced(node, prefix: "policies", enforced: Self.enforcedBackendPolicies, reader: reader, object: object)
         return policies
+    }
+
+    /// A group provider's own `policies`: gwrun sends its credential (`auth`); routes, guards and
+    /// timeouts are the backend's, so a provider's own are reported (GW420), never silently dropped.
+    private mutating func decodeProviderPolicies(_ node: Node, path: String, reader: NodeReader, object: String) -> BackendPolicies {
+        var ignored = ManifestDecoder(defaultNamespace: defaultNamespace)
+        let policies = ignored.decodeBackendPolicies(node, reader: reader, object: object)
+        report(ignored.result.diagnostics.filter { $0.code != .notEnforced })
+        reportUnenforced(node, prefix: "\(path).policies", enforced: Self.enforcedProviderPolicies, reader: reader, object: object)
+        return BackendPolicies(auth: policies.auth)
     }
 
     /// A policy's `backend`: the settings of a backend's `policies`, of which gwrun acts on fewer.

@@ -7,6 +7,8 @@ import GatewayIR
 extension ManifestDecoder {
     /// Fields of an AgentgatewayBackend's (or provider's) `policies` that gwrun acts on.
     static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "ai.promptGuard", "http.requestTimeout"]
+    /// Fields of a group provider's own `policies` that gwrun acts on: its credential.
+    static let enforcedProviderPolicies: Set<String> = ["auth.secretRef", "auth.passthrough"]
     /// Fields of an AgentgatewayPolicy's `traffic`, `backend` and `frontend` that gwrun acts on.
     static let enforcedTraffic: Set<String> = [
         "timeouts.request", "rateLimit.local", "cors", "headerModifiers.request", "headerModifiers.response",
