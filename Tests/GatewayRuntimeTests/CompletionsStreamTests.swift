@@ -17,21 +17,25 @@ struct CompletionsStreamTests {
         }
     }
 
-    @Test func theGoldenStreamTranslatesEventForEvent() throws {
-        let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(Self.directory)/stream.json")))
-        let snapshot = try String(contentsOfFile: "\(Self.directory)/stream.completions-messages-streaming.snap", encoding: .utf8)
-        let body = try #require(snapshot.range(of: "\n---\n")).upperBound
-        let expected = try Self.events(String(snapshot[body...]))
-        let translator = CompletionsStreamTranslator()
+    /// Feeds `input` in uneven 97-byte pieces, as a socket delivers them, then ends the stream.
+    static func translate(_ input: [UInt8], with translator: any StreamTranslator) -> [UInt8] {
         var out: [UInt8] = []
-        // In uneven pieces, as a socket delivers them.
         var offset = 0
         while offset < input.count {
             let end = min(input.count, offset + 97)
             out += input[offset..<end].withUnsafeBytes { translator.feed($0) }
             offset = end
         }
-        out += translator.finish(cause: nil)
+        return out + translator.finish(cause: nil)
+    }
+
+    @Test func theGoldenStreamTranslatesEventForEvent() throws {
+        let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(Self.directory)/stream.json")))
+        let snapshot = try String(contentsOfFile: "\(Self.directory)/stream.completions-messages-streaming.snap", encoding: .utf8)
+        let body = try #require(snapshot.range(of: "\n---\n")).upperBound
+        let expected = try Self.events(String(snapshot[body...]))
+        let translator = CompletionsStreamTranslator()
+        let out = Self.translate(input, with: translator)
         let got = try Self.events(String(decoding: out, as: UTF8.self))
         #expect(got.count == expected.count, "\(got.count) events, want \(expected.count)")
         for (index, (event, want)) in zip(got, expected).enumerated() {

@@ -67,21 +67,9 @@ struct ResponsesTranslationTests {
         try Self.expectRecorded(answer.serialized() + [10], "\(Self.root)/answers/anthropic-\(name).responses.json")
     }
 
-    /// Feeds `input` in 97-byte pieces, as a socket delivers them, then ends the stream.
-    static func translate(_ input: [UInt8], with translator: any StreamTranslator) -> [UInt8] {
-        var out: [UInt8] = []
-        var offset = 0
-        while offset < input.count {
-            let end = min(input.count, offset + 97)
-            out += input[offset..<end].withUnsafeBytes { translator.feed($0) }
-            offset = end
-        }
-        return out + translator.finish(cause: nil)
-    }
-
     @Test func theCompletionsStreamBecomesTheRecordedEvents() throws {
         let chain = ResponsesStreamChain(fromAnthropic: false, request: try JSONNode.parse(Self.echoed), responseGuards: [])
-        let out = Self.translate(try Self.bytes("\(Self.inputs)/completions/stream.json"), with: chain)
+        let out = CompletionsStreamTests.translate(try Self.bytes("\(Self.inputs)/completions/stream.json"), with: chain)
         #expect(chain.completed)
         try Self.expectRecorded(out, "\(Self.root)/answers/completions-stream.responses.sse")
     }
@@ -89,7 +77,7 @@ struct ResponsesTranslationTests {
     @Test(arguments: ["stream_basic", "stream_thinking", "stream_tool_empty_args"])
     func anAnthropicStreamBecomesTheRecordedEvents(_ name: String) throws {
         let chain = ResponsesStreamChain(fromAnthropic: true, request: try JSONNode.parse(Self.echoed), responseGuards: [], created: 1_700_000_000)
-        let out = Self.translate(try Self.bytes("\(Self.inputs)/anthropic/\(name).json"), with: chain)
+        let out = CompletionsStreamTests.translate(try Self.bytes("\(Self.inputs)/anthropic/\(name).json"), with: chain)
         #expect(chain.completed && chain.failure == nil)
         #expect(chain.inputTokens != nil)
         try Self.expectRecorded(out, "\(Self.root)/answers/anthropic-\(name).responses.sse")

@@ -29,15 +29,16 @@ public final class ProviderHealth: Sendable {
         self.random = random
     }
 
-    /// The order to try `candidates` (key and priority group each) in.
-    public func order(_ candidates: [(key: String, group: Int)]) -> [String] {
+    /// The order to try `candidates` (key and priority group each) in, as indices into them.
+    public func order(_ candidates: [(key: String, group: Int)]) -> [Int] {
         let time = now()
         let snapshot = states.withLockedValue { states in candidates.map { states[$0.key] ?? State() } }
-        var healthy: [Int: [(key: String, load: Int)]] = [:], avoided: [(key: String, group: Int, until: UInt64)] = []
-        for (candidate, state) in zip(candidates, snapshot) {
-            if state.avoidedUntil > time { avoided.append((candidate.key, candidate.group, state.avoidedUntil)) } else { healthy[candidate.group, default: []].append((candidate.key, state.inFlight)) }
+        var healthy: [Int: [(index: Int, load: Int)]] = [:], avoided: [(index: Int, group: Int, until: UInt64)] = []
+        for (index, state) in snapshot.enumerated() {
+            let group = candidates[index].group
+            if state.avoidedUntil > time { avoided.append((index, group, state.avoidedUntil)) } else { healthy[group, default: []].append((index, state.inFlight)) }
         }
-        var order: [String] = []
+        var order: [Int] = []
         for group in healthy.keys.sorted() {
             var members = healthy[group] ?? []
             if members.count >= 2 {
@@ -46,12 +47,12 @@ public final class ProviderHealth: Sendable {
                 var second = random(members.count - 1)
                 if second >= first { second += 1 }
                 let pick = members[first].load <= members[second].load ? first : second
-                order.append(members.remove(at: pick).key)
+                order.append(members.remove(at: pick).index)
             }
-            order += members.sorted { $0.load < $1.load }.map(\.key)
+            order += members.sorted { $0.load < $1.load }.map(\.index)
         }
         // Avoided ones last: by group, then the soonest to recover first.
-        order += avoided.sorted { ($0.group, $0.until) < ($1.group, $1.until) }.map(\.key)
+        order += avoided.sorted { ($0.group, $0.until) < ($1.group, $1.until) }.map(\.index)
         return order
     }
 

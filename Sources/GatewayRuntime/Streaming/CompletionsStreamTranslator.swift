@@ -7,7 +7,7 @@
 /// `stream_options.include_usage`), and `message_stop`. A stream that ends without `[DONE]` is
 /// not complete: `finish` then ends it with an Anthropic `error` event.
 final class CompletionsStreamTranslator: StreamTranslator {
-    private var events = ServerSentEvents()
+    private var reader = CompletionsChunkReader()
     private var started = false
     /// The index and kind of the open content block, and how many blocks were opened.
     private var open: (index: Int, kind: Block)?
@@ -27,21 +27,18 @@ final class CompletionsStreamTranslator: StreamTranslator {
     func feed(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         guard !completed, failure == nil else { return out }
-        let datas: [[UInt8]]
-        do { datas = try events.feed(bytes) } catch {
-            failure = "\(error)"
-            return out
-        }
-        for data in datas {
-            if data.elementsEqual("[DONE]".utf8) {
+        for piece in reader.feed(bytes) {
+            let chunk: JSONNode
+            switch piece {
+            case .done:
                 out += end()
                 completed = true
                 return out
-            }
-            guard let chunk = try? JSONNode.parse(data) else { continue }
-            if let error = chunk["error"] {
-                failure = error["message"]?.string ?? "the provider's stream reported an error"
+            case .failed(let reason):
+                failure = reason
                 return out
+            case .chunk(let parsed):
+                chunk = parsed
             }
             if !started {
                 started = true

@@ -11,7 +11,7 @@ import Foundation
 /// event carries its `sequence_number`. A stream that fails or ends without `[DONE]` ends with
 /// `response.failed`, so it is never taken for a whole answer.
 final class ResponsesStreamTranslator {
-    private var events = ServerSentEvents()
+    private var reader = CompletionsChunkReader()
     /// The client's request, echoed in the `response` objects as the Responses API does.
     private let request: JSONNode
     private var sequence = 0
@@ -45,21 +45,18 @@ final class ResponsesStreamTranslator {
     func feed(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         guard !completed, !failedSent, failure == nil else { return out }
-        let datas: [[UInt8]]
-        do { datas = try events.feed(bytes) } catch {
-            failure = "\(error)"
-            return out
-        }
-        for data in datas {
-            if data.elementsEqual("[DONE]".utf8) {
+        for piece in reader.feed(bytes) {
+            let chunk: JSONNode
+            switch piece {
+            case .done:
                 out += start(nil) + closeItem() + terminal()
                 completed = true
                 return out
-            }
-            guard let chunk = try? JSONNode.parse(data) else { continue }
-            if let error = chunk["error"], !error.isNull {
-                failure = error["message"]?.string ?? "the provider's stream reported an error"
+            case .failed(let reason):
+                failure = reason
                 return out
+            case .chunk(let parsed):
+                chunk = parsed
             }
             out += start(chunk)
             if let reported = chunk["usage"], reported.isObject { usage = reported }
