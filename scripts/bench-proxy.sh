@@ -35,6 +35,8 @@ nginx -e /dev/null -p "$work" -c "$work/proxy.conf" -g 'daemon off;' & pids+=($!
 .build/release/gwc build Benchmarks/proxy -o "$work/bench.gwt" >/dev/null
 mkdir -p "$work/secrets/bench/anthropic-secret"
 printf 'bench-key-not-a-secret' > "$work/secrets/bench/anthropic-secret/Authorization"
+mkdir -p "$work/secrets/bench/openai-secret"
+printf 'bench-openai-key-not-a-secret' > "$work/secrets/bench/openai-secret/Authorization"
 .build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
   --port-offset 52000 --admin-port 18299 > /dev/null 2> "$work/gwrun.err" & gwrun_pid=$!; pids+=($gwrun_pid)
 # The same table served by a second gwrun with the audit log on (port 8080 + 53000 = 61080).
