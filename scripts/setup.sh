@@ -11,6 +11,7 @@ command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)   # e2e-policies
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # e2e-policies: a real browser as the CORS client
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)   # e2e-upstream counts upstream connections
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)   # e2e-shared-limits: the replicas' shared rate limits
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

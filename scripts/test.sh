@@ -9,7 +9,8 @@
 #      client through a WebSocket tunnel to headless Chromium; LAN-only); policies (auth, limits,
 #      guards, CORS from headless Chromium, retries, mirrors); OpenTelemetry export to a stand-in
 #      collector; the anthropic SDK on an OpenAI-compatible provider, the openai SDK's Responses API
-#      and hermes-agent's codex_responses mode on Anthropic; failover between providers; AI upstream connections;
+#      and hermes-agent's codex_responses mode on Anthropic; failover between providers; three
+#      replicas sharing rate limits through redis-server (paused, stopped, restarted); AI upstream connections;
 #      2,000 idle connections at a lowered descriptor limit,
 #   4. the unit, CLI and corpus tests (swift test), last, so its summary closes the output.
 set -uo pipefail
@@ -38,6 +39,7 @@ scripts/e2e-audit.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMak
 scripts/e2e-otel.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-providers.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-failover.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
+scripts/e2e-shared-limits.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-lan.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-policies.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1
 scripts/e2e-upstream.sh 2>&1 | grep -vE "^warning: 'swift-distributed-tracing'|CMakeLists.txt$" || exit 1

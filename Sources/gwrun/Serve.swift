@@ -83,6 +83,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between OTLP metric exports.")
     var otlpMetricsInterval = 60
 
+    @Option(help: "Keep rate-limit buckets in this Redis (redis://host:port), shared by every gwrun replica that names it (docs/redis.md).")
+    var redis: String?
+
+    @Option(help: "A file holding the Redis password (a mounted Secret); never a command-line argument.")
+    var redisPasswordFile: String?
+
+    @Option(help: "Milliseconds a Redis call may take; past it the call counts as failed (see --redis-failure-mode).")
+    var redisTimeoutMs = 5
+
+    @Option(help: "When Redis fails or is late: FailOpen decides with this replica's own buckets, FailClosed answers 503.")
+    var redisFailureMode = "FailOpen"
+
     @Option(help: "What gwrun logs to standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -102,6 +114,10 @@ struct Serve: AsyncParsableCommand {
         _ = try trustedProxyRanges()
         if !(0...1).contains(otlpSamplingRatio) { throw ValidationError("--otlp-sampling-ratio must be between 0 and 1 (got \(otlpSamplingRatio))") }
         if otlpMetricsInterval < 1 { throw ValidationError("--otlp-metrics-interval must be at least 1 (got \(otlpMetricsInterval))") }
+        if let redis { do { _ = try RedisClient.Address(url: redis) } catch { throw ValidationError("--redis: \(error)") } }
+        if redisPasswordFile != nil, redis == nil { throw ValidationError("--redis-password-file needs --redis") }
+        if redisTimeoutMs < 1 || redisTimeoutMs > 10_000 { throw ValidationError("--redis-timeout-ms must be between 1 and 10000 (got \(redisTimeoutMs))") }
+        if SharedRateLimits.FailureMode(rawValue: redisFailureMode) == nil { throw ValidationError("--redis-failure-mode must be FailOpen or FailClosed (got \(redisFailureMode))") }
         if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) || URL(string: otlpEndpoint)?.host == nil {
             throw ValidationError("--otlp-endpoint must be an http:// or https:// URL such as http://otel-collector:4318 (got \(otlpEndpoint))")
         }
@@ -143,6 +159,16 @@ struct Serve: AsyncParsableCommand {
         processor.recordsAuditContent = auditLog != nil
         processor.setUpstreamTimeout(seconds: upstreamTimeout)
         processor.setConnectTimeout(seconds: connectTimeout)
+        if let redis {
+            do {
+                processor.sharedLimits = try sharedLimits(url: redis, logger: logger)
+                logger.info("rate limits are shared through \(redis) (\(redisFailureMode) when it fails or takes over \(redisTimeoutMs) ms)")
+            } catch {
+                logger.error("\(error)")
+                client.shutdown()
+                throw ExitCode(1)
+            }
+        }
         // --otlp-endpoint wins over a frontend.tracing policy; the policy is read at start only.
         var telemetry: TelemetryExport?
         let tracingPolicy = snapshot.tracing
@@ -223,5 +249,20 @@ struct Serve: AsyncParsableCommand {
         // Spans of the last requests go out before exit (swift-otel bounds it by its export timeout).
         await telemetry?.shutdown()
         client.shutdown()
+    }
+
+    /// The Redis store of `--redis`; the password is read from its file, never logged.
+    private func sharedLimits(url: String, logger: Logger) throws -> SharedRateLimits {
+        let address = try RedisClient.Address(url: url)
+        var password: String?
+        if let redisPasswordFile {
+            guard let data = FileManager.default.contents(atPath: redisPasswordFile), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("--redis-password-file \(redisPasswordFile): cannot be read")
+            }
+            password = text.trimmingCharacters(in: .newlines)
+        }
+        return SharedRateLimits(
+            address: address, password: password, timeoutMilliseconds: redisTimeoutMs, failureMode: SharedRateLimits.FailureMode(rawValue: redisFailureMode) ?? .failOpen,
+            report: { line in Logger(label: "gwrun").warning("redis \(address): \(line)") })
     }
 }

@@ -224,10 +224,28 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         var record = AccessRecord()
         let routing = processor.route(incoming, random: local.random.next(), record: &record)
         answering?.record = record
+        dispatch(routing, incoming, processor: processor, version: queued.head.version, context: context)
+    }
+
+    /// Goes on with what the pipeline decided; a pending decision (shared rate limits) comes back
+    /// on this loop, unless the client left meanwhile.
+    private func dispatch(_ routing: RequestProcessor.Routing, _ incoming: IncomingRequest, processor: RequestProcessor, version: HTTPVersion, context: ChannelHandlerContext) {
         switch routing {
+        case .pending(let future):
+            future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+                guard let context = self.context, self.answering != nil else { return }
+                switch result {
+                case .success(let resumed):
+                    self.answering?.record = resumed.record
+                    self.dispatch(resumed.routing, incoming, processor: processor, version: version, context: context)
+                case .failure(let error):
+                    self.answering?.record.error = "\(error)"
+                    self.respond(.text(500, "the request could not be routed"))
+                }
+            }
         case .answer(let response): respond(response)
         case .proxy(let target):
-            if let upgrade = TunnelStateMachine.upgrade(in: incoming.headers), queued.head.version.minor >= 1 {
+            if let upgrade = TunnelStateMachine.upgrade(in: incoming.headers), version.minor >= 1 {
                 startTunnel(target, upgrade: upgrade, processor: processor, context: context)
             } else {
                 startProxy(target, processor: processor, context: context)
@@ -267,7 +285,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
         guard let current = answering else { return }
         if tablePort >= 0 {
-            RequestPipeline.answered(current.record)
+            RequestPipeline.answered(current.record, shared: shared.processor.sharedLimits)
             current.record.trace?.finish(status: current.record.status, record: current.record)
             shared.log.write(current.request, status: current.record.status, current.record, bytesOut: current.bytesOut, started: current.started, into: local.logBatch)
         }

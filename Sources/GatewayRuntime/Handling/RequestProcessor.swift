@@ -28,6 +28,8 @@ public struct RequestProcessor: Sendable {
     public var tracer: RequestTracer?
     /// Failover's view of each provider (in flight, failures, backoff), shared by every connection.
     public let providerHealth = ProviderHealth()
+    /// `--redis`: rate-limit buckets shared by every replica; nil: each replica's own.
+    public var sharedLimits: SharedRateLimits?
     /// An audit log is written (`--audit-log`): routes that opted in have their prompts and answers captured for it.
     public var recordsAuditContent = false
 
@@ -63,6 +65,14 @@ public struct RequestProcessor: Sendable {
         case proxy(PlainProxy)
         /// An AI backend: needs the asynchronous exchange (`answerAI`).
         case ai(backend: Int, rule: Int?, headers: [(name: String, value: String)])
+        /// A stage waits for an answer from elsewhere (shared rate limits): the routing, and the
+        /// request's record as the stages left it, follow on the request's event loop.
+        indirect case pending(EventLoopFuture<Resumed>)
+    }
+
+    public struct Resumed: Sendable {
+        public var routing: Routing
+        public var record: AccessRecord
     }
 
     public struct PlainProxy: Sendable {

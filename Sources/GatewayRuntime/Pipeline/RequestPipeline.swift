@@ -1,4 +1,6 @@
 import Dispatch
+import NIOCore
+import NIOPosix
 
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
 /// policy stages): the request id, the trace, the route, CORS, client authentication, rate limits, a direct response, the upstream request's headers
@@ -28,25 +30,48 @@ enum RequestPipeline {
     /// After the answer's last byte: token limits are charged the tokens the provider reported
     /// (streamed answers included: the usage is read from the stream on the way).
     /// A request refused before the provider was called reports no tokens, so charges nothing.
-    static func answered(_ record: AccessRecord, now: @autoclosure () -> UInt64 = DispatchTime.now().uptimeNanoseconds) {
-        guard let limits = record.policies?.tokenLimits, !limits.isEmpty else { return }
+    static func answered(_ record: AccessRecord, shared: SharedRateLimits? = nil, now: @autoclosure () -> UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        guard let policies = record.policies, !policies.tokenLimits.isEmpty else { return }
         let tokens = (record.inputTokens ?? 0) + (record.outputTokens ?? 0)
         guard tokens > 0 else { return }
         let time = now()
-        for bucket in limits { bucket.charge(tokens, now: time) }
+        if let shared, let loop = MultiThreadedEventLoopGroup.currentEventLoop {
+            return shared.charge(policies, tokens: tokens, on: loop, now: time)
+        }
+        for bucket in policies.tokenLimits { bucket.charge(tokens, now: time) }
     }
 
-    /// Runs the request stages; an early answer has been through the response stages.
+    /// Runs the request stages; an early answer has been through the response stages. A stage
+    /// that waits (`StageResult.wait`) makes the routing `.pending`: the rest runs when it resumes.
     static func run(_ request: IncomingRequest, random: UInt64, processor: RequestProcessor, record: inout AccessRecord) -> RequestProcessor.Routing {
         var context = RequestContext(request: request, random: random)
         defer { record = context.record }
-        for stage in requestStages {
-            if case .answer(let response) = stage.run(&context, processor) {
-                return .answer(processor.finish(response, rule: context.rule, record: &context.record))
+        return proceed(from: 0, &context, processor)
+    }
+
+    private static func proceed(from first: Int, _ context: inout RequestContext, _ processor: RequestProcessor) -> RequestProcessor.Routing {
+        for index in first..<requestStages.count {
+            switch requestStages[index].run(&context, processor) {
+            case .next: continue
+            case .answer(let response): return .answer(processor.finish(response, rule: context.rule, record: &context.record))
+            case .wait(let future): return .pending(resume(future, at: index, context, processor))
             }
         }
         let routing = upstream.route(context, processor)
         if case .answer(let response) = routing { return .answer(processor.finish(response, rule: context.rule, record: &context.record)) }
         return routing
+    }
+
+    private static func resume(_ future: EventLoopFuture<StageResult.Resume>, at index: Int, _ context: RequestContext, _ processor: RequestProcessor) -> EventLoopFuture<RequestProcessor.Resumed> {
+        future.map { decide in
+            var context = context
+            let routing: RequestProcessor.Routing
+            switch decide(&context, processor) {
+            case .next: routing = proceed(from: index + 1, &context, processor)
+            case .answer(let response): routing = .answer(processor.finish(response, rule: context.rule, record: &context.record))
+            case .wait(let future): routing = .pending(resume(future, at: index, context, processor))
+            }
+            return RequestProcessor.Resumed(routing: routing, record: context.record)
+        }
     }
 }

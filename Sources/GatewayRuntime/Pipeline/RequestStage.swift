@@ -1,3 +1,5 @@
+import NIOCore
+
 /// One named step of the request pipeline (`RequestPipeline`). A stage reads and changes the
 /// request's context, or answers it early (a redirect, a 404, and with the policy stages to come,
 /// 401, 403, 429). Stages are values with no state of their own: everything a request carries
@@ -10,6 +12,11 @@ protocol RequestStage: Sendable {
 enum StageResult {
     case next
     case answer(GatewayResponse)
+    /// The stage needs an answer from elsewhere first (shared rate limits in Redis): the pipeline
+    /// stops, and goes on when the future brings what the stage decides then.
+    case wait(EventLoopFuture<Resume>)
+
+    typealias Resume = @Sendable (inout RequestContext, RequestProcessor) -> StageResult
 }
 
 /// A step that sees a request's answer before it goes out (buffered answers, and the head of

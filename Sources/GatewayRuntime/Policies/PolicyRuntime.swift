@@ -194,11 +194,11 @@ public final class PolicyRuntime: Sendable {
             let ordinal = rateLimitOrdinals[record.index] ?? 0
             let unit: RateLimitBucket.Unit = record.tokensPerUnit != nil ? .tokens : .requests
             let limit = Int(record.tokensPerUnit ?? record.requestsPerUnit ?? 1), burst = Int(record.burst ?? 0), seconds = Int(record.unitSeconds)
-            let key = "\(record.name)#\(ordinal) \(unit) \(limit)+\(burst)/\(seconds)s"
+            let key = "\(record.name)#\(ordinal):\(unit):\(limit)+\(burst)/\(seconds)s"
             bucketKeys.insert(key)
             let now = now
             let summary = "\(limit) \(unit == .tokens ? "tokens" : "requests") per \(Self.unitText(seconds)) (policy \(record.name))"
-            let bucket = limits.bucket(key: key) { RateLimitBucket(unit: unit, limit: limit, burst: burst, intervalSeconds: seconds, now: now, summary: summary, policy: record.name) }
+            let bucket = limits.bucket(key: key) { RateLimitBucket(unit: unit, limit: limit, burst: burst, intervalSeconds: seconds, now: now, summary: summary, policy: record.name, key: key) }
             buckets[record.index] = bucket
             return bucket
         }

@@ -25,11 +25,14 @@ final class RateLimitBucket: Sendable {
     let summary: String
     /// The policy (`namespace/name`) the entry belongs to.
     let policy: String
+    /// Names the bucket in `RateLimitStore` and, with `--redis`, in Redis (`gwrun:ratelimit:<key>`).
+    let key: String
     private let state: NIOLockedValueBox<(tokens: Int64, nextFill: UInt64)>
 
-    init(unit: Unit, limit: Int, burst: Int, intervalSeconds: Int, now: UInt64, summary: String, policy: String = "") {
+    init(unit: Unit, limit: Int, burst: Int, intervalSeconds: Int, now: UInt64, summary: String, policy: String = "", key: String = "") {
         self.unit = unit
         self.policy = policy
+        self.key = key
         self.limit = Int64(max(limit, 1))
         capacity = Int64(max(limit, 1)) + Int64(max(burst, 0))
         intervalNanoseconds = UInt64(max(intervalSeconds, 1)) * 1_000_000_000
@@ -69,5 +72,10 @@ final class RateLimitBucket: Sendable {
         state.nextFill += periods * intervalNanoseconds
     }
 
-    private static func seconds(_ nanoseconds: UInt64) -> Int { max(1, Int((nanoseconds + 999_999_999) / 1_000_000_000)) }
+    /// The bucket's four script arguments (`SharedRateLimitScript`): unit, limit, capacity, interval in ms.
+    var scriptArguments: [String] {
+        [unit == .tokens ? "1" : "0", String(limit), String(capacity), String(intervalNanoseconds / 1_000_000)]
+    }
+
+    static func seconds(_ nanoseconds: UInt64) -> Int { max(1, Int((nanoseconds + 999_999_999) / 1_000_000_000)) }
 }

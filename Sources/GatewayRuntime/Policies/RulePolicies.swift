@@ -35,6 +35,12 @@ final class RulePolicies: Sendable {
     let directResponse: GatewayResponse?
     let hostRewriteAuto: Bool?
     let retry: RetryPolicy?
+    /// With `--redis`: the script's keys and per-key arguments for the rule's buckets, request
+    /// limits first (`SharedRateLimitScript`), made once per table instead of per request.
+    let sharedKeys: [String]
+    let sharedBucketArguments: [String]
+    let sharedTokenKeys: [String]
+    let sharedTokenArguments: [String]
 
     init(_ parts: Parts) {
         authenticators = parts.authenticators
@@ -47,5 +53,10 @@ final class RulePolicies: Sendable {
         directResponse = parts.directResponse
         hostRewriteAuto = parts.hostRewriteAuto
         retry = parts.retry
+        let all = parts.requestLimits + parts.tokenLimits
+        sharedKeys = all.map { SharedRateLimits.redisKey($0.key) }
+        sharedBucketArguments = all.flatMap(\.scriptArguments)
+        sharedTokenKeys = parts.tokenLimits.map { SharedRateLimits.redisKey($0.key) }
+        sharedTokenArguments = parts.tokenLimits.flatMap(\.scriptArguments)
     }
 }

@@ -1,0 +1,81 @@
+import Crypto
+import Metrics
+import NIOCore
+
+/// `--redis`: the rate-limit buckets of every replica kept in one Redis, so that N replicas let
+/// through one limit, not N (docs/redis.md). Each request's buckets are run by one script call
+/// (`SharedRateLimitScript`, loaded once per connection and called by its SHA-1); token limits
+/// are charged after the answer by a second one. When Redis fails or misses the deadline,
+/// `FailOpen` decides with the replica's own buckets (counted in
+/// `gwrun_shared_limit_fallbacks_total`) and `FailClosed` answers 503.
+public final class SharedRateLimits: Sendable {
+    public enum FailureMode: String, Sendable, CaseIterable {
+        case failOpen = "FailOpen"
+        case failClosed = "FailClosed"
+    }
+
+    /// What Redis decided for a request's buckets.
+    enum Verdict: Sendable {
+        case admitted
+        /// The bucket at this position of the rule's request limits, then token limits, refused.
+        case refused(position: Int, resetSeconds: Int)
+        case unavailable(String)
+    }
+
+    let client: RedisClient
+    public let failureMode: FailureMode
+    let scriptHash: String
+    private let fallbacks = Counter(label: "gwrun_shared_limit_fallbacks_total")
+    private let closedRefusals = Counter(label: "gwrun_shared_limit_unavailable_total")
+    private let failedCharges = Counter(label: "gwrun_shared_limit_charge_failures_total")
+
+    public init(address: RedisClient.Address, password: String?, timeoutMilliseconds: Int, failureMode: FailureMode, report: @escaping @Sendable (String) -> Void) {
+        client = RedisClient(address: address, password: password, timeout: .milliseconds(Int64(timeoutMilliseconds)), scripts: [SharedRateLimitScript.source], report: report)
+        self.failureMode = failureMode
+        scriptHash = Insecure.SHA1.hash(data: Array(SharedRateLimitScript.source.utf8)).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
+        }.joined()
+    }
+
+    /// A bucket's key in Redis. The hash tag keeps a rule's keys in one slot of a Redis Cluster
+    /// (a script's keys must share one); gwrun itself speaks to a single Redis.
+    static func redisKey(_ bucketKey: String) -> String { "gwrun:{ratelimit}:\(bucketKey)" }
+
+    /// Runs the rule's buckets in Redis; the future completes on `loop`, within the deadline.
+    func admit(_ policies: RulePolicies, on loop: any EventLoop) -> EventLoopFuture<Verdict> {
+        let arguments = ["EVALSHA", scriptHash, String(policies.sharedKeys.count)] + policies.sharedKeys + ["admit", "0"] + policies.sharedBucketArguments
+        return client.call(arguments, on: loop).map { reply -> Verdict in
+            guard case .array(let values?) = reply, values.count == 3, let position = values[0].integer, let reset = values[2].integer else {
+                return .unavailable("unexpected reply from the rate-limit script")
+            }
+            if position == 0 { return .admitted }
+            return .refused(position: Int(position) - 1, resetSeconds: RateLimitBucket.seconds(UInt64(max(reset, 0)) * 1_000_000))
+        }.flatMapErrorThrowing { error in
+            self.reloadIfFlushed(error, on: loop)
+            return .unavailable("\(error)")
+        }
+    }
+
+    /// Charges an answer's tokens to the rule's token buckets in Redis; where Redis cannot be
+    /// reached the replica's own buckets are charged (they decide while Redis is away).
+    func charge(_ policies: RulePolicies, tokens: Int, on loop: any EventLoop, now: UInt64) {
+        guard !policies.sharedTokenKeys.isEmpty else { return }
+        let arguments = ["EVALSHA", scriptHash, String(policies.sharedTokenKeys.count)] + policies.sharedTokenKeys + ["charge", String(tokens)] + policies.sharedTokenArguments
+        client.call(arguments, on: loop).whenFailure { error in
+            self.failedCharges.increment()
+            self.reloadIfFlushed(error, on: loop)
+            for bucket in policies.tokenLimits { bucket.charge(tokens, now: now) }
+        }
+    }
+
+    func countFallback() { fallbacks.increment() }
+    func countClosedRefusal() { closedRefusals.increment() }
+
+    /// A Redis that lost its scripts on a connection gwrun kept (SCRIPT FLUSH, a failover behind
+    /// a proxy) answers NOSCRIPT: load the script again (a new connection loads it anyway).
+    private func reloadIfFlushed(_ error: any Error, on loop: any EventLoop) {
+        guard case RedisConnectionStateMachine.Failure.server(let message) = error, message.hasPrefix("NOSCRIPT") else { return }
+        _ = client.call(["SCRIPT", "LOAD", SharedRateLimitScript.source], on: loop)
+    }
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Several gwrun replicas, one set of limits (#16): three gwrun processes share one redis-server
+# (--redis, with a password from a file) and serve testing/shared-limits. Clients spread over the
+# three get the request limit's 60 answers and 429 for the rest, and the token limit is charged
+# from streamed answers on every replica. Redis paused (SIGSTOP) and then stopped mid-test: the
+# FailOpen replicas keep serving with their own buckets, a FailClosed replica answers 503, no
+# request waits past the deadline; Redis started again: the shared limits resume without a restart.
+source "$(dirname "$0")/lib/e2e-common.sh"
+command -v redis-server >/dev/null || { echo "FAIL redis-server is not installed (scripts/setup.sh installs it)"; exit 1; }
+mount_openai_secret
+.build/debug/gwc build testing/shared-limits -o "$work/routes.gwt" >/dev/null || exit 1
+redis_port=26379
+password=e2e-redis-password-marker
+printf '%s\n' "$password" > "$work/redis-password"
+start_redis() {
+  start redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no --requirepass "$password" --dir "$work" --logfile "$work/redis.log"
+  redis_pid=$last_pid
+  wait_port $redis_port
+}
+rcli() { redis-cli -p $redis_port --no-auth-warning -a "$password" "$@"; }
+start_redis
+start python3 testing/standin-openai.py --port 18894 --expect-key "$openai_key"
+wait_port 18894
+# Replica n listens on 8090 + 100 n + 17000 and has admin port 26900 + n; replica 4 is FailClosed.
+ports=()
+for n in 1 2 3 4; do
+  mode=FailOpen; [ $n -eq 4 ] && mode=FailClosed
+  start .build/debug/gwrun --table "$work/routes.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
+    --port-offset $((17000 + 100 * n)) --admin-port $((26900 + n)) --redis redis://127.0.0.1:$redis_port \
+    --redis-password-file "$work/redis-password" --redis-timeout-ms 50 --redis-failure-mode $mode > /dev/null 2> "$work/gwrun-$n.err"
+  ports+=($((25090 + 100 * n)))
+done
+for n in 1 2 3 4; do wait_ready $((26900 + n)); done
+replicas="${ports[0]} ${ports[1]} ${ports[2]}"
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
+fallbacks() { curl -s "127.0.0.1:$((26900 + $1))/metrics" | awk '$1 == "gwrun_shared_limit_fallbacks_total" { print $2 }'; }
+
+echo "-- a request limit of 60 per minute, 150 requests from 6 threads over three replicas"
+result=$(python3 testing/shared_limits_clients.py requests 150 6 $replicas)
+echo "   $result"
+check "60 answered" "$(field "$result" 200)" 60
+check "90 refused with 429" "$(field "$result" 429)" 90
+check "no replica fell back to its own buckets (fallback counters 0 0 0)" "$(fallbacks 1) $(fallbacks 2) $(fallbacks 3)" "0 0 0"
+each=$(for n in 1 2 3; do curl -s "127.0.0.1:$((26900 + n))/metrics" | grep -c 'status="200"' ; done | tr -d '\n')
+[ "$each" != "" ] && ok "metrics answered on every replica" || fail "metrics"
+
+echo "-- a token limit of 500 per minute, streamed answers of 53 tokens, one client going round the replicas"
+result=$(python3 testing/shared_limits_clients.py tokens 20 1 $replicas)
+echo "   $result"
+check "10 streamed answers before the bucket is spent (500 / 53, admitted while above zero)" "$(field "$result" 200)" 10
+check "the rest refused with 429" "$(field "$result" 429)" 10
+
+echo "-- what Redis holds"
+keys=$(rcli --scan --pattern 'gwrun:*' | sort)
+echo "$keys" | sed 's/^/   /'
+check "one key per bucket" "$(echo "$keys" | grep -c .)" 2
+no_expiry=$(for key in $keys; do rcli pttl "$key"; done | awk '$1 < 0' | wc -l)
+check "every key expires" "$no_expiry" 0
+grep -q "$password" "$work"/gwrun-*.err && fail "the Redis password appears in gwrun's log" || ok "the Redis password is in no log"
+
+echo "-- Redis paused (SIGSTOP): no request waits past the 50 ms deadline by much"
+kill -STOP "$redis_pid"
+result=$(python3 testing/shared_limits_clients.py requests 9 3 $replicas)
+echo "   FailOpen: $result"
+slow=$(python3 -c 'import json,sys; print(1 if json.loads(sys.argv[1])["slowest_ms"] < 1000 else 0)' "$result")
+check "FailOpen replicas answered every request within a second" "$slow" 1
+check "FailOpen: local buckets decided (they were full: 9 answered)" "$(field "$result" 200)" 9
+result=$(python3 testing/shared_limits_clients.py requests 3 1 ${ports[3]})
+echo "   FailClosed: $result"
+check "the FailClosed replica answered 503" "$(field "$result" 503)" 3
+kill -CONT "$redis_pid"
+
+echo "-- Redis stopped"
+kill "$redis_pid"; wait "$redis_pid" 2>/dev/null
+result=$(python3 testing/shared_limits_clients.py requests 30 3 $replicas)
+echo "   FailOpen: $result"
+check "FailOpen replicas kept serving" "$(field "$result" 200)" 30
+result=$(python3 testing/shared_limits_clients.py requests 3 1 ${ports[3]})
+check "the FailClosed replica answered 503" "$(field "$result" 503)" 3
+total=$(( $(fallbacks 1) + $(fallbacks 2) + $(fallbacks 3) ))
+[ "$total" -ge 39 ] && ok "fallbacks counted ($total)" || fail "fallbacks counted" "$total, expected at least 39"
+
+echo "-- Redis started again (empty): the shared limit resumes without restarting gwrun"
+start_redis
+sleep 6   # past the longest reconnect backoff (5 s)
+result=$(python3 testing/shared_limits_clients.py requests 150 6 $replicas)
+echo "   $result"
+check "60 answered again" "$(field "$result" 200)" 60
+result=$(python3 testing/shared_limits_clients.py requests 3 1 ${ports[3]})
+echo "   FailClosed: $result"
+check "the FailClosed replica sees the same spent limit (429)" "$(field "$result" 429)" 3
+
+echo "shared limits: $passed passed, $failed failed"
+[ $failed -eq 0 ] || { tail -n 5 "$work"/gwrun-*.err; exit 1; }
