@@ -10,6 +10,8 @@ public struct ResourceSet: Sendable, Hashable {
     public var backends: [AgentgatewayBackend] = []
     public var policies: [AgentgatewayPolicy] = []
     public var hermesConfigs: [HermesConfig] = []
+    /// Deployments that run gwrun (`gwc lint` checks their options, probes and mounts).
+    public var gwrunDeployments: [GwrunDeployment] = []
     /// Objects of kinds gwc does not model, by `apiVersion/kind`, with a count.
     public var skippedKinds: [String: Int] = [:]
 

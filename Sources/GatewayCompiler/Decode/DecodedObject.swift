@@ -21,6 +21,7 @@ public struct DecodeResult: Sendable {
         resources.backends += other.resources.backends
         resources.policies += other.resources.policies
         resources.hermesConfigs += other.resources.hermesConfigs
+        resources.gwrunDeployments += other.resources.gwrunDeployments
         resources.skippedKinds.merge(other.resources.skippedKinds, uniquingKeysWith: +)
         diagnostics += other.diagnostics
         objectCount += other.objectCount

@@ -63,6 +63,11 @@ public struct ManifestDecoder {
         }
         let meta = decodeMeta(root, kind: kind, reader: reader)
         let objectName = "\(kind) \(meta.namespace.isEmpty ? meta.name : "\(meta.namespace)/\(meta.name)")"
+        if apiVersion == "apps/v1", kind == "Deployment", !meta.name.isEmpty, let deployment = Self.decodeGwrunDeployment(root, meta: meta, reader: reader) {
+            result.objectCount += 1
+            result.resources.gwrunDeployments.append(deployment)
+            return
+        }
         guard let schema = StructuralSchema.forKind(apiVersion: apiVersion, kind: kind) else {
             let versions = StructuralSchema.apiVersions(ofKind: kind)
             if versions.isEmpty {

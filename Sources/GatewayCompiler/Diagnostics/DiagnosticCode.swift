@@ -120,6 +120,15 @@ extension DiagnosticCode {
     public static let hermesIgnoredSetting = DiagnosticCode("GW617", "hermes-ignored-setting", .warning, "Hermes setting that Hermes ignores")
     public static let hermesPlainHTTP = DiagnosticCode("GW618", "hermes-plain-http", .warning, "Hermes calls a server beyond the LAN over plain HTTP")
 
+    // 7xx: gwrun's own deployment (a Deployment running gwrun)
+    public static let gwrunUnknownOption = DiagnosticCode("GW700", "gwrun-unknown-option", .error, "gwrun argument that gwrun refuses")
+    public static let gwrunProbeMismatch = DiagnosticCode("GW701", "gwrun-probe-mismatch", .error, "Probe that does not ask gwrun's admin listener what it should")
+    public static let gwrunProbeMissing = DiagnosticCode("GW702", "gwrun-probe-missing", .warning, "gwrun container without a readiness or liveness probe")
+    public static let gwrunGracePeriod = DiagnosticCode("GW703", "gwrun-grace-period", .error, "Grace period shorter than gwrun's preStop wait and drain")
+    public static let gwrunPathNotMounted = DiagnosticCode("GW704", "gwrun-path-not-mounted", .error, "File gwrun reads that no volume provides")
+    public static let gwrunUnsharedLimits = DiagnosticCode("GW705", "gwrun-unshared-limits", .warning, "Several replicas with rate limits and no shared store")
+    public static let gwrunSecretMountLayout = DiagnosticCode("GW706", "gwrun-secret-mount-layout", .error, "Secret mounted where gwrun does not look for it")
+
     /// Every code, in catalogue order.
     public static let all: [DiagnosticCode] = [
         unreadableInput, yamlSyntax, jsonSyntax, duplicateKey, tabIndentation, invalidEncoding, aliasExpansion,
@@ -132,11 +141,12 @@ extension DiagnosticCode {
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid, certificateUnusable, certificateNameMismatch, certificateNotValidNow, certificateExpiring, certificateChainOrder, certificateValidity,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, failoverMismatch, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,
         hermesUnknownProvider, hermesExternalEndpoint, hermesUnresolvedVariable, hermesProviderUnused, hermesKeyRefused,
         hermesListenerExposed, hermesWeakServerKey, hermesIgnoredSetting, hermesPlainHTTP,
+        gwrunUnknownOption, gwrunProbeMismatch, gwrunProbeMissing, gwrunGracePeriod, gwrunPathNotMounted, gwrunUnsharedLimits, gwrunSecretMountLayout,
     ]
 }

@@ -2,23 +2,27 @@
 /// trip (docs/redis.md). The buckets are `RateLimitBucket`'s, kept in a hash per bucket
 /// (`tokens`, `next`: the next refill in Redis' milliseconds, so every replica shares one clock).
 ///
-/// KEYS: the buckets. ARGV[1]: `admit` or `charge`; ARGV[2]: the tokens to charge; then four
-/// values per key: the unit (0 requests, 1 tokens), the limit per interval, the capacity (limit
-/// plus burst) and the interval in milliseconds.
+/// KEYS: the buckets. ARGV[1]: `admit` or `charge`; ARGV[2]: the requests to admit (the requests
+/// of one rule that arrived on one event loop together: `SharedLimitBatch`), or the tokens to
+/// charge; then four values per key: the unit (0 requests, 1 tokens), the limit per interval, the
+/// capacity (limit plus burst) and the interval in milliseconds.
 ///
-/// `admit` takes a token from each request bucket in order and checks that each token bucket is
-/// above zero; the first that refuses ends the script (the earlier ones keep what they took, as
-/// the local buckets do). It returns {refused key's position (0: none), remaining, milliseconds
-/// until that bucket's next refill}. `charge` takes the tokens from every token bucket (down to
-/// minus its capacity). Each bucket expires when it would be full again: idle keys go away.
+/// `admit` passes the requests through the buckets in order: a request bucket lets through as many
+/// as it has tokens (taking one each), a token bucket all of them while it is above zero, none
+/// otherwise; those a bucket stops go no further (the earlier buckets keep what they gave, as the
+/// local buckets do). It returns {requests admitted, position of the first bucket that stopped
+/// some (0: none), milliseconds until that bucket's next refill}. `charge` takes the tokens from
+/// every token bucket (down to minus its capacity). Each bucket expires when it would be full
+/// again: idle keys go away.
 enum SharedRateLimitScript {
     static let source = """
     local t = redis.call('TIME')
     local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
     local admit = ARGV[1] == 'admit'
     local amount = tonumber(ARGV[2])
-    local remaining = -1
-    local soonest = 0
+    local passing = amount
+    local stopped = 0
+    local reset = 0
     for i, key in ipairs(KEYS) do
       local base = 2 + (i - 1) * 4
       local unit = tonumber(ARGV[base + 1])
@@ -33,22 +37,23 @@ enum SharedRateLimitScript {
         tokens = math.min(capacity, tokens + periods * limit)
         nextFill = nextFill + periods * interval
       end
-      local refused = false
       if admit then
+        local through = passing
         if unit == 0 then
-          if tokens >= 1 then tokens = tokens - 1 else refused = true end
+          through = math.max(0, math.min(passing, math.floor(tokens)))
+          tokens = tokens - through
         elseif tokens <= 0 then
-          refused = true
+          through = 0
         end
+        if through < passing and stopped == 0 then stopped = i; reset = nextFill - now end
+        passing = through
       elseif unit == 1 then
         tokens = math.max(tokens - amount, -capacity)
       end
       redis.call('HSET', key, 'tokens', tokens, 'next', nextFill)
       local toFull = math.ceil((capacity - tokens) / limit)
       redis.call('PEXPIRE', key, (nextFill - now) + toFull * interval + 1000)
-      if refused then return {i, 0, nextFill - now} end
-      if remaining < 0 or tokens < remaining then remaining = math.max(tokens, 0); soonest = nextFill - now end
     end
-    return {0, remaining, soonest}
+    return {passing, stopped, reset}
     """
 }

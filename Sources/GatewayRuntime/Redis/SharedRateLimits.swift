@@ -1,5 +1,6 @@
 import Crypto
 import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// `--redis`: the rate-limit buckets of every replica kept in one Redis, so that N replicas let
@@ -28,6 +29,7 @@ public final class SharedRateLimits: Sendable {
     private let fallbacks = Counter(label: "gwrun_shared_limit_fallbacks_total")
     private let closedRefusals = Counter(label: "gwrun_shared_limit_unavailable_total")
     private let failedCharges = Counter(label: "gwrun_shared_limit_charge_failures_total")
+    private let batches = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<SharedLimitBatch>]>([:])
 
     public init(address: RedisClient.Address, password: String?, timeoutMilliseconds: Int, failureMode: FailureMode, report: @escaping @Sendable (String) -> Void) {
         client = RedisClient(address: address, password: password, timeout: .milliseconds(Int64(timeoutMilliseconds)), scripts: [SharedRateLimitScript.source], report: report)
@@ -42,18 +44,25 @@ public final class SharedRateLimits: Sendable {
     /// (a script's keys must share one); gwrun itself speaks to a single Redis.
     static func redisKey(_ bucketKey: String) -> String { "gwrun:{ratelimit}:\(bucketKey)" }
 
-    /// Runs the rule's buckets in Redis; the future completes on `loop`, within the deadline.
+    /// Runs the rule's buckets in Redis, batched with the loop's other requests of the rule
+    /// (`SharedLimitBatch`); the future completes on `loop`, within the deadline.
     func admit(_ policies: RulePolicies, on loop: any EventLoop) -> EventLoopFuture<Verdict> {
-        let arguments = ["EVALSHA", scriptHash, String(policies.sharedKeys.count)] + policies.sharedKeys + ["admit", "0"] + policies.sharedBucketArguments
-        return client.call(arguments, on: loop).map { reply -> Verdict in
-            guard case .array(let values?) = reply, values.count == 3, let position = values[0].integer, let reset = values[2].integer else {
-                return .unavailable("unexpected reply from the rate-limit script")
-            }
-            if position == 0 { return .admitted }
-            return .refused(position: Int(position) - 1, resetSeconds: RateLimitBucket.seconds(UInt64(max(reset, 0)) * 1_000_000))
-        }.flatMapErrorThrowing { error in
-            self.reloadIfFlushed(error, on: loop)
-            return .unavailable("\(error)")
+        batch(on: loop).value.admit(policies)
+    }
+
+    private func batch(on loop: any EventLoop) -> NIOLoopBound<SharedLimitBatch> {
+        let key = ObjectIdentifier(loop)
+        return batches.withLockedValue { batches in
+            if let found = batches[key] { return found }
+            let made = NIOLoopBound(SharedLimitBatch(loop: loop) { [self] policies, count in
+                let arguments = ["EVALSHA", scriptHash, String(policies.sharedKeys.count)] + policies.sharedKeys + ["admit", String(count)] + policies.sharedBucketArguments
+                return client.call(arguments, on: loop).flatMapErrorThrowing { error in
+                    self.reloadIfFlushed(error, on: loop)
+                    throw error
+                }
+            }, eventLoop: loop)
+            batches[key] = made
+            return made
         }
     }
 

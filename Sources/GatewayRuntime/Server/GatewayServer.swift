@@ -197,6 +197,8 @@ public struct GatewayServer: Sendable {
     }
 
     private func readiness() -> GatewayResponse {
+        // A draining replica leaves its Service's endpoints at the next readiness probe.
+        if control.isDraining { return .text(503, "draining: finishing the requests in flight before exit") }
         guard let state = processor.state else {
             return .text(200, "ready: table loaded (crc32c \(String(format: "%08x", processor.table.checksum))), \(processor.secrets.count) secrets resolved")
         }
