@@ -48,6 +48,8 @@ for round in $(seq "$rounds"); do
 done
 fallbacks=$(curl -s 127.0.0.1:18302/metrics | awk '$1 == "gwrun_shared_limit_fallbacks_total" { print $2 }')
 echo "shared gwrun: ${fallbacks:-0} requests decided locally (Redis late or failing)"
+calls=$(redis-cli -p 18379 info commandstats | tr -d '\r' | awk -F'[=,:]' '/^cmdstat_evalsha/ { print $3 }')
+echo "redis: ${calls:-0} script calls for every request of the shared rounds (batches and leases)"
 python3 - "$work" <<'PY'
 import glob, statistics, sys
 w = sys.argv[1]

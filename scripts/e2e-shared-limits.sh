@@ -5,6 +5,7 @@
 # from streamed answers on every replica. Redis paused (SIGSTOP) and then stopped mid-test: the
 # FailOpen replicas keep serving with their own buckets, a FailClosed replica answers 503, no
 # request waits past the deadline; Redis started again: the shared limits resume without a restart.
+# A higher limit, where each loop leases tokens from Redis, is never exceeded.
 source "$(dirname "$0")/lib/e2e-common.sh"
 command -v redis-server >/dev/null || { echo "FAIL redis-server is not installed (scripts/setup.sh installs it)"; exit 1; }
 mount_openai_secret
@@ -50,10 +51,19 @@ echo "   $result"
 check "10 streamed answers before the bucket is spent (500 / 53, admitted while above zero)" "$(field "$result" 200)" 10
 check "the rest refused with 429" "$(field "$result" 429)" 10
 
+echo "-- a limit of 1,000 per minute, where each event loop leases 2 tokens at a time: 1,300 requests over three replicas"
+result=$(python3 testing/shared_limits_clients.py leased 1300 6 $replicas)
+echo "   $result"
+answered=$(field "$result" 200)
+echo "   decided locally (Redis late): $(fallbacks 1) $(fallbacks 2) $(fallbacks 3)"
+# Never above the limit; below it by at most the tokens leased and unused (2 per loop, a loop per core, 3 replicas).
+stranded=$((2 * $(nproc) * 3))
+[ "$answered" -le 1000 ] && [ "$answered" -ge $((1000 - stranded)) ] && ok "$answered answered: the limit, less at most the $stranded tokens leases can strand" || fail "leased limit" "$answered answered"
+
 echo "-- what Redis holds"
 keys=$(rcli --scan --pattern 'gwrun:*' | sort)
 echo "$keys" | sed 's/^/   /'
-check "one key per bucket" "$(echo "$keys" | grep -c .)" 2
+check "one key per bucket" "$(echo "$keys" | grep -c .)" 3
 no_expiry=$(for key in $keys; do rcli pttl "$key"; done | awk '$1 < 0' | wc -l)
 check "every key expires" "$no_expiry" 0
 grep -q "$password" "$work"/gwrun-*.err && fail "the Redis password appears in gwrun's log" || ok "the Redis password is in no log"

@@ -2,7 +2,7 @@
 by status, with the slowest request's time (a request that hangs past Redis' deadline shows here).
 
   shared_limits_clients.py CASE COUNT THREADS PORT [PORT...]
-CASE is `requests` (buffered chat completions) or `tokens` (streamed, usage asked for). Prints one
+CASE is `requests` or `leased` (buffered chat completions) or `tokens` (streamed, usage asked for). Prints one
 JSON line: {"200": n, "429": n, ..., "slowest_ms": t}."""
 import json, sys, threading, time, urllib.request, urllib.error
 

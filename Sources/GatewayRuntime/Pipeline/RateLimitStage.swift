@@ -18,6 +18,7 @@ struct RateLimitStage: RequestStage {
     func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
         guard let policies = context.policies, !policies.requestLimits.isEmpty || !policies.tokenLimits.isEmpty else { return .next }
         if let shared = processor.sharedLimits, let loop = MultiThreadedEventLoopGroup.currentEventLoop {
+            if shared.takeLeased(policies, on: loop) { return .next }
             let now = now
             return .wait(shared.admit(policies, on: loop).map { verdict in
                 { context, processor in Self.decide(verdict, policies, shared, now(), &context, processor) }

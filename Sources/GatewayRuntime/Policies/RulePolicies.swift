@@ -41,6 +41,9 @@ final class RulePolicies: Sendable {
     let sharedBucketArguments: [String]
     let sharedTokenKeys: [String]
     let sharedTokenArguments: [String]
+    /// Tokens each loop may lease from Redis beyond its waiting requests (`SharedLimitBatch`):
+    /// 0.2% of the smallest request limit, at most 1,000; none with token limits.
+    let sharedLeaseSize: Int
 
     init(_ parts: Parts) {
         authenticators = parts.authenticators
@@ -58,5 +61,6 @@ final class RulePolicies: Sendable {
         sharedBucketArguments = all.flatMap(\.scriptArguments)
         sharedTokenKeys = parts.tokenLimits.map { SharedRateLimits.redisKey($0.key) }
         sharedTokenArguments = parts.tokenLimits.flatMap(\.scriptArguments)
+        sharedLeaseSize = parts.tokenLimits.isEmpty ? min(1000, Int(parts.requestLimits.map(\.limit).min() ?? 0) / 500) : 0
     }
 }

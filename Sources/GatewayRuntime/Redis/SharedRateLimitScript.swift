@@ -11,7 +11,8 @@
 /// as it has tokens (taking one each), a token bucket all of them while it is above zero, none
 /// otherwise; those a bucket stops go no further (the earlier buckets keep what they gave, as the
 /// local buckets do). It returns {requests admitted, position of the first bucket that stopped
-/// some (0: none), milliseconds until that bucket's next refill}. `charge` takes the tokens from
+/// some (0: none), milliseconds until that bucket's next refill, or when none stopped any, until the
+/// first refill of any bucket (how long a lease of these tokens may be used)}. `charge` takes the tokens from
 /// every token bucket (down to minus its capacity). Each bucket expires when it would be full
 /// again: idle keys go away.
 enum SharedRateLimitScript {
@@ -23,6 +24,7 @@ enum SharedRateLimitScript {
     local passing = amount
     local stopped = 0
     local reset = 0
+    local soonest = -1
     for i, key in ipairs(KEYS) do
       local base = 2 + (i - 1) * 4
       local unit = tonumber(ARGV[base + 1])
@@ -46,6 +48,7 @@ enum SharedRateLimitScript {
           through = 0
         end
         if through < passing and stopped == 0 then stopped = i; reset = nextFill - now end
+        if stopped == 0 and (soonest < 0 or nextFill - now < soonest) then soonest = nextFill - now end
         passing = through
       elseif unit == 1 then
         tokens = math.max(tokens - amount, -capacity)
@@ -54,6 +57,7 @@ enum SharedRateLimitScript {
       local toFull = math.ceil((capacity - tokens) / limit)
       redis.call('PEXPIRE', key, (nextFill - now) + toFull * interval + 1000)
     end
+    if stopped == 0 then reset = math.max(soonest, 0) end
     return {passing, stopped, reset}
     """
 }

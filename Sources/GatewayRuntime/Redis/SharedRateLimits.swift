@@ -50,6 +50,11 @@ public final class SharedRateLimits: Sendable {
         batch(on: loop).value.admit(policies)
     }
 
+    /// Admits a request with a token this loop leased earlier, without a call; false when it has none.
+    func takeLeased(_ policies: RulePolicies, on loop: any EventLoop) -> Bool {
+        policies.sharedLeaseSize > 0 && batch(on: loop).value.takeLeased(policies, now: .now())
+    }
+
     private func batch(on loop: any EventLoop) -> NIOLoopBound<SharedLimitBatch> {
         let key = ObjectIdentifier(loop)
         return batches.withLockedValue { batches in

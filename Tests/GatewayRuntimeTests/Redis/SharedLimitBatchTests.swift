@@ -73,9 +73,44 @@ struct SharedLimitBatchTests {
     }
 
     @Test func aFailedCallOrAStrangeReplyLeavesEveryRequestUndecided() {
-        let failed = SharedLimitBatch.verdicts(.failure(RedisConnectionStateMachine.Failure.deadline), count: 2)
+        let failed = SharedLimitBatch.verdicts(.failure(RedisConnectionStateMachine.Failure.deadline), requests: 2, asked: 2).verdicts
         #expect(failed.map { "\($0)" } == Array(repeating: "unavailable(\"Redis did not answer before the deadline\")", count: 2))
-        let strange = SharedLimitBatch.verdicts(.success(.array([.integer(5), .integer(0), .integer(0)])), count: 2)
+        let strange = SharedLimitBatch.verdicts(.success(.array([.integer(5), .integer(0), .integer(0)])), requests: 2, asked: 2).verdicts
         #expect(strange.allSatisfy { if case .unavailable = $0 { true } else { false } })
+    }
+
+    @Test func aHighRequestLimitLeasesTokensForTheLoopsNextRequests() throws {
+        let loop = EmbeddedEventLoop()
+        var parts = RulePolicies.Parts()
+        parts.requestLimits = [RateLimitBucket(unit: .requests, limit: 1_000_000, burst: 0, intervalSeconds: 1, now: 0, summary: "")]
+        let rule = RulePolicies(parts)
+        #expect(rule.sharedLeaseSize == 1000)
+        #expect(RulePolicies(.init()).sharedLeaseSize == 0)
+        var asked: [Int] = []
+        let batch = SharedLimitBatch(loop: loop) { _, count in
+            asked.append(count)
+            return loop.makeSucceededFuture(.array([.integer(Int64(count) - 10), .integer(0), .integer(700)]))
+        }
+        #expect(!batch.takeLeased(rule, now: .now()))
+        let first = batch.admit(rule)
+        loop.run()
+        #expect(asked == [1001])
+        #expect("\(try first.wait())" == "admitted")
+        // Redis granted 991 of the 1,001 tokens asked: 990 are this loop's to use without a call.
+        #expect(!batch.takeLeased(rule, now: .now() + .seconds(1)))
+        var leased = 0
+        while batch.takeLeased(rule, now: .now()) { leased += 1 }
+        #expect(leased == 990)
+        // The lease ends at the buckets' next refill (700 ms, from the reply): then it is dropped.
+        #expect(!batch.takeLeased(rule, now: .now() + .seconds(2)))
+    }
+
+    @Test func aLimitUnder500AndTokenLimitsGetNoLease() {
+        var parts = RulePolicies.Parts()
+        parts.requestLimits = [RateLimitBucket(unit: .requests, limit: 60, burst: 0, intervalSeconds: 60, now: 0, summary: "")]
+        #expect(RulePolicies(parts).sharedLeaseSize == 0)
+        parts.requestLimits = [RateLimitBucket(unit: .requests, limit: 100_000, burst: 0, intervalSeconds: 60, now: 0, summary: "")]
+        parts.tokenLimits = [RateLimitBucket(unit: .tokens, limit: 100_000, burst: 0, intervalSeconds: 60, now: 0, summary: "")]
+        #expect(RulePolicies(parts).sharedLeaseSize == 0)
     }
 }
