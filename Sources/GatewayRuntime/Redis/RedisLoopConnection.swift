@@ -41,7 +41,9 @@ final class RedisLoopConnection {
         for action in actions {
             switch action {
             case .connect: connect()
-            case .write(let bytes): channel?.writeAndFlush(bytes, promise: nil)
+            case .write(let bytes):
+                // A write that fails (the peer reset) closes the channel: its calls fail and the next reconnects.
+                channel?.writeAndFlush(bytes).whenFailure { [weak channel] _ in channel?.close(promise: nil) }
             case .succeed(let call, let value):
                 guard let waiting = promises.removeValue(forKey: call) else { continue }
                 waiting.deadline?.cancel()
@@ -67,14 +69,19 @@ final class RedisLoopConnection {
             switch result {
             case .success(let channel):
                 self.channel = channel
-                if let handler = try? channel.pipeline.syncOperations.handler(type: RedisReplyHandler.self) {
-                    handler.onReply = { [self] value in execute(machine.received(value)) }
-                    handler.onClose = { [self] in
-                        self.channel = nil
-                        execute(machine.closed(now: .now()))
-                    }
+                let handler = try? channel.pipeline.syncOperations.handler(type: RedisReplyHandler.self)
+                handler?.onReply = { [self] value in execute(machine.received(value)) }
+                handler?.onClose = { [self] in
+                    self.channel = nil
+                    execute(machine.closed(now: .now()))
                 }
                 execute(machine.connected())
+                // Closed before the callbacks were in place (a Redis at maxclients hangs up at once).
+                if !channel.isActive, self.channel === channel {
+                    handler?.onClose = nil
+                    self.channel = nil
+                    execute(machine.closed(now: .now()))
+                }
             case .failure:
                 execute(machine.connectFailed(now: .now()))
             }
