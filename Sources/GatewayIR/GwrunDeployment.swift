@@ -2,6 +2,10 @@
 /// `gwrun`, or whose image is named gwrun): what `gwc lint` checks of it (docs/deploy.md).
 /// Deployments that run something else are skipped like any kind gwc does not model.
 public struct GwrunDeployment: Sendable, Hashable {
+    /// Seconds gwrun lets requests in flight finish after SIGTERM: `GatewayServer` drains for this
+    /// long, and `gwc lint` holds a Deployment's grace period above it (GW703).
+    public static let drainSeconds = 10
+
     public struct Argument: Sendable, Hashable {
         public var text: String
         public var location: SourceLocation

@@ -16,8 +16,7 @@ struct DeploymentChecker {
         "trusted-proxies", "audit-log", "audit-max-bytes", "otlp-endpoint", "otlp-sampling-ratio", "otlp-metrics-interval", "redis", "redis-password-file",
         "redis-timeout-ms", "redis-failure-mode", "log-level",
     ]
-    /// Seconds gwrun's drain lets requests in flight finish after SIGTERM (`GatewayServer.drainSeconds`).
-    static let drainSeconds = 10
+    static var drainSeconds: Int { GwrunDeployment.drainSeconds }
 
     mutating func run() {
         for deployment in index.resources.gwrunDeployments { check(deployment) }

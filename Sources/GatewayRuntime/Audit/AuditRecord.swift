@@ -122,18 +122,11 @@ enum AuditChain {
     /// The `prev` of a file's first line when no file came before it.
     static let origin = String(repeating: "0", count: 64)
 
-    static func hash(_ line: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(line)) { text.append(digits[Int(byte >> 4)]); text.append(digits[Int(byte & 0xF)]) }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
+    static func hash(_ line: some Sequence<UInt8>) -> String { Hex.lowercase(SHA256.hash(data: Array(line))) }
 
     /// Eight hex digits (a table's crc32c).
     static func hex(_ value: UInt32) -> String {
-        String(decoding: (0..<8).reversed().map { digits[Int((value >> (UInt32($0) * 4)) & 0xF)] }, as: UTF8.self)
+        String(decoding: (0..<8).reversed().map { Hex.digits[Int((value >> (UInt32($0) * 4)) & 0xF)] }, as: UTF8.self)
     }
 
     /// The first line of every file: its number, the chain it continues (`prev` = the last hash

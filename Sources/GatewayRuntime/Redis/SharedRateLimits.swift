@@ -34,10 +34,7 @@ public final class SharedRateLimits: Sendable {
     public init(address: RedisClient.Address, password: String?, timeoutMilliseconds: Int, failureMode: FailureMode, report: @escaping @Sendable (String) -> Void) {
         client = RedisClient(address: address, password: password, timeout: .milliseconds(Int64(timeoutMilliseconds)), scripts: [SharedRateLimitScript.source], report: report)
         self.failureMode = failureMode
-        scriptHash = Insecure.SHA1.hash(data: Array(SharedRateLimitScript.source.utf8)).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+        scriptHash = Hex.lowercase(Insecure.SHA1.hash(data: Array(SharedRateLimitScript.source.utf8)))
     }
 
     /// A bucket's key in Redis. The hash tag keeps a rule's keys in one slot of a Redis Cluster
@@ -60,8 +57,7 @@ public final class SharedRateLimits: Sendable {
         return batches.withLockedValue { batches in
             if let found = batches[key] { return found }
             let made = NIOLoopBound(SharedLimitBatch(loop: loop) { [self] policies, count in
-                let arguments = ["EVALSHA", scriptHash, String(policies.sharedKeys.count)] + policies.sharedKeys + ["admit", String(count)] + policies.sharedBucketArguments
-                return client.call(arguments, on: loop).flatMapErrorThrowing { error in
+                client.call(scriptCall(keys: policies.sharedKeys, "admit", count, policies.sharedBucketArguments), on: loop).flatMapErrorThrowing { error in
                     self.reloadIfFlushed(error, on: loop)
                     throw error
                 }
@@ -75,12 +71,16 @@ public final class SharedRateLimits: Sendable {
     /// reached the replica's own buckets are charged (they decide while Redis is away).
     func charge(_ policies: RulePolicies, tokens: Int, on loop: any EventLoop, now: UInt64) {
         guard !policies.sharedTokenKeys.isEmpty else { return }
-        let arguments = ["EVALSHA", scriptHash, String(policies.sharedTokenKeys.count)] + policies.sharedTokenKeys + ["charge", String(tokens)] + policies.sharedTokenArguments
-        client.call(arguments, on: loop).whenFailure { error in
+        client.call(scriptCall(keys: policies.sharedTokenKeys, "charge", tokens, policies.sharedTokenArguments), on: loop).whenFailure { error in
             self.failedCharges.increment()
             self.reloadIfFlushed(error, on: loop)
             for bucket in policies.tokenLimits { bucket.charge(tokens, now: now) }
         }
+    }
+
+    /// `EVALSHA <hash> <n> <keys...> <op> <amount> <per-key arguments...>` (SharedRateLimitScript).
+    private func scriptCall(keys: [String], _ operation: String, _ amount: Int, _ bucketArguments: [String]) -> [String] {
+        ["EVALSHA", scriptHash, String(keys.count)] + keys + [operation, String(amount)] + bucketArguments
     }
 
     func countFallback() { fallbacks.increment() }

@@ -31,7 +31,7 @@ public struct GatewayServer: Sendable {
     public var maxBodyBytes: Int
     public var logger: Logger
     /// How long SIGTERM waits for requests in flight before closing their connections.
-    public var drainSeconds = 10
+    public var drainSeconds = GwrunDeployment.drainSeconds
     /// Largest request head (request line and headers) accepted; larger: 431.
     public var maxHeaderBytes = 64 << 10
     /// Most header fields in one request; more: 431.
