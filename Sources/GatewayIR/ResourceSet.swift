@@ -9,6 +9,7 @@ public struct ResourceSet: Sendable, Hashable {
     public var namespaces: [Namespace] = []
     public var backends: [AgentgatewayBackend] = []
     public var policies: [AgentgatewayPolicy] = []
+    public var budgets: [Budget] = []
     public var hermesConfigs: [HermesConfig] = []
     /// Deployments that run gwrun (`gwc lint` checks their options, probes and mounts).
     public var gwrunDeployments: [GwrunDeployment] = []

@@ -28,7 +28,7 @@ extension TableCompiler {
     /// Policy references for the frontend policies that target `gateway` (word 2: the port, or none).
     mutating func appendFrontendRefs(_ gateway: Gateway) -> (first: UInt32, count: UInt32) {
         let first = UInt32(model.count(.policyRefs))
-        for key in (policiesByTarget["Gateway/\(gateway.meta.namespace)/\(gateway.meta.name)"] ?? []).sorted() {
+        for key in Set(policiesByTarget["Gateway/\(gateway.meta.namespace)/\(gateway.meta.name)"] ?? []).sorted() {
             guard let policy = policiesByKey[key], let records = frontendIndex[key] else { continue }
             for target in policy.targetRefs where target.kind == "Gateway" && target.name == gateway.meta.name && target.sectionName == nil {
                 for record in records {

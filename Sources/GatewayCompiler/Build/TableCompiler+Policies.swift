@@ -106,6 +106,7 @@ extension TableCompiler {
             policyIndex[policy.key] = records
             if let frontend = policy.frontend { frontendIndex[policy.key] = appendFrontend(frontend, name: name) }
         }
+        compileBudgets()
         // An AgentgatewayBackend's own `policies.ai.promptGuard` beats any policy targeting it.
         for key in result.index.backends.keys.sorted() {
             guard let promptGuard = result.index.backends[key]?.policies.promptGuard else { continue }

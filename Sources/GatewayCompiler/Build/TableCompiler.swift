@@ -18,6 +18,8 @@ public struct TableCompiler {
     /// Policies by what they target, computed once: `kind/namespace/name`.
     var policiesByTarget: [String: [ObjectKey]] = [:]
     var policiesByKey: [ObjectKey: AgentgatewayPolicy] = [:]
+    /// Budgets attach as policies do, by their targetRefs.
+    var budgetTargets: [ObjectKey: [AgentgatewayPolicy.TargetRef]] = [:]
     /// Policy records made from AgentgatewayBackends' own `policies` (prompt guards).
     var backendOwnPolicies: [ObjectKey: [UInt32]] = [:]
     /// Each Gateway's listener records by listener name (records come in Gateway order).
@@ -50,6 +52,10 @@ public struct TableCompiler {
         for policy in result.resources.policies {
             policiesByKey[policy.key] = policy
             for target in policy.targetRefs { policiesByTarget["\(target.kind)/\(policy.meta.namespace)/\(target.name)", default: []].append(policy.key) }
+        }
+        for budget in result.resources.budgets {
+            budgetTargets[budget.key] = budget.targetRefs
+            for target in budget.targetRefs { policiesByTarget["\(target.kind)/\(budget.meta.namespace)/\(target.name)", default: []].append(budget.key) }
         }
         compileBackends()
         compilePolicies()
@@ -164,9 +170,10 @@ public struct TableCompiler {
     func policies(for route: HTTPRoute, rule: HTTPRouteRule) -> [(policy: UInt32, level: PolicyLevel, listener: UInt32?)] {
         var refs: [(policy: UInt32, level: PolicyLevel, listener: UInt32?)] = []
         func add(_ kind: String, _ namespace: String, _ name: String, _ attach: (AgentgatewayPolicy.TargetRef) -> (PolicyLevel, UInt32?)?) {
-            for key in (policiesByTarget["\(kind)/\(namespace)/\(name)"] ?? []).sorted() {
-                guard let policy = policiesByKey[key] else { continue }
-                for target in policy.targetRefs where target.kind == kind && target.name == name {
+            // A policy targeting two sections of one object is listed once per target: once is enough.
+            for key in Set(policiesByTarget["\(kind)/\(namespace)/\(name)"] ?? []).sorted() {
+                guard let targets = policiesByKey[key]?.targetRefs ?? budgetTargets[key] else { continue }
+                for target in targets where target.kind == kind && target.name == name {
                     guard let (level, listener) = attach(target) else { continue }
                     refs += (policyIndex[key] ?? []).map { ($0, level, listener) }
                 }

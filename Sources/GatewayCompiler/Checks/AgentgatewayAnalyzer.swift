@@ -121,23 +121,12 @@ struct AgentgatewayAnalyzer {
         var ancestors: [PolicyAncestorStatus] = []
         for target in policy.targetRefs {
             let key = ObjectKey(group: target.group, kind: target.kind, namespace: policy.meta.namespace, name: target.name)
-            var exists = false
+            let exists = index.targetExists(target, namespace: policy.meta.namespace)
             var ancestorGateways: [ObjectKey] = []
             switch (target.group, target.kind) {
-            case (APIGroup.gateway, "Gateway"):
-                if let gateway = index.gateways[key] {
-                    exists = target.sectionName.map { section in gateway.listeners.contains { $0.name == section } } ?? true
-                    ancestorGateways = [key]
-                }
-            case (APIGroup.gateway, "HTTPRoute"):
-                exists = index.routes[key] != nil
-                ancestorGateways = Array(Set(report.attachments.filter { $0.route == key }.map(\.gateway))).sorted()
-            case (APIGroup.agentgateway, "AgentgatewayBackend"):
-                exists = index.backends[key] != nil
-            case ("", "Service"):
-                exists = index.services[key] != nil
-            default:
-                exists = false
+            case (APIGroup.gateway, "Gateway"): if exists { ancestorGateways = [key] }
+            case (APIGroup.gateway, "HTTPRoute"): ancestorGateways = Array(Set(report.attachments.filter { $0.route == key }.map(\.gateway))).sorted()
+            default: break
             }
             if exists {
                 let refs = ancestorGateways.isEmpty ? [key] : ancestorGateways

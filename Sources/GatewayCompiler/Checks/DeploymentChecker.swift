@@ -45,12 +45,13 @@ struct DeploymentChecker {
         }
         if let secrets = options["secrets-dir"]?.value { checkSecretMounts(deployment, secretsDirectory: secrets, object: object) }
         if deployment.replicas > 1, options["redis"] == nil {
-            let limited = index.resources.policies.filter { !($0.traffic?.localRateLimits.isEmpty ?? true) }
+            let limited = index.resources.policies.filter { !($0.traffic?.localRateLimits.isEmpty ?? true) }.map { "AgentgatewayPolicy \($0.meta.namespace)/\($0.meta.name)" }
+                + index.resources.budgets.map { "Budget \($0.meta.namespace)/\($0.meta.name)" }
             if let first = limited.first {
                 diagnostics.append(Diagnostic(
                     .gwrunUnsharedLimits,
-                    "\(deployment.replicas) replicas each keep their own rate-limit buckets: together they let through \(deployment.replicas) times each limit (AgentgatewayPolicy \(first.meta.namespace)/\(first.meta.name)\(limited.count > 1 ? " and \(limited.count - 1) more" : ""))",
-                    at: deployment.replicasLocation, fix: "give gwrun --redis redis://HOST:PORT so the replicas share one set of buckets (docs/redis.md)", object: object))
+                    "\(deployment.replicas) replicas each keep their own rate-limit buckets and budgets: together they let through \(deployment.replicas) times each limit (\(first)\(limited.count > 1 ? " and \(limited.count - 1) more" : ""))",
+                    at: deployment.replicasLocation, fix: "give gwrun --redis redis://HOST:PORT so the replicas share one set of buckets and budgets (docs/redis.md)", object: object))
             }
         }
     }

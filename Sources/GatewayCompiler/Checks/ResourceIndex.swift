@@ -10,6 +10,7 @@ public struct ResourceIndex: Sendable {
     public private(set) var services: [ObjectKey: Service] = [:]
     public private(set) var namespaces: [String: Namespace] = [:]
     public private(set) var backends: [ObjectKey: AgentgatewayBackend] = [:]
+    public private(set) var budgets: [ObjectKey: Budget] = [:]
     public private(set) var gatewayClasses: [String: GatewayClass] = [:]
     public private(set) var duplicates: [Diagnostic] = []
 
@@ -36,10 +37,26 @@ public struct ResourceIndex: Sendable {
         insert(resources.gateways, key: \.key, meta: \.meta, into: &gateways, duplicates: &duplicates)
         insert(resources.httpRoutes, key: \.key, meta: \.meta, into: &routes, duplicates: &duplicates)
         insert(resources.backends, key: \.key, meta: \.meta, into: &backends, duplicates: &duplicates)
+        insert(resources.budgets, key: \.key, meta: \.meta, into: &budgets, duplicates: &duplicates)
         insert(resources.secrets, key: { ObjectKey(group: "", kind: "Secret", namespace: $0.meta.namespace, name: $0.meta.name) }, meta: \.meta, into: &secrets, duplicates: &duplicates)
         insert(resources.services, key: { ObjectKey(group: "", kind: "Service", namespace: $0.meta.namespace, name: $0.meta.name) }, meta: \.meta, into: &services, duplicates: &duplicates)
         for namespace in resources.namespaces where namespaces[namespace.meta.name] == nil { namespaces[namespace.meta.name] = namespace }
         for gatewayClass in resources.gatewayClasses where gatewayClasses[gatewayClass.meta.name] == nil { gatewayClasses[gatewayClass.meta.name] = gatewayClass }
+    }
+
+    /// Whether a policy's (or a Budget's) targetRef in `namespace` names an object that is here:
+    /// a Gateway (and its listener, with `sectionName`), an HTTPRoute, an AgentgatewayBackend, a Service.
+    public func targetExists(_ target: AgentgatewayPolicy.TargetRef, namespace: String) -> Bool {
+        let key = ObjectKey(group: target.group, kind: target.kind, namespace: namespace, name: target.name)
+        switch (target.group, target.kind) {
+        case (APIGroup.gateway, "Gateway"):
+            guard let gateway = gateways[key] else { return false }
+            return target.sectionName.map { section in gateway.listeners.contains { $0.name == section } } ?? true
+        case (APIGroup.gateway, "HTTPRoute"): return routes[key] != nil
+        case (APIGroup.agentgateway, "AgentgatewayBackend"): return backends[key] != nil
+        case ("", "Service"): return services[key] != nil
+        default: return false
+        }
     }
 
     public func secret(namespace: String, name: String) -> Secret? {

@@ -20,6 +20,7 @@ public struct DecodeResult: Sendable {
         resources.namespaces += other.resources.namespaces
         resources.backends += other.resources.backends
         resources.policies += other.resources.policies
+        resources.budgets += other.resources.budgets
         resources.hermesConfigs += other.resources.hermesConfigs
         resources.gwrunDeployments += other.resources.gwrunDeployments
         resources.skippedKinds.merge(other.resources.skippedKinds, uniquingKeysWith: +)

@@ -111,6 +111,7 @@ public struct ManifestDecoder {
         case "Namespace": result.resources.namespaces.append(Namespace(meta: meta))
         case "AgentgatewayBackend": result.resources.backends.append(decodeBackend(root, meta: meta, reader: reader))
         case "AgentgatewayPolicy": result.resources.policies.append(decodePolicy(root, meta: meta, reader: reader))
+        case Budget.kind: result.resources.budgets.append(decodeBudget(root, meta: meta, reader: reader))
         default: result.objectCount -= 1
         }
     }

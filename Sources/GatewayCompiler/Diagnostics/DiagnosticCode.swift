@@ -92,6 +92,9 @@ extension DiagnosticCode {
     public static let policyConflict = DiagnosticCode("GW421", "policy-conflict", .warning, "Two policies set one field on one target")
     public static let clientSecretNotFound = DiagnosticCode("GW422", "client-secret-not-found", .error, "Client credential Secret missing, lacking its key, or selected wrongly")
     public static let sourceRuleUnsupported = DiagnosticCode("GW423", "source-rule-unsupported", .error, "networkAuthorization expression gwc cannot compile to address ranges")
+    public static let invalidBudget = DiagnosticCode("GW424", "invalid-budget", .error, "Budget limit, price or time zone gwrun cannot use")
+    public static let budgetWithoutIdentity = DiagnosticCode("GW425", "budget-without-identity", .warning, "Budget on traffic no client authentication names")
+    public static let budgetNeverCharged = DiagnosticCode("GW426", "budget-never-charged", .warning, "Budget on traffic that reaches no AI provider")
 
     // 5xx: secrets
     public static let inlineCredential = DiagnosticCode("GW500", "inline-credential", .warning, "Credential written inline")
@@ -141,7 +144,7 @@ extension DiagnosticCode {
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid, certificateUnusable, certificateNameMismatch, certificateNotValidNow, certificateExpiring, certificateChainOrder, certificateValidity,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, failoverMismatch, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, failoverMismatch, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported, invalidBudget, budgetWithoutIdentity, budgetNeverCharged,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,

@@ -108,7 +108,7 @@ public struct ConfigDiff: Sendable {
         // Matches to probe: those of changed routes, and every match at a place whose order changed.
         var changedRoutes = Set<String>()
         for object in objects where object.object.hasPrefix("HTTPRoute ") { changedRoutes.insert(String(object.object.dropFirst("HTTPRoute ".count))) }
-        for object in objects where object.object.hasPrefix("AgentgatewayBackend ") || object.object.hasPrefix("AgentgatewayPolicy ") || object.object.hasPrefix("Gateway ") {
+        for object in objects where object.object.hasPrefix("AgentgatewayBackend ") || object.object.hasPrefix("AgentgatewayPolicy ") || object.object.hasPrefix("Budget ") || object.object.hasPrefix("Gateway ") {
             // A backend, policy or listener change reaches every route: probe all routes that use it.
             changedRoutes.formUnion(Self.routesAffected(by: object.object, in: old) + Self.routesAffected(by: object.object, in: new))
         }
@@ -150,7 +150,7 @@ public struct ConfigDiff: Sendable {
             let uses = fields.contains { field, value in
                 switch parts[0] {
                 case "AgentgatewayBackend": return field.hasSuffix("backends") && value.contains("AgentgatewayBackend \(parts[1]) ")
-                case "AgentgatewayPolicy": return field.hasSuffix("policies") && value.contains("\(parts[1]):")
+                case "AgentgatewayPolicy", "Budget": return field.hasSuffix("policies") && value.contains("\(parts[1]):")
                 default: return false
                 }
             }

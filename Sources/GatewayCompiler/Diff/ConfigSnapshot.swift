@@ -156,10 +156,13 @@ public struct ConfigSnapshot: Sendable {
 
     private mutating func readPolicies() {
         var byPolicy: [String: [String]] = [:]
+        // Budgets are gwc's own kind; their records name them as policies do.
+        var budgets = Set<String>()
         for policy in 0..<table.count(.policies) {
             let description = TableInspector.describePolicy(table, policy)
             let name = table.policy(policy).name
             byPolicy[name, default: []].append(String(description.dropFirst(name.count + 2)))
+            if table.policy(policy).kind == .budget { budgets.insert(name) }
         }
         var attached: [String: Set<String>] = [:]
         for index in 0..<table.count(.rules) {
@@ -167,7 +170,7 @@ public struct ConfigSnapshot: Sendable {
             for policy in rule.policies { attached[policy.name, default: []].insert("\(routeName(rule.route)) rule \(rule.ruleIndex)") }
         }
         for (policyName, settings) in byPolicy {
-            objects["AgentgatewayPolicy \(policyName)"] = [
+            objects["\(budgets.contains(policyName) ? "Budget" : "AgentgatewayPolicy") \(policyName)"] = [
                 "settings": settings.sorted().joined(separator: "; "),
                 "applies to": (attached[policyName] ?? []).sorted().joined(separator: ", ").ifEmpty("nothing"),
             ]

@@ -8,7 +8,7 @@ struct PolicyEffects: Equatable {
     var effects: [String: String] = [:]
 
     init(table: RouteTable, rule: Int, listener: Int?) {
-        var rateLimits = 0
+        var rateLimits = 0, budgets = 0
         var shortest: UInt32?
         defer { if let shortest { effects["timeout"] = "timeout \(shortest) ms" } }
         for attached in table.policyChain(rule: rule, listener: listener) {
@@ -26,6 +26,10 @@ struct PolicyEffects: Equatable {
                 let amount = record.tokensPerUnit.map { "\($0) tokens" } ?? "\(record.requestsPerUnit ?? 0) requests"
                 effects["rate limit #\(rateLimits)"] = "limit \(amount) per \(Self.unit(record.unitSeconds))" + (record.burst.map { " (+\($0) burst)" } ?? "")
                 rateLimits += 1
+            case .budget?:
+                let amount = record.budgetCountsCost ? "cost \(Budget.amountText(micros: record.budgetLimit))" : "\(record.budgetLimit) tokens"
+                effects["budget #\(budgets)"] = "budget \(amount) per \(record.budgetWindow.rawValue.lowercased()) per identity"
+                budgets += 1
             case .promptGuard?:
                 let topic = "prompt guard \(record.guardDirection == 0 ? "request" : "response")"
                 let phrase = "\(record.guardAction) \((record.guardPatterns + record.guardBuiltins).joined(separator: ", "))"

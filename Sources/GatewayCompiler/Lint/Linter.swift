@@ -45,6 +45,9 @@ public struct Linter {
         var clientAuth = ClientAuthChecker(index: index, report: report)
         clientAuth.run()
         diagnostics.append(contentsOf: clientAuth.diagnostics)
+        var budgets = BudgetChecker(index: index, report: report)
+        budgets.run()
+        diagnostics.append(contentsOf: budgets.diagnostics)
         var result = LintResult(
             files: files, resources: decoded.resources, index: index, status: report, hermesEndpoints: [], diagnostics: [],
             documentCount: decoded.documentCount, objectCount: decoded.objectCount)

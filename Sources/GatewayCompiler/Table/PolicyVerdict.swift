@@ -36,6 +36,9 @@ public struct PolicyVerdict: Sendable, Equatable {
                 verdict.verdict = record.tokensPerUnit != nil
                     ? "admitted while the budget has tokens left; charged the answer's tokens (429 once spent)"
                     : "takes one of \(record.requestsPerUnit.map(String.init) ?? "?") per \(record.unitSeconds) s\(record.burst.map { " (+\($0) burst)" } ?? ""); the request after the last gets 429"
+            case .budget?:
+                verdict.stage = "budget"
+                verdict.verdict = "admitted while the identity's \(record.budgetWindow.rawValue.lowercased()) has room; charged the answer's \(record.budgetCountsCost ? "cost" : "tokens") (429 once spent, until the window ends)"
             case .timeout?:
                 verdict.stage = "timeout"
                 verdict.verdict = "the upstream answer must end within \(record.timeoutMilliseconds ?? 0) ms, else 504 (the shortest timeout acts)"

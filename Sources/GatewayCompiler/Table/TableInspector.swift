@@ -147,6 +147,10 @@ public enum TableInspector {
             let record = table.policy(policy)
             let audiences = record.audiences.isEmpty ? "any audience" : "audience \(record.audiences.joined(separator: ", "))"
             return "\(name): JWT authentication (\(record.mode)), issuer \(record.issuer ?? "any"), \(audiences), keys \(record.remoteJWKS.map { "from \($0), cached \(record.jwksCacheSeconds) s" } ?? (record.jwks.isEmpty ? "none (no token verifies)" : "inline")), token in \(CredentialReader(record).description)"
+        case .budget?:
+            let record = table.policy(policy)
+            let amount = record.budgetCountsCost ? "cost \(Budget.amountText(micros: record.budgetLimit))" : "\(record.budgetLimit) tokens"
+            return "\(name): budget \(amount) per \(record.budgetWindow.rawValue.lowercased()) (\(record.budgetTimeZone)) per identity" + (record.budgetPrices.isEmpty ? "" : ", \(record.budgetPrices.count) price\(record.budgetPrices.count == 1 ? "" : "s")")
         case .timeout?: return "\(name): request timeout \(field(Field.Policy.Timeout.milliseconds)) ms"
         case .retry?: return "\(name): retry \(field(Field.Policy.Retry.attempts)) attempts on \(list(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount).joined(separator: ","))"
         case .cors?: return "\(name): CORS origins \(list(Field.Policy.CORS.firstOrigin, Field.Policy.CORS.originCount).joined(separator: ","))"

@@ -60,6 +60,20 @@ extension RouteTable {
         public var retryBackoffMilliseconds: UInt32? { table.optional(word(Field.Policy.Retry.backoffMilliseconds)) }
         public var retryCodes: [String] { strings(Field.Policy.Retry.firstCode, Field.Policy.Retry.codeCount) }
 
+        // Budget.
+        public var budgetWindow: Budget.Window {
+            switch word(Field.Policy.Budget.window) { case 1: .week; case 2: .month; default: .day }
+        }
+        /// The limit counts cost (in millionths of the prices' currency) rather than tokens.
+        public var budgetCountsCost: Bool { word(Field.Policy.Budget.measure) == 1 }
+        public var budgetLimit: Int64 { Int64(table.string(word(Field.Policy.Budget.limit))) ?? 0 }
+        public var budgetTimeZone: String { table.string(word(Field.Policy.Budget.timeZone)) }
+        /// Model, input and output price (millionths per million tokens) per entry.
+        public var budgetPrices: [(model: String, input: Int64, output: Int64)] {
+            let flat = strings(Field.Policy.Budget.firstPrice, Field.Policy.Budget.priceCount)
+            return stride(from: 0, to: flat.count - flat.count % 3, by: 3).map { (flat[$0], Int64(flat[$0 + 1]) ?? 0, Int64(flat[$0 + 2]) ?? 0) }
+        }
+
         // Prompt guard.
         /// 0 request, 1 response.
         public var guardDirection: UInt32 { word(Field.Policy.PromptGuard.direction) }

@@ -17,6 +17,7 @@ extension RouteTable {
         case .networkRule: "frontend.networkAuthorization"
         case .proxyProtocol: "frontend.proxyProtocol"
         case .tracing: "frontend.tracing"
+        case .budget: "budgets"
         }
     }
 
@@ -24,14 +25,15 @@ extension RouteTable {
     /// carries no credential), then authentication, rate limits, prompt guards, a direct response,
     /// the upstream request's headers and Host, retries, timeouts.
     public static let evaluationOrder: [PolicyKind] = [
-        .cors, .apiKeyAuthentication, .basicAuthentication, .jwtAuthentication, .localRateLimit, .promptGuard, .directResponse,
+        .cors, .apiKeyAuthentication, .basicAuthentication, .jwtAuthentication, .localRateLimit, .budget, .promptGuard, .directResponse,
         .headerModifier, .hostRewrite, .retry, .timeout,
     ]
 
     /// The policies a request on `listener` matched to `rule` meets, merged as agentgateway merges
     /// them: per field, the most specific attachment wins (Gateway < listener < HTTPRoute < rule <
     /// backend); two policies setting one field at one level: the first by `namespace/name` wins
-    /// (gwc lint reports it, GW421). Timeouts are not merged: every one applies, the shortest acts.
+    /// (gwc lint reports it, GW421). Timeouts and budgets are not merged: every one applies (the
+    /// shortest timeout acts; every budget must have room).
     /// In evaluation order.
     public func policyChain(rule: Int, listener: Int?) -> [AttachedPolicy] {
         let attached = self.rule(rule).attachedPolicies.filter { $0.listener == nil || $0.listener == listener }
@@ -45,7 +47,7 @@ extension RouteTable {
         for kind in Self.evaluationOrder {
             guard let candidates = byField[Self.policyField(kind)] else { continue }
             let ofKind = candidates.filter { $0.policy.kind == kind }
-            if kind == .timeout { chain += ofKind; continue }
+            if kind == .timeout || kind == .budget { chain += ofKind; continue }
             // The winner is decided over the whole field, then this kind's records of it are kept.
             guard let top = candidates.map(\.level).max() else { continue }
             let winner = candidates.filter { $0.level == top }.map(\.policy.name).min()

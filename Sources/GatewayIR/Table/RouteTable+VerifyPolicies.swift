@@ -91,6 +91,17 @@ extension RouteTable {
                     let body = field(Field.Policy.DirectResponse.body)
                     guard body == TableFormat.none || Int(body) < stringCount else { throw TableError(offset: at + Field.Policy.DirectResponse.body * 4, "policy \(record) body is out of range") }
                 }
+            case .budget?:
+                try list(Field.Policy.Budget.firstPrice, Field.Policy.Budget.priceCount)
+                guard field(Field.Policy.Budget.window) <= 2, field(Field.Policy.Budget.measure) <= 1, field(Field.Policy.Budget.priceCount) % 3 == 0 else {
+                    throw TableError(offset: at + Field.Policy.Budget.window * 4, "policy \(record) budget has an unknown window or measure, or a partial price")
+                }
+                for index in [Field.Policy.Budget.limit, Field.Policy.Budget.timeZone] where Int(field(index)) >= stringCount {
+                    throw TableError(offset: at + index * 4, "policy \(record) string id \(field(index)) is out of range")
+                }
+                guard let limit = Int64(string(field(Field.Policy.Budget.limit))), limit > 0 else {
+                    throw TableError(offset: at + Field.Policy.Budget.limit * 4, "policy \(record) budget limit is not a positive number")
+                }
             case .hostRewrite?:
                 guard field(Field.Policy.HostRewrite.mode) <= 1 else { throw TableError(offset: at + Field.Policy.HostRewrite.mode * 4, "policy \(record) has an unknown host rewrite mode") }
             case .localRateLimit?, .timeout?, .frontendTLS?, .networkRule?, .proxyProtocol?, .tracing?: break  // frontend kinds: verifyFrontend

@@ -3,13 +3,14 @@ public enum TableFormat {
     /// 16 bytes at offset 0.
     public static let magic: [UInt8] = Array("gwc route table\0".utf8)
     /// Format version this writer produces.
-    public static let writeVersion: UInt16 = 4
+    public static let writeVersion: UInt16 = 5
     /// Oldest reader version able to read what this writer produces (`TableWriter.readVersion`
-    /// raises it to 4 for a table that holds a tracing policy), and the oldest a reader reads. A
+    /// raises it to 4 for a table that holds a tracing policy, to 5 for one that holds a budget),
+    /// and the oldest a reader reads. A
     /// reader refuses a file whose read version is newer than the version it implements.
     public static let readVersion: UInt16 = 3
     /// The version this reader implements.
-    public static let readerVersion: UInt16 = 4
+    public static let readerVersion: UInt16 = 5
     public static let headerSize = 64
     public static let directoryEntrySize = 16
     /// Checksum algorithm id 1: CRC-32C over the whole file with the checksum field read as zero.

@@ -86,6 +86,11 @@ public enum Field {
         public enum ProxyProtocol { public static let mode = 2, versions = 3 }
         /// `frontend.tracing`: the collector's traces URL; random and client sampling in millionths (or none: the CRD's default).
         public enum Tracing { public static let endpoint = 2, randomSampling = 3, clientSampling = 4 }
+        /// gwc's Budget: one record per limit. The window (0 Day, 1 Week, 2 Month), what is counted
+        /// (0 tokens, 1 cost), the limit as a decimal string (tokens, or millionths of the prices' currency:
+        /// it may pass 2^32), the IANA time zone, and the prices: string-list triples of model,
+        /// input and output millionths per million tokens.
+        public enum Budget { public static let window = 2, measure = 3, limit = 4, timeZone = 5, firstPrice = 6, priceCount = 7 }
         public enum PromptGuard {
             public static let direction = 2, action = 3, firstPattern = 4, patternCount = 5, firstBuiltin = 6, builtinCount = 7
             public static let rejectStatus = 8, rejectMessage = 9
@@ -116,6 +121,8 @@ public enum PolicyKind: UInt32, Sendable {
     case headerModifier = 9, directResponse = 10, hostRewrite = 11
     /// Frontend policies: attached to Gateways (gateway records), never to rules.
     case frontendTLS = 12, networkRule = 13, proxyProtocol = 14, tracing = 15
+    /// gwc's own Budget kind (format version 5).
+    case budget = 16
 }
 public enum ListenerTLSMode: UInt32, Sendable { case none = 0, terminate = 1, passthrough = 2 }
 public enum NetworkAction: UInt32, Sendable {

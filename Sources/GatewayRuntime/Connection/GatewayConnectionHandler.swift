@@ -221,7 +221,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
     func complete(closing: Bool, after lastWrite: EventLoopFuture<Void>?) {
         guard let current = answering else { return }
         if tablePort >= 0 {
-            RequestPipeline.answered(current.record, shared: shared.processor.sharedLimits)
+            RequestPipeline.answered(current.record, shared: shared.processor.sharedLimits, budgets: shared.processor.budgets)
             current.record.trace?.finish(status: current.record.status, record: current.record)
             shared.log.write(current.request, status: current.record.status, current.record, bytesOut: current.bytesOut, started: current.started, into: local.logBatch)
         }

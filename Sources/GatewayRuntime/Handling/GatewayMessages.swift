@@ -134,5 +134,7 @@ public struct AccessRecord: Sendable {
     /// The prompt and the answer's text, for the audit record of a route that opted in
     /// (`gwc.dev/audit-content: "true"`); nil otherwise.
     var auditContent: AuditContent?
+    /// The budgets an admitted request is charged to once answered (`BudgetStage`).
+    var budgetCharges: [BudgetCharge] = []
     public init() {}
 }

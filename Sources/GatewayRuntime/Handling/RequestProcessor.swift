@@ -30,6 +30,8 @@ public struct RequestProcessor: Sendable {
     public let providerHealth = ProviderHealth()
     /// `--redis`: rate-limit buckets shared by every replica; nil: each replica's own.
     public var sharedLimits: SharedRateLimits?
+    /// What identities spent of their budgets, in this process (kept across reloads).
+    public var budgets = BudgetStore()
     /// An audit log is written (`--audit-log`): routes that opted in have their prompts and answers captured for it.
     public var recordsAuditContent = false
 

@@ -1,15 +1,16 @@
 import Dispatch
+import Foundation
 import NIOCore
 import NIOPosix
 
 /// The order a request's stages run in (docs/runtime.md draws it, docs/policies.md explains the
-/// policy stages): the request id, the trace, the route, CORS, client authentication, rate limits, a direct response, the upstream request's headers
+/// policy stages): the request id, the trace, the route, CORS, client authentication, rate limits, budgets, a direct response, the upstream request's headers
 /// and URL, and the upstream exchange; every answer passes the response stages before it goes
 /// out, and `answered` settles what depends on the whole answer (token limits). Prompt guards and
 /// an AI route's retries act inside the AI exchange, which parses the body and calls the provider;
 /// the rule's policies reach it with the request's record.
 enum RequestPipeline {
-    static let requestStages: [any RequestStage] = [RequestIDStage(), TraceStage(), RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
+    static let requestStages: [any RequestStage] = [RequestIDStage(), TraceStage(), RouteStage(), CORSStage(), AuthenticationStage(), RateLimitStage(), BudgetStage(), DirectResponseStage(), RequestHeaderStage(), URLRewriteStage(), MirrorStage()]
     static let upstream = UpstreamStage()
     static let responseStages: [any ResponseStage] = [AnswerHeaderStage(), ResponseHeaderStage()]
 
@@ -27,18 +28,31 @@ enum RequestPipeline {
         }
     }
 
-    /// After the answer's last byte: token limits are charged the tokens the provider reported
-    /// (streamed answers included: the usage is read from the stream on the way).
+    /// After the answer's last byte: token limits and budgets are charged what the provider
+    /// reported (streamed answers included: the usage is read from the stream on the way).
     /// A request refused before the provider was called reports no tokens, so charges nothing.
-    static func answered(_ record: AccessRecord, shared: SharedRateLimits? = nil, now: @autoclosure () -> UInt64 = DispatchTime.now().uptimeNanoseconds) {
-        guard let policies = record.policies, !policies.tokenLimits.isEmpty else { return }
+    static func answered(
+        _ record: AccessRecord, shared: SharedRateLimits? = nil, budgets: BudgetStore? = nil,
+        now: @autoclosure () -> UInt64 = DispatchTime.now().uptimeNanoseconds, wallClock: @autoclosure () -> Date = Date()
+    ) {
         let tokens = (record.inputTokens ?? 0) + (record.outputTokens ?? 0)
         guard tokens > 0 else { return }
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop
+        if let budgets, !record.budgetCharges.isEmpty { charge(record, budgets, shared: shared, loop: loop, now: Int64(wallClock().timeIntervalSince1970)) }
+        guard let policies = record.policies, !policies.tokenLimits.isEmpty else { return }
         let time = now()
-        if let shared, let loop = MultiThreadedEventLoopGroup.currentEventLoop {
-            return shared.charge(policies, tokens: tokens, on: loop, now: time)
-        }
+        if let shared, let loop { return shared.charge(policies, tokens: tokens, on: loop, now: time) }
         for bucket in policies.tokenLimits { bucket.charge(tokens, now: time) }
+    }
+
+    private static func charge(_ record: AccessRecord, _ budgets: BudgetStore, shared: SharedRateLimits?, loop: (any EventLoop)?, now: Int64) {
+        let charges = record.budgetCharges.map { charge in
+            (key: charge.key, windowEnd: charge.windowEnd, amount: charge.limit.amount(
+                inputTokens: record.inputTokens ?? 0, outputTokens: record.outputTokens ?? 0, model: record.model, requestedModel: record.requestedModel))
+        }.filter { $0.amount > 0 }
+        let local: @Sendable () -> Void = { for charge in charges { budgets.charge(charge.key, charge.amount, windowEnd: charge.windowEnd, now: now) } }
+        guard let shared, let loop else { return local() }
+        shared.budgets.charge(charges.map { ($0.key, $0.amount, $0.windowEnd) }, on: loop, fallback: local)
     }
 
     /// Runs the request stages; an early answer has been through the response stages. A stage

@@ -101,8 +101,9 @@ public final class PolicyRuntime: Sendable {
         var jwtKeys: [Int: [JWTAuthenticator.Key]] = [:]
         var remoteKeys: [Int: RemoteKeySet] = [:]
         var guardRules: [Int: PromptGuardRule] = [:]
+        var budgets: [Int: BudgetLimit] = [:]
 
-        /// Each rate-limit record's place among its policy's, counted once for the table.
+        /// Each rate-limit (or budget) record's place among its policy's, counted once for the table.
         let rateLimitOrdinals: [Int: Int]
 
         init(table: RouteTable, secrets: SecretStore, limits: RateLimitStore, now: UInt64) {
@@ -111,10 +112,11 @@ public final class PolicyRuntime: Sendable {
             self.limits = limits
             self.now = now
             var seen: [String: Int] = [:], ordinals: [Int: Int] = [:]
-            for index in 0..<table.count(.policies) where table.policy(index).kind == .localRateLimit {
-                let name = table.policy(index).name
-                ordinals[index] = seen[name, default: 0]
-                seen[name, default: 0] += 1
+            for index in 0..<table.count(.policies) {
+                let record = table.policy(index)
+                guard record.kind == .localRateLimit || record.kind == .budget else { continue }
+                ordinals[index] = seen[record.name, default: 0]
+                seen[record.name, default: 0] += 1
             }
             rateLimitOrdinals = ordinals
         }
@@ -134,6 +136,8 @@ public final class PolicyRuntime: Sendable {
                 case .localRateLimit?:
                     let bucket = bucket(record)
                     if bucket.unit == .requests { policies.requestLimits.append(bucket) } else { policies.tokenLimits.append(bucket) }
+                case .budget?:
+                    policies.budgets.append(budget(record))
                 case .cors?:
                     policies.cors = CORSPolicy(record)
                 case .headerModifier?:
@@ -167,6 +171,16 @@ public final class PolicyRuntime: Sendable {
                 ? BasicAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
                 : APIKeyAuthenticator(record: record, table: table, secrets: secrets, warnings: &warnings)
             authenticators[record.index] = built
+            return built
+        }
+
+        mutating func budget(_ record: RouteTable.PolicyRecord) -> BudgetLimit {
+            if let built = budgets[record.index] { return built }
+            let built = BudgetLimit(record, ordinal: rateLimitOrdinals[record.index] ?? 0)
+            if BudgetCalendar(zone: record.budgetTimeZone) == nil {
+                warnings.append("budget \(record.name): time zone \(record.budgetTimeZone) is unknown on this system; its windows follow UTC")
+            }
+            budgets[record.index] = built
             return built
         }
 

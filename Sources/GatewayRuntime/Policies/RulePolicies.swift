@@ -8,6 +8,8 @@ final class RulePolicies: Sendable {
         var authenticators: [any ClientAuthenticator] = []
         var requestLimits: [RateLimitBucket] = []
         var tokenLimits: [RateLimitBucket] = []
+        /// Every Budget limit attached (none is merged away): each must have room.
+        var budgets: [BudgetLimit] = []
         /// Applied by the AI exchange, which parses the body (prompt guards act on AI routes only).
         var promptGuard: PromptGuard?
         var cors: CORSPolicy?
@@ -20,7 +22,7 @@ final class RulePolicies: Sendable {
         var retry: RetryPolicy?
 
         var isEmpty: Bool {
-            authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && promptGuard == nil && cors == nil
+            authenticators.isEmpty && requestLimits.isEmpty && tokenLimits.isEmpty && budgets.isEmpty && promptGuard == nil && cors == nil
                 && requestHeaderOps.isEmpty && responseHeaderOps.isEmpty && directResponse == nil && hostRewriteAuto == nil && retry == nil
         }
     }
@@ -28,6 +30,7 @@ final class RulePolicies: Sendable {
     let authenticators: [any ClientAuthenticator]
     let requestLimits: [RateLimitBucket]
     let tokenLimits: [RateLimitBucket]
+    let budgets: [BudgetLimit]
     let promptGuard: PromptGuard?
     let cors: CORSPolicy?
     let requestHeaderOps: [Range<Int>]
@@ -49,6 +52,7 @@ final class RulePolicies: Sendable {
         authenticators = parts.authenticators
         requestLimits = parts.requestLimits
         tokenLimits = parts.tokenLimits
+        budgets = parts.budgets
         promptGuard = parts.promptGuard
         cors = parts.cors
         requestHeaderOps = parts.requestHeaderOps

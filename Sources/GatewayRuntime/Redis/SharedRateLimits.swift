@@ -26,15 +26,18 @@ public final class SharedRateLimits: Sendable {
     let client: RedisClient
     public let failureMode: FailureMode
     let scriptHash: String
+    /// Budgets, on the same connections.
+    let budgets: SharedBudgets
     private let fallbacks = Counter(label: "gwrun_shared_limit_fallbacks_total")
     private let closedRefusals = Counter(label: "gwrun_shared_limit_unavailable_total")
     private let failedCharges = Counter(label: "gwrun_shared_limit_charge_failures_total")
     private let batches = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<SharedLimitBatch>]>([:])
 
     public init(address: RedisClient.Address, password: String?, timeoutMilliseconds: Int, failureMode: FailureMode, report: @escaping @Sendable (String) -> Void) {
-        client = RedisClient(address: address, password: password, timeout: .milliseconds(Int64(timeoutMilliseconds)), scripts: [SharedRateLimitScript.source], report: report)
+        client = RedisClient(address: address, password: password, timeout: .milliseconds(Int64(timeoutMilliseconds)), scripts: [SharedRateLimitScript.source, SharedBudgets.script], report: report)
         self.failureMode = failureMode
         scriptHash = Hex.lowercase(Insecure.SHA1.hash(data: Array(SharedRateLimitScript.source.utf8)))
+        budgets = SharedBudgets(client: client)
     }
 
     /// A bucket's key in Redis. The hash tag keeps a rule's keys in one slot of a Redis Cluster
