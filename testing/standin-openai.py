@@ -5,8 +5,11 @@ stream_options.include_usage). It checks the credential and what a translated re
 and logs each request's body (--log) for the test to inspect. POST /v1/embeddings answers
 OpenAI's embedding list. With --fail-file, while that file exists and holds a status (and
 optionally a retry-after in seconds: `429 2`), every request is answered with that status in
-OpenAI's error shape: a provider that is down or rate limited, for failover tests.
-usage: standin-openai.py --port 18890 --expect-key KEY [--log FILE] [--fail-file FILE]"""
+OpenAI's error shape: a provider that is down or rate limited, for failover tests. With
+--any-prefix it serves the two operations under any path prefix and takes the key from Azure's
+`api-key` header too, as the OpenAI-compatible endpoints of Gemini, Vertex AI and Azure do (the
+log says which path, query and header each request used).
+usage: standin-openai.py --port 18890 --expect-key KEY [--log FILE] [--fail-file FILE] [--any-prefix]"""
 import argparse, json, os, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,10 +32,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+        path, _, query = self.path.partition("?")
+        bearer_ok = self.headers.get("authorization") == f"Bearer {ARGS.expect_key}"
+        key_ok = bearer_ok or (ARGS.any_prefix and self.headers.get("api-key") == ARGS.expect_key)
         if ARGS.log:
             with open(ARGS.log, "a") as f:
-                f.write(json.dumps({"path": self.path, "authorization_ok": self.headers.get("authorization") == f"Bearer {ARGS.expect_key}",
-                                    "x_api_key": self.headers.get("x-api-key"), "body": body}) + "\n")
+                f.write(json.dumps({"path": self.path, "authorization_ok": bearer_ok, "api_key_ok": self.headers.get("api-key") == ARGS.expect_key,
+                                    "has_authorization": "authorization" in self.headers, "x_api_key": self.headers.get("x-api-key"), "body": body}) + "\n")
+        if ARGS.any_prefix:
+            operation = "/v1/embeddings" if path.endswith("/embeddings") else "/v1/chat/completions" if path.endswith("/chat/completions") else path
+        else:
+            operation = self.path
         if ARGS.fail_file and os.path.exists(ARGS.fail_file):
             status, *retry_after = open(ARGS.fail_file).read().split()
             data = json.dumps({"error": {"message": f"stand-in failing with {status}", "type": "server_error" if status != "429" else "requests"}}).encode()
@@ -43,13 +53,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header("retry-after", retry_after[0])
             self.end_headers()
             return self.wfile.write(data)
-        if self.path == "/v1/embeddings" and self.headers.get("authorization") == f"Bearer {ARGS.expect_key}":
+        if operation == "/v1/embeddings" and key_ok:
             inputs = body.get("input") if isinstance(body.get("input"), list) else [body.get("input")]
             return self.send_json(200, {"object": "list", "model": body.get("model"), "usage": {"prompt_tokens": 3 * len(inputs), "total_tokens": 3 * len(inputs)},
                                         "data": [{"object": "embedding", "index": i, "embedding": [0.25, -0.5, 0.125]} for i, _ in enumerate(inputs)]})
-        if self.path != "/v1/chat/completions":
+        if operation != "/v1/chat/completions":
             return self.send_json(404, {"error": {"message": f"no such endpoint {self.path}", "type": "invalid_request_error"}})
-        if self.headers.get("authorization") != f"Bearer {ARGS.expect_key}":
+        if not key_ok:
             return self.send_json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}})
         if body.get("max_completion_tokens") == 1:
             return self.send_json(429, {"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}})
@@ -86,5 +96,6 @@ if __name__ == "__main__":
     parser.add_argument("--expect-key", required=True)
     parser.add_argument("--log")
     parser.add_argument("--fail-file")
+    parser.add_argument("--any-prefix", action="store_true")
     ARGS = parser.parse_args()
     ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler).serve_forever()

@@ -51,12 +51,40 @@ public struct LLMProvider: Sendable, Hashable {
     public var pathPrefix: String?
     /// Request formats a `custom` provider accepts (`Completions`, `Messages`, ...).
     public var formats: [String]
+    /// The kind's own fields (`azureopenai.endpoint`, `vertexai.projectId`, ...).
+    public var settings: Settings
     public var policies: BackendPolicies?
     public var location: SourceLocation
 
+    /// The fields of `azureopenai`, `azure`, `vertexai` and `bedrock` that say where its API is.
+    public struct Settings: Sendable, Hashable {
+        public var endpoint: String?
+        public var deploymentName: String?
+        public var apiVersion: String?
+        public var resourceName: String?
+        /// `OpenAI` or `Foundry`.
+        public var resourceType: String?
+        public var projectName: String?
+        public var projectId: String?
+        public var region: String?
+        public init(
+            endpoint: String? = nil, deploymentName: String? = nil, apiVersion: String? = nil, resourceName: String? = nil, resourceType: String? = nil,
+            projectName: String? = nil, projectId: String? = nil, region: String? = nil
+        ) {
+            self.endpoint = endpoint
+            self.deploymentName = deploymentName
+            self.apiVersion = apiVersion
+            self.resourceName = resourceName
+            self.resourceType = resourceType
+            self.projectName = projectName
+            self.projectId = projectId
+            self.region = region
+        }
+    }
+
     public init(
         name: String? = nil, kind: Kind, model: String?, host: String? = nil, port: Int? = nil, path: String? = nil,
-        pathPrefix: String? = nil, formats: [String] = [], policies: BackendPolicies? = nil, location: SourceLocation
+        pathPrefix: String? = nil, formats: [String] = [], settings: Settings = Settings(), policies: BackendPolicies? = nil, location: SourceLocation
     ) {
         self.name = name
         self.kind = kind
@@ -66,16 +94,23 @@ public struct LLMProvider: Sendable, Hashable {
         self.path = path
         self.pathPrefix = pathPrefix
         self.formats = formats
+        self.settings = settings
         self.policies = policies
         self.location = location
     }
 
-    /// The request formats the provider speaks natively.
+    /// The request formats the provider speaks natively: OpenAI's Chat Completions, Responses
+    /// and embeddings where its API has them, Anthropic's Messages.
     public var nativeFormats: Set<String> {
         switch kind {
         case .anthropic: return ["Messages", "AnthropicTokenCount"]
         case .custom: return formats.isEmpty ? ["Completions"] : Set(formats)
-        default: return ["Completions", "Responses", "Embeddings"]
+        case .gemini: return ["Completions", "Embeddings"]
+        case .vertexai: return ["Completions"]
+        case .azureopenai, .azure:
+            // The v1 API has /responses; a dated api-version's deployment paths do not.
+            return (settings.apiVersion ?? "v1") == "v1" ? ["Completions", "Responses", "Embeddings"] : ["Completions", "Embeddings"]
+        case .openai, .bedrock: return ["Completions", "Responses", "Embeddings"]
         }
     }
 }

@@ -149,13 +149,19 @@ public struct TableCompiler {
         case .other?: mode = .other
         case nil: break
         }
+        // A provider whose API gwc cannot place (GW411, GW420) gets no host: gwrun answers 500.
+        let api = try? ProviderAPI.resolve(provider).get()
         model.append(.providers, fields: [
             Field.Provider.kind: model.intern(provider.kind.rawValue),
-            Field.Provider.model: model.intern(provider.model),
-            Field.Provider.host: model.intern(provider.host),
+            Field.Provider.model: model.intern(provider.model ?? api?.settingsModel),
+            Field.Provider.host: model.intern(api?.host),
             Field.Provider.port: provider.port.map(UInt32.init) ?? TableFormat.none,
             Field.Provider.path: model.intern(provider.path),
-            Field.Provider.pathPrefix: model.intern(provider.pathPrefix),
+            Field.Provider.pathPrefix: model.intern(api?.pathPrefix),
+            Field.Provider.tls: api?.tls == true ? 1 : 0,
+            Field.Provider.query: model.intern(api?.query),
+            Field.Provider.formats: api?.formats.rawValue ?? 0,
+            Field.Provider.credentialHeader: api?.credentialHeader.rawValue ?? CredentialHeader.bearer.rawValue,
             Field.Provider.auth: authRef,
             Field.Provider.authMode: mode.rawValue,
             Field.Provider.group: UInt32(group),

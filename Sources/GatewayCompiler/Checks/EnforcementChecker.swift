@@ -67,9 +67,21 @@ struct EnforcementChecker {
         case .ai(let ai):
             let providers = ai.allProviders
             if providers.count > 1 { checkFailover(providers, backend: backend, object: object) }
-            for provider in providers where provider.kind != .openai && provider.kind != .anthropic {
-                warn("provider kind `\(provider.kind.rawValue)` has no endpoint in gwrun yet: its requests get 500", at: provider.location, object: object,
-                     fix: "use an openai or anthropic provider (an OpenAI-compatible endpoint with `host`) until gwrun serves it")
+            for provider in providers {
+                switch ProviderAPI.resolve(provider) {
+                case .success: break
+                case .failure(.unsupported):
+                    warn("provider kind `\(provider.kind.rawValue)` has no endpoint in gwrun yet: its requests get 500", at: provider.location, object: object,
+                         fix: "use another provider (an OpenAI-compatible endpoint with `custom` and `host`) until gwrun serves it")
+                case .failure(.missing(let field, let what)):
+                    diagnostics.append(Diagnostic(
+                        .providerSettingMissing, "provider `\(provider.kind.rawValue)` has no `\(field)`: \(what); gwrun would have nowhere to send its requests (500)",
+                        at: provider.location, fix: "set `\(field)`", object: object))
+                case .failure(.invalid(let field, let value)):
+                    diagnostics.append(Diagnostic(
+                        .providerSettingMissing, "provider `\(provider.kind.rawValue)` has `\(field)` \(value), which gwrun cannot make an endpoint of (500)",
+                        at: provider.location, fix: "correct `\(field)`", object: object))
+                }
             }
             // Credentials gwrun cannot send (`policies.auth.key`, cloud identities) are reported
             // with the other unenforced policy fields, by the decoder.
@@ -78,12 +90,14 @@ struct EnforcementChecker {
         }
     }
 
-    /// The route types gwrun serves per provider kind (its own operation or a translation; the
-    /// runtime's `AIExchange.operations` and translations): Models is answered by gwrun for all.
-    static let servedRouteTypes: [LLMProvider.Kind: Set<String>] = [
-        .anthropic: ["Completions", "Messages", "Responses", "Passthrough", "AnthropicTokenCount", "Models"],
-        .openai: ["Completions", "Messages", "Responses", "Embeddings", "Models"],
-    ]
+    /// The route types gwrun serves for a provider: its own operations (`nativeFormats`), what
+    /// the runtime translates to them (`AIExchange.call`), and Models, which gwrun answers itself.
+    static func servedRouteTypes(_ provider: LLMProvider) -> Set<String> {
+        var served = provider.nativeFormats.union(["Models"])
+        if served.contains("Messages") { served.formUnion(["Completions", "Responses", "Passthrough"]) }
+        if served.contains("Completions") { served.formUnion(["Messages", "Responses"]) }
+        return served
+    }
 
     /// Failover moves a request to a provider that must serve its route type too: a provider that
     /// cannot, where another one of the backend can, answers the failed-over request with 400.
@@ -91,15 +105,15 @@ struct EnforcementChecker {
         var used = backend.policies.aiRoutes.map { (suffix: $0.pathSuffix, type: $0.routeType) }
         if !used.contains(where: { $0.suffix == "*" }) { used.append(("*", "Completions")) }
         for route in used {
-            let serving = providers.filter { Self.servedRouteTypes[$0.kind]?.contains(route.type) == true }
-            guard !serving.isEmpty, let unable = providers.first(where: { Self.servedRouteTypes[$0.kind]?.contains(route.type) != true }) else { continue }
+            let serving = providers.filter { Self.servedRouteTypes($0).contains(route.type) }
+            guard !serving.isEmpty, let unable = providers.first(where: { !Self.servedRouteTypes($0).contains(route.type) }) else { continue }
             let path = route.suffix == "*" ? "every other path" : "paths ending \(route.suffix)"
             diagnostics.append(Diagnostic(
                 .failoverMismatch,
                 "failover sends \(route.type) requests (\(path)) to provider \(unable.name ?? unable.kind.rawValue) (\(unable.kind.rawValue)), which cannot serve them: a request that fails over to it is answered 400",
                 at: unable.location,
                 notes: serving.map { DiagnosticNote("\($0.name ?? $0.kind.rawValue) (\($0.kind.rawValue)) serves \(route.type)", at: $0.location) },
-                fix: "give this group only providers that serve \(route.type) (openai: Completions, Messages, Responses, Embeddings; anthropic: Completions, Messages, Responses, Passthrough, AnthropicTokenCount), or route \(path) to another backend",
+                fix: "give this group only providers that serve \(route.type) (openai: Completions, Messages, Responses, Embeddings; anthropic: Completions, Messages, Responses, Passthrough, AnthropicTokenCount; gemini: also Embeddings; vertexai: Completions, Messages, Responses), or route \(path) to another backend",
                 object: object))
         }
     }

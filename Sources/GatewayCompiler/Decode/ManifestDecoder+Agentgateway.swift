@@ -54,10 +54,24 @@ extension ManifestDecoder {
             return nil
         }
         let body = node[set[0]]
+        // Bedrock is reported whole (EnforcementChecker); the other kinds field by field.
+        if kind != .bedrock {
+            reportUnenforced(body, prefix: "\(path).\(kind.rawValue)", enforced: Self.enforcedProviderFields[kind] ?? ["model"], reader: reader, object: object)
+        }
+        for format in reader.items(body, "formats") where reader.has(format, "path") {
+            report(Diagnostic(
+                .notEnforced, "`\(path).custom.formats[].path` is read, but gwrun sends every format to its default operation path under `/v1`",
+                at: reader.location(format["path"]), fix: "remove `path`, or set the provider's `pathPrefix`", object: object))
+        }
         return LLMProvider(
             kind: kind, model: reader.string(body, "model"), host: reader.string(node, "host"), port: reader.int(node, "port"),
             path: reader.string(node, "path"), pathPrefix: reader.string(node, "pathPrefix"),
-            formats: reader.items(body, "formats").compactMap { reader.string($0, "type") }, location: reader.location(node))
+            formats: reader.items(body, "formats").compactMap { reader.string($0, "type") },
+            settings: LLMProvider.Settings(
+                endpoint: reader.string(body, "endpoint"), deploymentName: reader.string(body, "deploymentName"), apiVersion: reader.string(body, "apiVersion"),
+                resourceName: reader.string(body, "resourceName"), resourceType: reader.string(body, "resourceType"), projectName: reader.string(body, "projectName"),
+                projectId: reader.string(body, "projectId"), region: reader.string(body, "region")),
+            location: reader.location(node))
     }
 
     mutating func decodeBackendPolicies(_ node: Node?, reader: NodeReader, object: String) -> BackendPolicies {

@@ -9,6 +9,13 @@ extension ManifestDecoder {
     static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "ai.promptGuard", "http.requestTimeout"]
     /// Fields of a group provider's own `policies` that gwrun acts on: its credential.
     static let enforcedProviderPolicies: Set<String> = ["auth.secretRef", "auth.passthrough"]
+    /// Fields of each provider kind's own object that gwrun acts on (`ProviderAPI`); a custom
+    /// format's `path` is reported by the decoder.
+    static let enforcedProviderFields: [LLMProvider.Kind: Set<String>] = [
+        .openai: ["model"], .anthropic: ["model"], .gemini: ["model"], .vertexai: ["model", "projectId", "region"],
+        .azureopenai: ["endpoint", "deploymentName", "apiVersion"], .azure: ["resourceName", "resourceType", "apiVersion", "projectName", "model"],
+        .custom: ["model", "formats"],
+    ]
     /// Fields of an AgentgatewayPolicy's `traffic`, `backend` and `frontend` that gwrun acts on.
     static let enforcedTraffic: Set<String> = [
         "timeouts.request", "rateLimit.local", "cors", "headerModifiers.request", "headerModifiers.response",

@@ -88,6 +88,7 @@ extension DiagnosticCode {
     public static let invalidRegex = DiagnosticCode("GW408", "invalid-regex", .error, "Regular expression does not compile")
     public static let providerPlainHTTP = DiagnosticCode("GW409", "provider-plain-http", .warning, "Provider host override beyond the LAN called over plain HTTP")
     public static let failoverMismatch = DiagnosticCode("GW410", "failover-mismatch", .warning, "Failover provider that cannot serve a route type of its backend")
+    public static let providerSettingMissing = DiagnosticCode("GW411", "provider-setting-missing", .error, "Provider lacks a setting its API's endpoint needs")
     public static let notEnforced = DiagnosticCode("GW420", "not-enforced", .warning, "Setting that gwrun does not enforce yet")
     public static let policyConflict = DiagnosticCode("GW421", "policy-conflict", .warning, "Two policies set one field on one target")
     public static let clientSecretNotFound = DiagnosticCode("GW422", "client-secret-not-found", .error, "Client credential Secret missing, lacking its key, or selected wrongly")
@@ -144,7 +145,7 @@ extension DiagnosticCode {
         ruleWithoutBackends, zeroWeights, parentRefsNotDistinct, overlappingTLS, routeNotAttached,
         rulePartiallyInvalid, certificateUnusable, certificateNameMismatch, certificateNotValidNow, certificateExpiring, certificateChainOrder, certificateValidity,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
-        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, failoverMismatch, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported, invalidBudget, budgetWithoutIdentity, budgetNeverCharged,
+        policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, failoverMismatch, providerSettingMissing, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported, invalidBudget, budgetWithoutIdentity, budgetNeverCharged,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,

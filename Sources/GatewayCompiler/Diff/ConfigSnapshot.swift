@@ -137,9 +137,12 @@ public struct ConfigSnapshot: Sendable {
                 let label = providers.count == 1 ? "provider" : "provider \(index - providers.lowerBound)"
                 var text = provider.kind
                 if let model = provider.model { text += ", model \(model)" }
-                if let host = provider.host { text += ", endpoint \(Self.endpoint(host, provider.port))" }
+                // OpenAI's and Anthropic's own endpoints go without saying; others' say where they are.
+                let ownDefault = provider.usesTLS && ["openai", "anthropic"].contains(provider.kind)
+                if let host = provider.host, !ownDefault { text += ", endpoint \(provider.usesTLS ? "https://" : "")\(Self.endpoint(host, provider.port))" }
                 if let path = provider.path { text += ", path \(path)" }
-                if let prefix = provider.pathPrefix { text += ", path prefix \(prefix)" }
+                if let prefix = provider.pathPrefix, prefix != "/v1" { text += ", path prefix \(prefix)" }
+                if let query = provider.query { text += ", query \(query)" }
                 fields[label] = text
                 let modes: [AuthMode: String] = [.none: "none", .secretRef: "Secret", .passthrough: "passthrough", .inline: "inline key", .other: "cloud identity"]
                 fields["\(label) auth"] = provider.secretRef.map { "Secret \(TableInspector.describeSecretRef(table, $0.index))" } ?? provider.authMode.flatMap { modes[$0] } ?? "?"

@@ -124,6 +124,11 @@ extension RouteTable {
         public var name: String? { table.optionalString(word(Field.Provider.name)) }
         /// The failover priority group (`ai.groups` index; 0 for a single provider).
         public var group: Int { Int(word(Field.Provider.group)) }
+        public var usesTLS: Bool { word(Field.Provider.tls) == 1 }
+        /// Appended to every operation's path after `?` (Azure's `api-version=…`).
+        public var query: String? { table.optionalString(word(Field.Provider.query)) }
+        public var formats: ProviderFormats { ProviderFormats(rawValue: word(Field.Provider.formats)) }
+        public var credentialHeader: CredentialHeader { CredentialHeader(rawValue: word(Field.Provider.credentialHeader)) ?? .bearer }
         func word(_ field: Int) -> UInt32 { table.word(.providers, index, field) }
     }
 

@@ -179,7 +179,8 @@ extension RouteTable {
             .providers: [
                 .string(Field.Provider.kind), .optionalString(Field.Provider.model), .optionalString(Field.Provider.host), .optionalString(Field.Provider.path),
                 .optionalString(Field.Provider.pathPrefix), .optionalIndex(Field.Provider.auth, .secretRefs), .below(Field.Provider.authMode, 5),
-                .optionalString(Field.Provider.name),
+                .optionalString(Field.Provider.name), .below(Field.Provider.tls, 2), .optionalString(Field.Provider.query),
+                .below(Field.Provider.formats, ProviderFormats.all.rawValue + 1), .below(Field.Provider.credentialHeader, 3),
             ],
             .routeTypes: [.string(Field.RouteType.suffix), .string(Field.RouteType.type)],
             .filters: [.below(Field.Filter.type, 7)],

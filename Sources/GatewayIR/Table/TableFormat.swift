@@ -4,11 +4,10 @@ public enum TableFormat {
     public static let magic: [UInt8] = Array("gwc route table\0".utf8)
     /// Format version this writer produces.
     public static let writeVersion: UInt16 = 5
-    /// Oldest reader version able to read what this writer produces (`TableWriter.readVersion`
-    /// raises it to 4 for a table that holds a tracing policy, to 5 for one that holds a budget),
-    /// and the oldest a reader reads. A
+    /// Oldest reader version able to read what this writer produces, and the oldest a reader
+    /// reads (version 5 widened the provider records: older tables are rebuilt). A
     /// reader refuses a file whose read version is newer than the version it implements.
-    public static let readVersion: UInt16 = 3
+    public static let readVersion: UInt16 = 5
     /// The version this reader implements.
     public static let readerVersion: UInt16 = 5
     public static let headerSize = 64
@@ -72,7 +71,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .routes: 6
         case .backendRefs: 10
         case .backends: 10
-        case .providers: 10
+        case .providers: 14
         case .routeTypes: 2
         case .filters: 8
         case .headerOps: 3

@@ -27,8 +27,13 @@ public enum Field {
         public static let kind = 0, namespace = 1, name = 2, host = 3, port = 4, firstProvider = 5, providerCount = 6
         public static let firstRouteType = 7, routeTypeCount = 8, requestTimeoutMs = 9
     }
+    /// An AI provider: where gwc resolved its API to (the kind's default host and path prefix, or
+    /// the overrides), whether it is reached over TLS, the query its operations carry (Azure's
+    /// `api-version`), the operations it serves natively (`ProviderFormats`) and the header its
+    /// credential goes in (`CredentialHeader`).
     public enum Provider {
         public static let kind = 0, model = 1, host = 2, port = 3, path = 4, pathPrefix = 5, auth = 6, authMode = 7, group = 8, name = 9
+        public static let tls = 10, query = 11, formats = 12, credentialHeader = 13
     }
     public enum RouteType { public static let suffix = 0, type = 1 }
     /// A filter record: its type, then fields whose meaning depends on it (the enums below).
@@ -115,6 +120,28 @@ public enum FilterKind: UInt32, Sendable {
     case requestHeaderModifier = 0, responseHeaderModifier = 1, requestRedirect = 2, urlRewrite = 3, requestMirror = 4, cors = 5, extensionRef = 6
 }
 public enum HeaderOpKind: UInt32, Sendable { case set = 0, add = 1, remove = 2 }
+/// Where a provider expects its credential: `Authorization: Bearer` (OpenAI and most others),
+/// `x-api-key` with `anthropic-version` (Anthropic), `api-key` (Azure OpenAI's keys).
+public enum CredentialHeader: UInt32, Sendable { case bearer = 0, anthropic = 1, azureKey = 2 }
+/// The operations a provider serves natively, as bits: the others are translated or refused.
+public struct ProviderFormats: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let completions = ProviderFormats(rawValue: 1)
+    public static let responses = ProviderFormats(rawValue: 2)
+    public static let embeddings = ProviderFormats(rawValue: 4)
+    public static let messages = ProviderFormats(rawValue: 8)
+    public static let anthropicTokenCount = ProviderFormats(rawValue: 16)
+    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount]
+
+    /// From route-type names (`Completions`, `Messages`, ...); unknown names add nothing.
+    public init(routeTypes: some Sequence<String>) {
+        let names: [String: ProviderFormats] = [
+            "Completions": .completions, "Responses": .responses, "Embeddings": .embeddings, "Messages": .messages, "AnthropicTokenCount": .anthropicTokenCount,
+        ]
+        self = routeTypes.reduce(into: []) { $0.formUnion(names[$1] ?? []) }
+    }
+}
 public enum PathModifierKind: UInt32, Sendable { case none = 0, replaceFullPath = 1, replacePrefixMatch = 2 }
 public enum PolicyKind: UInt32, Sendable {
     case localRateLimit = 1, apiKeyAuthentication = 2, timeout = 3, retry = 4, cors = 5, promptGuard = 6, jwtAuthentication = 7, basicAuthentication = 8

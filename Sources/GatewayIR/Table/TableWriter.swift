@@ -1,16 +1,9 @@
 /// Serialises a `TableModel`: header, section directory, then each section 8-byte aligned,
 /// little-endian, padding zeroed, and the CRC-32C of the whole file in the header.
 public enum TableWriter {
-    /// The oldest reader that can read `model`: version 4 only added the tracing policy kind and
-    /// version 5 the budget kind, so a table without them stays readable by older readers (which
-    /// refuse the kinds they do not know).
-    static func readVersion(of model: TableModel) -> UInt16 {
-        let words = model.sections[.policies] ?? []
-        let recordWords = TableSection.policies.recordWords
-        let kinds = Set(stride(from: 0, to: words.count, by: recordWords).map { words[$0 + Field.Policy.kind] })
-        if kinds.contains(PolicyKind.budget.rawValue) { return 5 }
-        return kinds.contains(PolicyKind.tracing.rawValue) ? 4 : TableFormat.readVersion
-    }
+    /// The oldest reader that can read `model`: version 5 widened the provider records, so every
+    /// table needs a version 5 reader (which refuses older tables: they are rebuilt).
+    static func readVersion(of model: TableModel) -> UInt16 { TableFormat.readVersion }
 
     public static func bytes(of model: TableModel) -> [UInt8] {
         var payloads: [(TableSection, [UInt8])] = []

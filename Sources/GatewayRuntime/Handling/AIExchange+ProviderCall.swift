@@ -29,10 +29,11 @@ extension AIExchange {
 
     /// Headers gwrun sets itself on a provider call, never taken from the client: its credential
     /// (replaced by the backend's), the body's type and length, what gwrun can read back.
-    static let providerOwnedHeaders: Set<String> = ["authorization", "x-api-key", "content-type", "content-length", "accept", "accept-encoding", "anthropic-version", "host"]
+    static let providerOwnedHeaders: Set<String> = ["authorization", "x-api-key", "api-key", "content-type", "content-length", "accept", "accept-encoding", "anthropic-version", "host"]
 
     /// The provider's URL and headers: the client's (`anthropic-beta`, `user-agent`, those the
-    /// rule's modifiers set), then the backend's credential where the provider expects it.
+    /// rule's modifiers set), then the backend's credential in the header the provider reads it
+    /// from (`CredentialHeader`), and `anthropic-version` on a Messages operation.
     func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
         guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else { return nil }
         var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
@@ -45,12 +46,15 @@ extension AIExchange {
         } else if table.provider(provider).authMode == .passthrough {
             credential = request.header("authorization").map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 } ?? request.header("x-api-key")
         }
-        if anthropic {
-            if let credential { upstreamHeaders.append(("x-api-key", credential)) }
-            upstreamHeaders.append(("anthropic-version", RequestProcessor.anthropicVersion))
-        } else if let credential {
-            upstreamHeaders.append(("authorization", "Bearer \(credential)"))
+        let style = table.provider(provider).credentialHeader
+        if let credential {
+            switch style {
+            case .anthropic: upstreamHeaders.append(("x-api-key", credential))
+            case .azureKey: upstreamHeaders.append(("api-key", credential))
+            case .bearer: upstreamHeaders.append(("authorization", "Bearer \(credential)"))
+            }
         }
+        if anthropic || style == .anthropic { upstreamHeaders.append(("anthropic-version", RequestProcessor.anthropicVersion)) }
         return (endpoint, upstreamHeaders)
     }
 

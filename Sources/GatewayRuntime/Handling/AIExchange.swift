@@ -93,35 +93,46 @@ struct AIExchange {
         table.provider(provider).name ?? "\(table.provider(provider).kind) #\(provider - table.backend(backend).providers.lowerBound)"
     }
 
-    /// One provider's attempt: its own operation for the route type, or the translation to it.
+    /// One provider's attempt: its own operation for the route type (the operations it serves
+    /// natively are in the table: `ProviderFormats`), or the translation to one it serves.
     func call(_ provider: Int, body: JSONNode, routeType: String, record: inout AccessRecord) async -> GatewayResponse {
-        let kind = table.provider(provider).kind
-        let pinned = table.provider(provider).model
+        let settings = table.provider(provider)
+        let kind = settings.kind, formats = settings.formats
+        let pinned = settings.model
         record.model = pinned ?? body["model"]?.string
         record.provider = kind
-        if kind == "anthropic", routeType == "Completions" {
+        switch routeType {
+        case "Completions" where !formats.contains(.completions) && formats.contains(.messages):
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
-        }
-        if kind == "anthropic", routeType == "Responses" {
+        case "Responses" where !formats.contains(.responses) && formats.contains(.completions):
+            return await responsesToCompletions(body, provider: provider, pinned: pinned, record: &record)
+        case "Responses" where !formats.contains(.responses) && formats.contains(.messages):
             return await responsesToAnthropic(body, provider: provider, pinned: pinned, record: &record)
-        }
-        if kind == "openai", routeType == "Messages" {
+        case "Messages" where !formats.contains(.messages) && formats.contains(.completions):
             return await messagesToOpenAI(body, provider: provider, pinned: pinned, record: &record)
+        default:
+            break
         }
         // Every other pair goes to the provider's own operation for that route type, or is refused:
         // never sent to another operation.
-        guard let operation = Self.operations[kind]?[routeType] else {
-            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (gwrun forwards \((Self.operations[kind]?.keys.sorted() ?? []).joined(separator: ", ")) and translates Completions and Responses to anthropic and Messages to openai)")
+        guard let operation = Self.operation(routeType, formats) else {
+            let served = Self.operations.filter { formats.contains($0.format) }.map(\.routeType)
+            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (it serves \(served.joined(separator: ", ")), and gwrun translates Completions and Responses to a Messages provider and Messages and Responses to a Chat Completions one)")
         }
         if let pinned { body.set("model", pinned) } else if let requested = record.requestedModel { body.set("model", requested) }
-        return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: kind == "anthropic", record: &record)
+        return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: operation.hasPrefix("/messages"), record: &record)
     }
 
-    /// The provider operation (under its version prefix) each route type is forwarded to as it is.
-    static let operations: [String: [String: String]] = [
-        "anthropic": ["Messages": "/messages", "Passthrough": "/messages", "AnthropicTokenCount": "/messages/count_tokens"],
-        "openai": ["Completions": "/chat/completions", "Responses": "/responses", "Embeddings": "/embeddings"],
+    /// The operation (under the provider's path prefix) each route type is forwarded to as it is,
+    /// and the native format it needs.
+    static let operations: [(routeType: String, format: ProviderFormats, path: String)] = [
+        ("Completions", .completions, "/chat/completions"), ("Responses", .responses, "/responses"), ("Embeddings", .embeddings, "/embeddings"),
+        ("Messages", .messages, "/messages"), ("Passthrough", .messages, "/messages"), ("AnthropicTokenCount", .anthropicTokenCount, "/messages/count_tokens"),
     ]
+
+    static func operation(_ routeType: String, _ formats: ProviderFormats) -> String? {
+        operations.first { $0.routeType == routeType && formats.contains($0.format) }?.path
+    }
 
     /// agentgateway's resolution: longest matching path suffix, `*` last, Completions by default.
     func routeType() -> String {

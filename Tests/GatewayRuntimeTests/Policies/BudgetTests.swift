@@ -135,7 +135,7 @@ struct BudgetTests {
         let table = try RuntimeSetupTests.table(Self.yaml.replacingOccurrences(
             of: "limits: [{window: Day, tokens: 100}]",
             with: #"limits: [{window: Month, cost: "1.00"}]\#n  prices: [{model: gpt-4o, input: "2", output: "8"}, {model: "*", input: "1", output: "1"}]"#))
-        #expect(table.readVersion == 5, "a table with a budget needs a reader that knows them")
+        #expect(table.readVersion >= 5, "a table with a budget needs a reader that knows them")
         let record = try #require((0..<table.count(.policies)).map(table.policy).first { $0.kind == .budget })
         let limit = BudgetLimit(record, ordinal: 0)
         #expect(limit.limit == 1_000_000_000_000)

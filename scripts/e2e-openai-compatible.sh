@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The providers that speak OpenAI's wire format at their own paths (#15): Gemini's and Vertex AI's
+# OpenAI-compatible endpoints, Azure OpenAI's v1 and dated APIs, Azure AI Foundry and a custom one,
+# each through gwrun to the stand-in (testing/standin-openai.py --any-prefix), with the openai SDK
+# as the client. The stand-in logs what arrived: the path (and Azure's api-version query) gwc
+# resolved from each provider's fields, the credential in the header the provider reads it from
+# (Bearer, or Azure's api-key), the backend's model. A Responses client on Gemini (which has no
+# /responses) is translated to Chat Completions and back, buffered and streamed.
+source "$(dirname "$0")/lib/e2e-common.sh"
+use_client_venvs
+mount_openai_secret
+lint=$(.build/debug/gwc lint testing/openai-compatible 2>&1)
+check "gwc lint: the providers' fields are all used (no GW420, no GW411)" "$(echo "$lint" | grep -cE 'GW420|GW411')" 0
+.build/debug/gwc build testing/openai-compatible -o "$work/compatible.gwt" >/dev/null || exit 1
+start python3 testing/standin-openai.py --port 18896 --expect-key "$openai_key" --log "$work/upstream.jsonl" --any-prefix
+wait_port 18896
+start .build/debug/gwrun --table "$work/compatible.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 17000 \
+  --admin-port 26994 >> "$work/access.log" 2>> "$work/gwrun.err"
+wait_ready 26994
+out=$("$venv/bin/python" testing/openai_compatible_clients.py http://127.0.0.1:25091 2>&1)
+echo "   $out"
+field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))" "$out" "$1" 2>/dev/null || echo "unreadable: $out"; }
+for route in gemini azure-v1 azure-dated foundry vertex custom; do
+  check "openai SDK on $route: the provider's answer and usage" "$(field "d['$route']['text'], d['$route']['input']")" "('Think of Istio Ambient M', 42)"
+done
+check "vertex, streamed: chunks as they come, with the usage" "$(field 'd["vertex-stream"]["pieces"] > 5, d["vertex-stream"]["text"][:14], d["vertex-stream"]["input"]')" "(True, 'Think of Istio', 42)"
+check "gemini, responses.create: translated to Chat Completions and back (a Response the SDK validates)" \
+  "$(field 'd["gemini-responses"]["status"], d["gemini-responses"]["text"], d["gemini-responses"]["input"]')" "('completed', 'Think of Istio Ambient M', 42)"
+check "gemini, responses.create streamed: Responses events from the provider's chunks" \
+  "$(field 'd["gemini-responses-stream"]["events"] > 5, d["gemini-responses-stream"]["text"][:14], d["gemini-responses-stream"]["completed"], d["gemini-responses-stream"]["input"]')" "(True, 'Think of Istio', 1, 42)"
+check "gemini embeddings: the provider's list" "$(field 'd["gemini-embeddings"]["count"], d["gemini-embeddings"]["dims"]')" "(2, 3)"
+seen() {  # seen N EXPR: evaluates EXPR on the stand-in's Nth logged request (r: the record, b: its body)
+  python3 - "$work/upstream.jsonl" "$1" "$2" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).readlines()[int(sys.argv[2]) - 1]); b = r["body"]
+print(eval(sys.argv[3]))
+PY
+}
+check "gemini: /v1beta/openai/chat/completions, the key as Bearer, the backend's model" "$(seen 1 'r["path"], r["authorization_ok"], b["model"]')" "('/v1beta/openai/chat/completions', True, 'gemini-2.5-flash')"
+check "azure v1: /openai/v1/chat/completions, the key in api-key (no Authorization), the deployment as the model" \
+  "$(seen 2 'r["path"], r["api_key_ok"], r["has_authorization"], b["model"]')" "('/openai/v1/chat/completions', True, False, 'gpt-4o-team')"
+check "azure with a dated api-version: the deployment's path and the api-version query" \
+  "$(seen 3 'r["path"], r["api_key_ok"]')" "('/openai/deployments/gpt-4o-team/chat/completions?api-version=2024-10-21', True)"
+check "azure AI Foundry: the project's v1 path" "$(seen 4 'r["path"], r["api_key_ok"], b["model"]')" "('/api/projects/agents/openai/v1/chat/completions', True, 'gpt-4.1')"
+check "vertex AI: the project and region's openapi endpoint, the key as Bearer" \
+  "$(seen 5 'r["path"], r["authorization_ok"], b["model"]')" "('/v1/projects/my-project/locations/europe-west4/endpoints/openapi/chat/completions', True, 'google/gemini-2.5-flash')"
+check "custom: /v1/chat/completions" "$(seen 6 'r["path"], b["model"]')" "('/v1/chat/completions', 'llama-3.3-70b')"
+check "streamed request asked for the usage" "$(seen 7 'b["stream"], b["stream_options"]["include_usage"]')" "(True, True)"
+check "gemini responses: Chat Completions at the provider (messages, not input)" "$(seen 8 'r["path"], b["messages"][0]["role"], "input" in b')" "('/v1beta/openai/chat/completions', 'system', False)"
+check "azure v1 responses: the provider's own /openai/v1/responses, not translated" "$(grep -c '"path": "/openai/v1/responses"' "$work/upstream.jsonl")" 1
+check "gemini embeddings: /v1beta/openai/embeddings" "$(grep -c '"path": "/v1beta/openai/embeddings"' "$work/upstream.jsonl")" 1
+grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" && fail "the provider key appears in gwrun's logs" || ok "the provider key is in no log"
+echo "openai-compatible providers: $passed passed, $failed failed"
+[ $failed -eq 0 ] || { tail -n 5 "$work/gwrun.err"; exit 1; }
