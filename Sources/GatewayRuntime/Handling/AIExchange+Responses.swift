@@ -9,14 +9,24 @@ import NIOCore
 /// are; one that speaks Chat Completions only (Gemini, Vertex AI, a dated Azure api-version, a
 /// custom one) gets them translated (`responsesToCompletions`).
 extension AIExchange {
+    struct Refusal: Error { let response: GatewayResponse }
+
+    /// The Responses request as Chat Completions, or the 400 a client gets for one gwrun cannot translate.
+    private func completionsRequest(_ body: JSONNode, pinned: String?) -> Result<JSONNode, Refusal> {
+        do {
+            return .success(try ResponsesToCompletionsRequest.request(body, modelOverride: pinned))
+        } catch let error as TranslationError {
+            return .failure(Refusal(response: .openAIError(400, error.description)))
+        } catch {
+            return .failure(Refusal(response: .openAIError(400, "failed to process LLM request")))
+        }
+    }
+
     func responsesToAnthropic(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
         let completions: JSONNode
-        do {
-            completions = try ResponsesToCompletionsRequest.request(body, modelOverride: pinned)
-        } catch let error as TranslationError {
-            return .openAIError(400, error.description)
-        } catch {
-            return .openAIError(400, "failed to process LLM request")
+        switch completionsRequest(body, pinned: pinned) {
+        case .success(let translated): completions = translated
+        case .failure(let refusal): return refusal.response
         }
         return await completionsToAnthropic(completions, provider: provider, pinned: pinned, responsesRequest: body, record: &record)
     }
@@ -25,12 +35,9 @@ extension AIExchange {
     /// its `/chat/completions`, and the answer (buffered, or chunk by chunk) back as a Response.
     func responsesToCompletions(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
         let completions: JSONNode
-        do {
-            completions = try ResponsesToCompletionsRequest.request(body, modelOverride: pinned)
-        } catch let error as TranslationError {
-            return .openAIError(400, error.description)
-        } catch {
-            return .openAIError(400, "failed to process LLM request")
+        switch completionsRequest(body, pinned: pinned) {
+        case .success(let translated): completions = translated
+        case .failure(let refusal): return refusal.response
         }
         if completions["stream"]?.bool == true {
             let options = JSONNode.object()

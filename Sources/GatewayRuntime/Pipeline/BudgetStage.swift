@@ -34,23 +34,23 @@ struct BudgetStage: RequestStage {
                 .map { outcome in
                     { context, processor in
                         switch outcome {
-                        case .success(let spent): return Self.decide(charges, spent: spent, date, &context, processor)
-                        case .failure(let error): return Self.unavailable(error, charges, shared.failureMode, date, &context, processor)
+                        case .success(let spent): return Self.decide(charges, spent: spent, identity, date, &context, processor)
+                        case .failure(let error): return Self.unavailable(error, charges, shared.failureMode, identity, date, &context, processor)
                         }
                     }
                 })
         }
-        return Self.decide(charges, spent: charges.map { processor.budgets.spent($0.key) }, date, &context, processor)
+        return Self.decide(charges, spent: charges.map { processor.budgets.spent($0.key) }, identity, date, &context, processor)
     }
 
     private static func unavailable(
-        _ error: any Error, _ charges: [BudgetCharge], _ mode: SharedRateLimits.FailureMode, _ date: Date, _ context: inout RequestContext, _ processor: RequestProcessor
+        _ error: any Error, _ charges: [BudgetCharge], _ mode: SharedRateLimits.FailureMode, _ identity: String, _ date: Date, _ context: inout RequestContext, _ processor: RequestProcessor
     ) -> StageResult {
         switch mode {
         case .failOpen:
             processor.sharedLimits?.countFallback()
             context.record.verdicts.append(.init(stage: "budget", policy: "", verdict: "shared budgets unavailable (\(error)): this replica's amounts decided"))
-            return decide(charges, spent: charges.map { processor.budgets.spent($0.key) }, date, &context, processor)
+            return decide(charges, spent: charges.map { processor.budgets.spent($0.key) }, identity, date, &context, processor)
         case .failClosed:
             processor.sharedLimits?.countClosedRefusal()
             context.record.budgetCharges = []
@@ -61,10 +61,9 @@ struct BudgetStage: RequestStage {
         }
     }
 
-    private static func decide(_ charges: [BudgetCharge], spent: [Int64], _ date: Date, _ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
+    private static func decide(_ charges: [BudgetCharge], spent: [Int64], _ identity: String, _ date: Date, _ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
         for (charge, spent) in zip(charges, spent) where spent >= charge.limit.limit {
             refusals.increment()
-            let identity = identity(context.identity)
             let reset = Date(timeIntervalSince1970: TimeInterval(charge.windowEnd))
             let resetText = reset.formatted(.iso8601)
             let seconds = max(1, charge.windowEnd - Int64(date.timeIntervalSince1970.rounded(.down)))

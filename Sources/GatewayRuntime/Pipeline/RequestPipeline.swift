@@ -37,21 +37,20 @@ enum RequestPipeline {
     ) {
         let tokens = (record.inputTokens ?? 0) + (record.outputTokens ?? 0)
         guard tokens > 0 else { return }
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop
-        if let budgets, !record.budgetCharges.isEmpty { charge(record, budgets, shared: shared, loop: loop, now: Int64(wallClock().timeIntervalSince1970)) }
+        if let budgets, !record.budgetCharges.isEmpty { charge(record, budgets, shared: shared, now: Int64(wallClock().timeIntervalSince1970)) }
         guard let policies = record.policies, !policies.tokenLimits.isEmpty else { return }
         let time = now()
-        if let shared, let loop { return shared.charge(policies, tokens: tokens, on: loop, now: time) }
+        if let shared, let loop = MultiThreadedEventLoopGroup.currentEventLoop { return shared.charge(policies, tokens: tokens, on: loop, now: time) }
         for bucket in policies.tokenLimits { bucket.charge(tokens, now: time) }
     }
 
-    private static func charge(_ record: AccessRecord, _ budgets: BudgetStore, shared: SharedRateLimits?, loop: (any EventLoop)?, now: Int64) {
+    private static func charge(_ record: AccessRecord, _ budgets: BudgetStore, shared: SharedRateLimits?, now: Int64) {
         let charges = record.budgetCharges.map { charge in
             (key: charge.key, windowEnd: charge.windowEnd, amount: charge.limit.amount(
                 inputTokens: record.inputTokens ?? 0, outputTokens: record.outputTokens ?? 0, model: record.model, requestedModel: record.requestedModel))
         }.filter { $0.amount > 0 }
         let local: @Sendable () -> Void = { for charge in charges { budgets.charge(charge.key, charge.amount, windowEnd: charge.windowEnd, now: now) } }
-        guard let shared, let loop else { return local() }
+        guard let shared, let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return local() }
         shared.budgets.charge(charges.map { ($0.key, $0.amount, $0.windowEnd) }, on: loop, fallback: local)
     }
 

@@ -73,6 +73,13 @@ public final class RedisClient: Sendable {
         handshake = steps
     }
 
+    /// A Redis that lost its scripts on a connection gwrun kept (SCRIPT FLUSH, a failover behind
+    /// a proxy) answers NOSCRIPT: load `script` again (a new connection loads them anyway).
+    func reloadIfFlushed(_ error: any Error, script: String, on loop: any EventLoop) {
+        guard case RedisConnectionStateMachine.Failure.server(let message) = error, message.hasPrefix("NOSCRIPT") else { return }
+        _ = call(["SCRIPT", "LOAD", script], on: loop)
+    }
+
     /// Runs a command on `loop`'s connection; the future completes on `loop`.
     func call(_ arguments: [String], on loop: any EventLoop) -> EventLoopFuture<RESPValue> {
         var bytes = ByteBuffer()

@@ -42,9 +42,7 @@ final class SharedBudgets: Sendable {
         let arguments = charges.flatMap { [String($0.amount), String($0.windowEnd + Self.expiryMargin)] }
         client.call(["EVALSHA", Self.scriptHash, String(charges.count)] + charges.map { Self.redisKey($0.key) } + arguments, on: loop).whenFailure { error in
             self.failedCharges.increment()
-            if case RedisConnectionStateMachine.Failure.server(let message) = error, message.hasPrefix("NOSCRIPT") {
-                _ = self.client.call(["SCRIPT", "LOAD", Self.script], on: loop)
-            }
+            self.client.reloadIfFlushed(error, script: Self.script, on: loop)
             fallback()
         }
     }

@@ -61,7 +61,7 @@ public final class SharedRateLimits: Sendable {
             if let found = batches[key] { return found }
             let made = NIOLoopBound(SharedLimitBatch(loop: loop) { [self] policies, count in
                 client.call(scriptCall(keys: policies.sharedKeys, "admit", count, policies.sharedBucketArguments), on: loop).flatMapErrorThrowing { error in
-                    self.reloadIfFlushed(error, on: loop)
+                    self.client.reloadIfFlushed(error, script: SharedRateLimitScript.source, on: loop)
                     throw error
                 }
             }, eventLoop: loop)
@@ -76,7 +76,7 @@ public final class SharedRateLimits: Sendable {
         guard !policies.sharedTokenKeys.isEmpty else { return }
         client.call(scriptCall(keys: policies.sharedTokenKeys, "charge", tokens, policies.sharedTokenArguments), on: loop).whenFailure { error in
             self.failedCharges.increment()
-            self.reloadIfFlushed(error, on: loop)
+            self.client.reloadIfFlushed(error, script: SharedRateLimitScript.source, on: loop)
             for bucket in policies.tokenLimits { bucket.charge(tokens, now: now) }
         }
     }
@@ -88,11 +88,4 @@ public final class SharedRateLimits: Sendable {
 
     func countFallback() { fallbacks.increment() }
     func countClosedRefusal() { closedRefusals.increment() }
-
-    /// A Redis that lost its scripts on a connection gwrun kept (SCRIPT FLUSH, a failover behind
-    /// a proxy) answers NOSCRIPT: load the script again (a new connection loads it anyway).
-    private func reloadIfFlushed(_ error: any Error, on loop: any EventLoop) {
-        guard case RedisConnectionStateMachine.Failure.server(let message) = error, message.hasPrefix("NOSCRIPT") else { return }
-        _ = client.call(["SCRIPT", "LOAD", SharedRateLimitScript.source], on: loop)
-    }
 }
