@@ -55,6 +55,11 @@ CORE = {
         },
     },
     ("v1", "Namespace"): {"type": "object", "properties": {"spec": ANY, "status": ANY}},
+    # CA bundles for backend TLS (`ca.crt`).
+    ("v1", "ConfigMap"): {
+        "type": "object",
+        "properties": {"data": STRMAP, "binaryData": STRMAP, "immutable": {"type": "boolean"}},
+    },
 }
 
 HERMES_URL_FIELDS = {"base_url": STR, "url": STR, "api": STR, "api_base": STR}

@@ -9,6 +9,8 @@ anthropic-version, the model the backend pins, and that the system prompt arrive
 
 usage: standin-anthropic.py --port 18090 (--expect-key KEY | --expect-key-file FILE) [--expect-model M] [--expect-system TEXT | --require-system] [--log FILE]
        [--tls-cert PEM --tls-key PEM]   (serve HTTPS, as the real provider does)
+       [--tls-client-ca PEM]            (and require a client certificate this CA issued: mutual TLS)
+       [--sni-log FILE]                 (append the SNI of each TLS handshake, `-` for none)
 """
 import argparse, json, ssl, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -148,11 +150,21 @@ def main():
     parser.add_argument("--cache-read", type=int, help="report this many input tokens read from the prompt cache")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--tls-client-ca")
+    parser.add_argument("--sni-log")
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     if ARGS.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        if ARGS.tls_client_ca:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(ARGS.tls_client_ca)
+        if ARGS.sni_log:
+            def record_sni(_socket, name, _context):
+                with open(ARGS.sni_log, "a") as f:
+                    f.write(f"{name or '-'}\n")
+            context.sni_callback = record_sni
         server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"stand-in Anthropic provider (test tooling) on 127.0.0.1:{ARGS.port}", file=sys.stderr, flush=True)
     server.serve_forever()

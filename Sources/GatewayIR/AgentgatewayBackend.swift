@@ -122,8 +122,11 @@ public struct BackendPolicies: Sendable, Hashable {
     public var aiRoutes: [AIRoute]
     public var promptGuard: PromptGuard?
     public var requestTimeout: String?
+    /// `policies.tls`: TLS to the backend (to every provider of an AI backend).
+    public var tls: BackendTLS?
 
-    public init(auth: BackendAuth? = nil, aiRoutes: [AIRoute] = [], promptGuard: PromptGuard? = nil, requestTimeout: String? = nil) {
+    public init(auth: BackendAuth? = nil, aiRoutes: [AIRoute] = [], promptGuard: PromptGuard? = nil, requestTimeout: String? = nil, tls: BackendTLS? = nil) {
+        self.tls = tls
         self.auth = auth
         self.aiRoutes = aiRoutes
         self.promptGuard = promptGuard

@@ -10,6 +10,8 @@ public struct ResourceSet: Sendable, Hashable {
     public var backends: [AgentgatewayBackend] = []
     public var policies: [AgentgatewayPolicy] = []
     public var budgets: [Budget] = []
+    public var backendTLSPolicies: [BackendTLSPolicy] = []
+    public var configMaps: [ConfigMap] = []
     public var hermesConfigs: [HermesConfig] = []
     /// Deployments that run gwrun (`gwc lint` checks their options, probes and mounts).
     public var gwrunDeployments: [GwrunDeployment] = []

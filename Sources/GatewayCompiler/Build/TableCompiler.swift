@@ -24,6 +24,8 @@ public struct TableCompiler {
     var backendOwnPolicies: [ObjectKey: [UInt32]] = [:]
     /// Each Gateway's listener records by listener name (records come in Gateway order).
     var listenerIndex: [ObjectKey: [String: UInt32]] = [:]
+    /// The shared upstream TLS record of providers' own endpoints, once made.
+    var defaultUpstreamTLS: UInt32?
 
     /// With false, file names and line numbers are left out (empty, 0), so that moving a
     /// document to another file or place leaves the table byte-identical.
@@ -88,6 +90,7 @@ public struct TableCompiler {
                 Field.Backend.firstRouteType: 0,
                 Field.Backend.routeTypeCount: 0,
                 Field.Backend.requestTimeoutMs: TableFormat.none,
+                Field.Backend.tls: upstreamTLSRecord(for: key) ?? TableFormat.none,
             ])
         }
         for key in result.index.backends.keys.sorted() {
@@ -95,12 +98,13 @@ public struct TableCompiler {
             var kind = BackendKind.other
             var host = TableFormat.none, port = TableFormat.none
             let firstProvider = UInt32(model.count(.providers))
+            let tls = upstreamTLSRecord(for: key)
             switch backend.kind {
             case .ai(let ai):
                 kind = .ai
                 let groups = ai.provider.map { [[$0]] } ?? ai.groups
                 for (group, providers) in groups.enumerated() {
-                    for provider in providers { appendProvider(provider, group: group, backend: backend) }
+                    for provider in providers { appendProvider(provider, group: group, backend: backend, tls: tls) }
                 }
             case .static(let staticHost, let staticPort, _):
                 kind = .static
@@ -126,11 +130,15 @@ public struct TableCompiler {
                 Field.Backend.firstRouteType: firstRouteType,
                 Field.Backend.routeTypeCount: UInt32(model.count(.routeTypes)) - firstRouteType,
                 Field.Backend.requestTimeoutMs: timeout,
+                // An AI backend's TLS is its providers' (below); a static one's is its own.
+                Field.Backend.tls: kind == .static ? tls ?? TableFormat.none : TableFormat.none,
             ])
         }
     }
 
-    private mutating func appendProvider(_ provider: LLMProvider, group: Int, backend: AgentgatewayBackend) {
+    /// `tls`: the backend's own TLS settings, for every provider; without them a provider's own
+    /// endpoint gets the default (system trust store) and a host override plain HTTP.
+    private mutating func appendProvider(_ provider: LLMProvider, group: Int, backend: AgentgatewayBackend, tls: UInt32?) {
         let auth = provider.policies?.auth ?? backend.policies.auth
         var authRef = TableFormat.none
         var mode = AuthMode.none
@@ -158,7 +166,7 @@ public struct TableCompiler {
             Field.Provider.port: provider.port.map(UInt32.init) ?? TableFormat.none,
             Field.Provider.path: model.intern(provider.path),
             Field.Provider.pathPrefix: model.intern(api?.pathPrefix),
-            Field.Provider.tls: api?.tls == true ? 1 : 0,
+            Field.Provider.tls: tls ?? (api?.tls == true ? defaultUpstreamTLSRecord() : TableFormat.none),
             Field.Provider.query: model.intern(api?.query),
             Field.Provider.formats: api?.formats.rawValue ?? 0,
             Field.Provider.credentialHeader: api?.credentialHeader.rawValue ?? CredentialHeader.bearer.rawValue,

@@ -20,7 +20,8 @@ struct AgentgatewayAnalyzer {
         var failure: String?
         if case .invalid = backend.kind { failure = "invalid backend spec" }
         if case .ai(let ai) = backend.kind {
-            for provider in ai.allProviders { checkOverrides(provider, object: object) }
+            let tls = index.upstreamTLS(for: backend.key) != nil
+            for provider in ai.allProviders { checkOverrides(provider, tls: tls, object: object) }
         }
         checkPromptGuard(backend.policies.promptGuard, object: object)
         var authSources = [backend.policies.auth]
@@ -34,17 +35,17 @@ struct AgentgatewayAnalyzer {
         report.backends.append(BackendStatus(key: backend.key, conditions: conditions))
     }
 
-    private mutating func checkOverrides(_ provider: LLMProvider, object: String) {
+    private mutating func checkOverrides(_ provider: LLMProvider, tls: Bool, object: String) {
         var problems: [String] = []
         if (provider.host == nil) != (provider.port == nil) { problems.append("`host` and `port` must be set together") }
         if provider.path != nil && provider.pathPrefix != nil { problems.append("`path` and `pathPrefix` cannot both be set") }
         if provider.pathPrefix != nil && provider.host == nil { problems.append("`pathPrefix` requires `host`") }
         if provider.pathPrefix != nil && provider.kind != .openai && provider.kind != .anthropic { problems.append("`pathPrefix` is supported for openai and anthropic only") }
-        // gwrun speaks plain HTTP to a host override (TLS to providers is for their default endpoints).
-        if let host = provider.host, !HermesChecker.isLocal(host) {
+        // A host override is plain HTTP unless the backend asks for TLS (`policies.tls`).
+        if let host = provider.host, !tls, !HermesChecker.isLocal(host) {
             diagnostics.append(Diagnostic(
                 .providerPlainHTTP, "provider \(provider.kind.rawValue): host \(host) is beyond loopback and private networks, and gwrun calls a host override over plain HTTP: the backend's key and every prompt travel in clear",
-                at: provider.location, fix: "remove `host`/`port` to use the provider's own endpoint over TLS, or point them at a proxy inside the cluster or LAN", object: object))
+                at: provider.location, fix: "set `policies.tls` (gwrun then verifies the host's certificate), remove `host`/`port` to use the provider's own endpoint, or point them at a proxy inside the cluster or LAN", object: object))
         }
         for problem in problems {
             diagnostics.append(Diagnostic(

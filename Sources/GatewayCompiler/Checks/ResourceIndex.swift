@@ -11,6 +11,7 @@ public struct ResourceIndex: Sendable {
     public private(set) var namespaces: [String: Namespace] = [:]
     public private(set) var backends: [ObjectKey: AgentgatewayBackend] = [:]
     public private(set) var budgets: [ObjectKey: Budget] = [:]
+    public private(set) var configMaps: [ObjectKey: ConfigMap] = [:]
     public private(set) var gatewayClasses: [String: GatewayClass] = [:]
     public private(set) var duplicates: [Diagnostic] = []
 
@@ -40,6 +41,7 @@ public struct ResourceIndex: Sendable {
         insert(resources.budgets, key: \.key, meta: \.meta, into: &budgets, duplicates: &duplicates)
         insert(resources.secrets, key: { ObjectKey(group: "", kind: "Secret", namespace: $0.meta.namespace, name: $0.meta.name) }, meta: \.meta, into: &secrets, duplicates: &duplicates)
         insert(resources.services, key: { ObjectKey(group: "", kind: "Service", namespace: $0.meta.namespace, name: $0.meta.name) }, meta: \.meta, into: &services, duplicates: &duplicates)
+        insert(resources.configMaps, key: { ObjectKey(group: "", kind: "ConfigMap", namespace: $0.meta.namespace, name: $0.meta.name) }, meta: \.meta, into: &configMaps, duplicates: &duplicates)
         for namespace in resources.namespaces where namespaces[namespace.meta.name] == nil { namespaces[namespace.meta.name] = namespace }
         for gatewayClass in resources.gatewayClasses where gatewayClasses[gatewayClass.meta.name] == nil { gatewayClasses[gatewayClass.meta.name] = gatewayClass }
     }

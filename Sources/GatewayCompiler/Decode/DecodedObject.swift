@@ -21,6 +21,8 @@ public struct DecodeResult: Sendable {
         resources.backends += other.resources.backends
         resources.policies += other.resources.policies
         resources.budgets += other.resources.budgets
+        resources.backendTLSPolicies += other.resources.backendTLSPolicies
+        resources.configMaps += other.resources.configMaps
         resources.hermesConfigs += other.resources.hermesConfigs
         resources.gwrunDeployments += other.resources.gwrunDeployments
         resources.skippedKinds.merge(other.resources.skippedKinds, uniquingKeysWith: +)

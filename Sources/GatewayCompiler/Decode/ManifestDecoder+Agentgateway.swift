@@ -113,6 +113,7 @@ extension ManifestDecoder {
             reportUnenforcedGuards(guardNode, prefix: "policies", reader: reader, object: object)
         }
         policies.requestTimeout = reader.string(node["http"], "requestTimeout")
+        if let tls = node["tls"], !tls.isNull { policies.tls = decodeBackendTLS(tls, reader: reader, object: object) }
         reportUnenforced(node, prefix: "policies", enforced: Self.enforcedBackendPolicies, reader: reader, object: object)
         return policies
     }

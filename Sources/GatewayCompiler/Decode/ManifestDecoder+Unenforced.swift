@@ -6,7 +6,10 @@ import GatewayIR
 /// the reports as gwrun learns to enforce them.
 extension ManifestDecoder {
     /// Fields of an AgentgatewayBackend's (or provider's) `policies` that gwrun acts on.
-    static let enforcedBackendPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "ai.routes", "ai.promptGuard", "http.requestTimeout"]
+    static let enforcedBackendPolicies = Set<String>(["auth.secretRef", "auth.passthrough", "ai.routes", "ai.promptGuard", "http.requestTimeout"]).union(enforcedTLS)
+    /// Fields of `policies.tls` gwrun acts on (docs/upstream-tls.md); ALPN, key exchange groups
+    /// and SPIFFE are reported.
+    static let enforcedTLS: Set<String> = ["tls.sni", "tls.caCertificateRefs", "tls.insecureSkipVerify", "tls.verifySubjectAltNames", "tls.mtlsCertificateRef"]
     /// Fields of a group provider's own `policies` that gwrun acts on: its credential.
     static let enforcedProviderPolicies: Set<String> = ["auth.secretRef", "auth.passthrough"]
     /// Fields of each provider kind's own object that gwrun acts on (`ProviderAPI`); a custom
@@ -34,7 +37,7 @@ extension ManifestDecoder {
         "apiKeyAuthentication.location.expression", "basicAuthentication.location.expression", "jwtAuthentication.location.expression",
         "apiKeyAuthentication.configMapSelector",
     ]
-    static let enforcedPolicyBackend: Set<String> = ["http.requestTimeout", "ai.promptGuard"]
+    static let enforcedPolicyBackend = Set<String>(["http.requestTimeout", "ai.promptGuard"]).union(enforcedTLS)
 
     /// Prompt-guard entries gwrun runs are `regex` ones (with their `response`); every other kind
     /// (webhook, moderation and cloud guardrails) is reported, as is `scope`, which gwrun does not

@@ -112,6 +112,8 @@ public struct ManifestDecoder {
         case "AgentgatewayBackend": result.resources.backends.append(decodeBackend(root, meta: meta, reader: reader))
         case "AgentgatewayPolicy": result.resources.policies.append(decodePolicy(root, meta: meta, reader: reader))
         case Budget.kind: result.resources.budgets.append(decodeBudget(root, meta: meta, reader: reader))
+        case BackendTLSPolicy.kind: result.resources.backendTLSPolicies.append(decodeBackendTLSPolicy(root, meta: meta, reader: reader))
+        case "ConfigMap": result.resources.configMaps.append(decodeConfigMap(root, meta: meta, reader: reader))
         default: result.objectCount -= 1
         }
     }

@@ -96,6 +96,9 @@ extension DiagnosticCode {
     public static let invalidBudget = DiagnosticCode("GW424", "invalid-budget", .error, "Budget limit, price or time zone gwrun cannot use")
     public static let budgetWithoutIdentity = DiagnosticCode("GW425", "budget-without-identity", .warning, "Budget on traffic no client authentication names")
     public static let budgetNeverCharged = DiagnosticCode("GW426", "budget-never-charged", .warning, "Budget on traffic that reaches no AI provider")
+    public static let backendTLSSourceMissing = DiagnosticCode("GW427", "backend-tls-source-missing", .error, "CA certificates for backend TLS not found")
+    public static let backendTLSUnverified = DiagnosticCode("GW428", "backend-tls-unverified", .warning, "Backend TLS without certificate verification")
+    public static let backendTLSCertificateInvalid = DiagnosticCode("GW429", "backend-tls-certificate-invalid", .error, "Backend TLS certificate that does not parse")
 
     // 5xx: secrets
     public static let inlineCredential = DiagnosticCode("GW500", "inline-credential", .warning, "Credential written inline")
@@ -146,6 +149,7 @@ extension DiagnosticCode {
         rulePartiallyInvalid, certificateUnusable, certificateNameMismatch, certificateNotValidNow, certificateExpiring, certificateChainOrder, certificateValidity,
         backendSecretNotFound, backendSecretKeyMissing, backendSecretEmpty, exclusiveFields, foreignGatewayClass,
         policyTargetNotFound, invalidPolicy, providerOverrideInvalid, invalidRegex, providerPlainHTTP, failoverMismatch, providerSettingMissing, notEnforced, policyConflict, clientSecretNotFound, sourceRuleUnsupported, invalidBudget, budgetWithoutIdentity, budgetNeverCharged,
+        backendTLSSourceMissing, backendTLSUnverified, backendTLSCertificateInvalid,
         inlineCredential, placeholderSecret, invalidBase64, invalidSecretName,
         hermesNoListener, hermesNoRoute, hermesFormatMismatch, hermesProviderNotSelected, hermesModelOverridden,
         hermesModeDiffers, openAIRouteWithoutAuth, hermesInvalidURL, hermesInvalidAPIMode, hermesReaches,

@@ -126,11 +126,12 @@ public struct ConfigSnapshot: Sendable {
     }
 
     private mutating func readBackends() {
-        for backend in (0..<table.count(.backends)).map(table.backend) where backend.kind != .service {
+        for backend in (0..<table.count(.backends)).map(table.backend) where backend.kind != .service || backend.tls != nil {
             var fields: [String: String] = [:]
-            let kinds: [BackendKind: String] = [.static: "static", .ai: "ai", .other: "other"]
+            let kinds: [BackendKind: String] = [.service: "Service", .static: "static", .ai: "ai", .other: "other"]
             fields["type"] = backend.kind.flatMap { kinds[$0] } ?? "?"
             if let host = backend.host { fields["endpoint"] = Self.endpoint(host, backend.port) }
+            if let tls = backend.tls { fields["tls"] = UpstreamTLSDescription.text(table, tls) }
             let providers = backend.providers
             for index in providers {
                 let provider = table.provider(index)
@@ -144,6 +145,10 @@ public struct ConfigSnapshot: Sendable {
                 if let prefix = provider.pathPrefix, prefix != "/v1" { text += ", path prefix \(prefix)" }
                 if let query = provider.query { text += ", query \(query)" }
                 fields[label] = text
+                // The default (a kind's own endpoint, the system's CAs) goes without saying.
+                if let tls = provider.tls, !(tls.usesSystemTrust && tls.verification == .full && tls.sni == nil && tls.names.isEmpty && tls.clientCertificate == nil) {
+                    fields["\(label) tls"] = UpstreamTLSDescription.text(table, tls)
+                }
                 let modes: [AuthMode: String] = [.none: "none", .secretRef: "Secret", .passthrough: "passthrough", .inline: "inline key", .other: "cloud identity"]
                 fields["\(label) auth"] = provider.secretRef.map { "Secret \(TableInspector.describeSecretRef(table, $0.index))" } ?? provider.authMode.flatMap { modes[$0] } ?? "?"
             }

@@ -18,6 +18,8 @@ public struct RouteExplanation: Sendable {
         /// With several providers: each in the order failover tries them (priority group, then
         /// place; within a group gwrun picks by load at run time), as `group: name (kind model)`.
         public var failover: [String] = []
+        /// How gwrun reaches it over TLS (`UpstreamTLSDescription`); nil: plain HTTP.
+        public var tls: String?
     }
 
     public struct Competitor: Sendable {
@@ -98,6 +100,10 @@ public struct RouteExplanation: Sendable {
         var result = Backend(
             group: record.group, kind: record.kind, namespace: record.namespace, name: record.name, weight: Int(record.weight), port: record.port,
             valid: record.backend != nil, problem: record.problem)
+        if let backend = record.backend {
+            let tls = table.backend(backend).tls ?? table.backend(backend).providers.first.flatMap { table.provider($0).tls }
+            result.tls = tls.map { UpstreamTLSDescription.text(table, $0) }
+        }
         if let backend = record.backend, let provider = table.backend(backend).providers.first {
             result.provider = table.provider(provider).kind
             result.model = table.provider(provider).model
@@ -185,6 +191,7 @@ public struct RouteExplanation: Sendable {
                     "weight": .int(backend.weight), "port": backend.port.map { .int($0) }, "valid": .bool(backend.valid),
                     "provider": JSONValue.string(backend.provider), "model": JSONValue.string(backend.model), "problem": JSONValue.string(backend.problem),
                     "failover": .array(backend.failover.map { .string($0) }),
+                    "tls": JSONValue.string(backend.tls),
                 ])
             }),
             "location": location.map { .string($0) } ?? .null,
@@ -223,6 +230,7 @@ public struct RouteExplanation: Sendable {
             if !backend.valid { line += " INVALID: \(backend.problem ?? "") → 500" }
             lines.append(line)
             if !backend.failover.isEmpty { lines.append("failover:  \(backend.failover.joined(separator: " → "))") }
+            if let tls = backend.tls { lines.append("tls:       \(tls)") }
         }
         if let location { lines.append("location:  \(location)") }
         for filter in filters { lines.append("filter:    \(filter)") }

@@ -93,12 +93,13 @@ public enum TableInspector {
                 return .object([
                     "provider": .string(provider.kind), "model": JSONValue.string(provider.model), "host": JSONValue.string(provider.host),
                     "port": provider.port.map { .int($0) }, "path": JSONValue.string(provider.path), "pathPrefix": JSONValue.string(provider.pathPrefix),
-                    "tls": .bool(provider.usesTLS), "query": JSONValue.string(provider.query),
+                    "tls": provider.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null, "query": JSONValue.string(provider.query),
                     "credentialHeader": .string(["Authorization: Bearer", "x-api-key", "api-key"][Int(provider.credentialHeader.rawValue)]),
                     "secretRef": provider.secretRef.map { .string(describeSecretRef(table, $0.index)) },
                 ])
             }),
             "routeTypes": .object(record.routeTypes.map { JSONValue.Member(table.routeType($0).suffix, .string(table.routeType($0).type)) }),
+            "tls": record.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null,
         ])
     }
 

@@ -106,6 +106,8 @@ extension RouteTable {
         public var providers: Range<Int> { table.range(.backends, index, Field.Backend.firstProvider, Field.Backend.providerCount) }
         public var routeTypes: Range<Int> { table.range(.backends, index, Field.Backend.firstRouteType, Field.Backend.routeTypeCount) }
         public var requestTimeoutMilliseconds: UInt32? { table.optional(word(Field.Backend.requestTimeoutMs)) }
+        /// TLS to the backend; nil: plain HTTP.
+        public var tls: UpstreamTLSRecord? { table.optional(word(Field.Backend.tls)).map { table.upstreamTLS(Int($0)) } }
         func word(_ field: Int) -> UInt32 { table.word(.backends, index, field) }
     }
 
@@ -124,7 +126,9 @@ extension RouteTable {
         public var name: String? { table.optionalString(word(Field.Provider.name)) }
         /// The failover priority group (`ai.groups` index; 0 for a single provider).
         public var group: Int { Int(word(Field.Provider.group)) }
-        public var usesTLS: Bool { word(Field.Provider.tls) == 1 }
+        /// TLS to the provider; nil: plain HTTP (a host override without `policies.tls`).
+        public var tls: UpstreamTLSRecord? { table.optional(word(Field.Provider.tls)).map { table.upstreamTLS(Int($0)) } }
+        public var usesTLS: Bool { tls != nil }
         /// Appended to every operation's path after `?` (Azure's `api-version=…`).
         public var query: String? { table.optionalString(word(Field.Provider.query)) }
         public var formats: ProviderFormats { ProviderFormats(rawValue: word(Field.Provider.formats)) }
@@ -146,6 +150,30 @@ extension RouteTable {
         public var name: String { table.string(table.word(.secretRefs, index, Field.SecretRef.name)) }
         /// Empty for a reference to a whole Secret (an API-key set).
         public var key: String { table.string(table.word(.secretRefs, index, Field.SecretRef.key)) }
+    }
+
+    /// How gwrun originates TLS to an upstream (docs/upstream-tls.md).
+    public struct UpstreamTLSRecord {
+        let table: RouteTable
+        public let index: Int
+        public var verification: UpstreamVerification { UpstreamVerification(rawValue: word(Field.UpstreamTLS.verification)) ?? .full }
+        /// The SNI; nil: the destination host when it is a name.
+        public var sni: String? { table.optionalString(word(Field.UpstreamTLS.sni)) }
+        /// Names the certificate must hold one of; empty: the destination host.
+        public var names: [String] { strings(Field.UpstreamTLS.firstName, Field.UpstreamTLS.nameCount) }
+        /// Trusted CA certificates, base64 DER; empty with no `caSecret`: the system trust store.
+        public var caCertificates: [String] { strings(Field.UpstreamTLS.firstCA, Field.UpstreamTLS.caCount) }
+        /// A Secret key holding PEM CA certificates (trusted with `caCertificates`).
+        public var caSecret: SecretRefRecord? { table.optional(word(Field.UpstreamTLS.caSecret)).map { table.secretRef(Int($0)) } }
+        /// The client certificate chain and key for mutual TLS.
+        public var clientCertificate: SecretRefRecord? { table.optional(word(Field.UpstreamTLS.clientCertificate)).map { table.secretRef(Int($0)) } }
+        public var clientKey: SecretRefRecord? { table.optional(word(Field.UpstreamTLS.clientKey)).map { table.secretRef(Int($0)) } }
+        /// Whether the system trust store is used: no CA of the record's own.
+        public var usesSystemTrust: Bool { caCertificates.isEmpty && caSecret == nil }
+        func strings(_ first: Int, _ count: Int) -> [String] {
+            table.range(.upstreamTLS, index, first, count).map { table.string(table.word(.stringLists, $0, 0)) }
+        }
+        func word(_ field: Int) -> UInt32 { table.word(.upstreamTLS, index, field) }
     }
 
     public struct HermesClientRecord {
@@ -174,6 +202,7 @@ extension RouteTable {
     public func provider(_ index: Int) -> ProviderRecord { ProviderRecord(table: self, index: index) }
     public func routeType(_ index: Int) -> RouteTypeRecord { RouteTypeRecord(table: self, index: index) }
     public func secretRef(_ index: Int) -> SecretRefRecord { SecretRefRecord(table: self, index: index) }
+    public func upstreamTLS(_ index: Int) -> UpstreamTLSRecord { UpstreamTLSRecord(table: self, index: index) }
     public func policy(_ index: Int) -> PolicyRecord { PolicyRecord(table: self, index: index) }
 
     /// A (first, count) pair of a record as a range (verified to lie inside its target section).

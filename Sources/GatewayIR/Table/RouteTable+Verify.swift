@@ -175,11 +175,12 @@ extension RouteTable {
             .backends: [
                 .below(Field.Backend.kind, 5), .string(Field.Backend.namespace), .string(Field.Backend.name), .optionalString(Field.Backend.host),
                 .range(Field.Backend.firstProvider, Field.Backend.providerCount, .providers), .range(Field.Backend.firstRouteType, Field.Backend.routeTypeCount, .routeTypes),
+                .optionalIndex(Field.Backend.tls, .upstreamTLS),
             ],
             .providers: [
                 .string(Field.Provider.kind), .optionalString(Field.Provider.model), .optionalString(Field.Provider.host), .optionalString(Field.Provider.path),
                 .optionalString(Field.Provider.pathPrefix), .optionalIndex(Field.Provider.auth, .secretRefs), .below(Field.Provider.authMode, 5),
-                .optionalString(Field.Provider.name), .below(Field.Provider.tls, 2), .optionalString(Field.Provider.query),
+                .optionalString(Field.Provider.name), .optionalIndex(Field.Provider.tls, .upstreamTLS), .optionalString(Field.Provider.query),
                 .below(Field.Provider.formats, ProviderFormats.all.rawValue + 1), .below(Field.Provider.credentialHeader, 3),
             ],
             .routeTypes: [.string(Field.RouteType.suffix), .string(Field.RouteType.type)],
@@ -198,6 +199,12 @@ extension RouteTable {
             ],
             .secretRefs: [.string(Field.SecretRef.namespace), .string(Field.SecretRef.name), .string(Field.SecretRef.key)],
             .sourceOps: [.below(Field.SourceOp.op, 6)],
+            .upstreamTLS: [
+                .below(Field.UpstreamTLS.verification, 4), .optionalString(Field.UpstreamTLS.sni),
+                .range(Field.UpstreamTLS.firstName, Field.UpstreamTLS.nameCount, .stringLists), .range(Field.UpstreamTLS.firstCA, Field.UpstreamTLS.caCount, .stringLists),
+                .optionalIndex(Field.UpstreamTLS.caSecret, .secretRefs), .optionalIndex(Field.UpstreamTLS.clientCertificate, .secretRefs),
+                .optionalIndex(Field.UpstreamTLS.clientKey, .secretRefs),
+            ],
         ]
         for (section, fields) in checks {
             let (offset, _) = sectionInfo(section)

@@ -3,13 +3,14 @@ public enum TableFormat {
     /// 16 bytes at offset 0.
     public static let magic: [UInt8] = Array("gwc route table\0".utf8)
     /// Format version this writer produces.
-    public static let writeVersion: UInt16 = 5
+    public static let writeVersion: UInt16 = 6
     /// Oldest reader version able to read what this writer produces, and the oldest a reader
-    /// reads (version 5 widened the provider records: older tables are rebuilt). A
+    /// reads (version 6 added upstream TLS records and widened the backend records: older tables
+    /// are rebuilt). A
     /// reader refuses a file whose read version is newer than the version it implements.
-    public static let readVersion: UInt16 = 5
+    public static let readVersion: UInt16 = 6
     /// The version this reader implements.
-    public static let readerVersion: UInt16 = 5
+    public static let readerVersion: UInt16 = 6
     public static let headerSize = 64
     public static let directoryEntrySize = 16
     /// Checksum algorithm id 1: CRC-32C over the whole file with the checksum field read as zero.
@@ -56,6 +57,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
     case hermesClients = 19
     case secretRefs = 20
     case sourceOps = 21
+    case upstreamTLS = 22
 
     /// Words per record; strings have their own layout (0).
     public var recordWords: Int {
@@ -70,7 +72,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .rules: 12
         case .routes: 6
         case .backendRefs: 10
-        case .backends: 10
+        case .backends: 11
         case .providers: 14
         case .routeTypes: 2
         case .filters: 8
@@ -81,6 +83,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .hermesClients: 10
         case .secretRefs: 3
         case .sourceOps: 2
+        case .upstreamTLS: 9
         }
     }
 
@@ -107,6 +110,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .hermesClients: "hermes-clients"
         case .secretRefs: "secret-refs"
         case .sourceOps: "source-ops"
+        case .upstreamTLS: "upstream-tls"
         }
     }
 }

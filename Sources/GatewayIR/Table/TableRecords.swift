@@ -26,6 +26,8 @@ public enum Field {
     public enum Backend {
         public static let kind = 0, namespace = 1, name = 2, host = 3, port = 4, firstProvider = 5, providerCount = 6
         public static let firstRouteType = 7, routeTypeCount = 8, requestTimeoutMs = 9
+        /// Upstream TLS record, or none: plain HTTP.
+        public static let tls = 10
     }
     /// An AI provider: where gwc resolved its API to (the kind's default host and path prefix, or
     /// the overrides), whether it is reached over TLS, the query its operations carry (Azure's
@@ -109,6 +111,10 @@ public enum Field {
     public enum SecretRef { public static let namespace = 0, name = 1, key = 2 }
     /// One step of a source-address program: a `SourceOpKind` and, for a CIDR test, the network text.
     public enum SourceOp { public static let op = 0, operand = 1 }
+    public enum UpstreamTLS {
+        public static let verification = 0, sni = 1, firstName = 2, nameCount = 3, firstCA = 4, caCount = 5
+        public static let caSecret = 6, clientCertificate = 7, clientKey = 8
+    }
 }
 
 /// Enumerations stored as numbers in records.
@@ -152,6 +158,10 @@ public enum PolicyKind: UInt32, Sendable {
     case budget = 16
 }
 public enum ListenerTLSMode: UInt32, Sendable { case none = 0, terminate = 1, passthrough = 2 }
+/// What gwrun checks of an upstream's certificate: the chain and a name, the chain only, nothing;
+/// `refuse`: gwc could not read the CAs the settings name (built with --allow-errors), so no
+/// connection is made.
+public enum UpstreamVerification: UInt32, Sendable { case full = 0, chainOnly = 1, none = 2, refuse = 3 }
 public enum NetworkAction: UInt32, Sendable {
     case allow = 0, deny = 1, require = 2
     /// The CRD's `action` (`Allow` by default).

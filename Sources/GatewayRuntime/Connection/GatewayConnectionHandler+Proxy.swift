@@ -57,11 +57,11 @@ extension GatewayConnectionHandler: UpstreamReceiver {
     }
 
     private func connect(fresh: Bool) {
-        guard let target = proxy?.target, let pool = local.pool, let idle = local.idleConnections(host: target.host, port: target.port) else { return }
+        guard let target = proxy?.target, let pool = local.pool, let idle = local.idleConnections(host: target.host, port: target.port, tls: target.tls) else { return }
         if !fresh, let connection = pool.takeIdle(from: idle) { return send(on: connection, reused: true) }
         let connectTimeout = min(target.timeout, proxy?.processor.connectTimeout ?? .seconds(5))
         let serial = proxy?.serial
-        pool.connect(host: target.host, port: target.port, connectTimeout: connectTimeout).assumeIsolated().whenComplete { result in
+        pool.connect(host: target.host, port: target.port, tls: target.tls, connectTimeout: connectTimeout).assumeIsolated().whenComplete { result in
             guard self.proxy?.serial == serial else {
                 if case .success(let channel) = result { channel.close(promise: nil) }
                 return
@@ -260,7 +260,7 @@ extension GatewayConnectionHandler: UpstreamReceiver {
         proxy?.upstream = nil
         connection.handler.detach()
         if proxy?.exchange.upstreamDetached() == true { connection.channel.setOption(.autoRead, value: true).whenFailure { _ in } }
-        if reuse, let target = proxy?.target, let pool = local.pool, let idle = local.idleConnections(host: target.host, port: target.port) {
+        if reuse, let target = proxy?.target, let pool = local.pool, let idle = local.idleConnections(host: target.host, port: target.port, tls: target.tls) {
             pool.release(connection, to: idle)
         } else {
             connection.channel.close(promise: nil)

@@ -29,7 +29,10 @@ extension GatewayConnectionHandler {
             .connectTimeout(min(target.timeout, processor.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TunnelUpstreamHandler(client: bound)) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls = target.tls { try channel.pipeline.syncOperations.addHandler(try tls.handler(serverHostname: target.host)) }
+                    try channel.pipeline.syncOperations.addHandler(TunnelUpstreamHandler(client: bound))
+                }
             }
             .connect(host: target.host, port: target.port)
             .assumeIsolated().whenComplete { result in

@@ -8,7 +8,7 @@ import NIOCore
 /// and the draws for weighted backend choice.
 struct LoopLocal {
     var pool: UpstreamPool?
-    var lastUpstream: (host: String, port: Int, idle: UpstreamPool.IdleConnections)?
+    var lastUpstream: (host: String, port: Int, tls: UpstreamTLS?, idle: UpstreamPool.IdleConnections)?
     var logBatch: AccessLog.Batch?
     var random = SplitMix64(seed: UInt64.random(in: 0..<UInt64.max))
     /// Numbers this connection's plain exchanges.
@@ -25,12 +25,12 @@ struct LoopLocal {
         return processor
     }
 
-    /// The idle connections to `host:port` in this loop's pool.
-    mutating func idleConnections(host: String, port: Int) -> UpstreamPool.IdleConnections? {
+    /// The idle connections to `host:port` over `tls` in this loop's pool.
+    mutating func idleConnections(host: String, port: Int, tls: UpstreamTLS?) -> UpstreamPool.IdleConnections? {
         guard let pool else { return nil }
-        if let lastUpstream, lastUpstream.port == port, lastUpstream.host == host { return lastUpstream.idle }
-        let idle = pool.idleConnections(host: host, port: port)
-        lastUpstream = (host, port, idle)
+        if let lastUpstream, lastUpstream.port == port, lastUpstream.tls === tls, lastUpstream.host == host { return lastUpstream.idle }
+        let idle = pool.idleConnections(host: host, port: port, tls: tls)
+        lastUpstream = (host, port, tls, idle)
         return idle
     }
 }

@@ -35,7 +35,7 @@ extension AIExchange {
     /// rule's modifiers set), then the backend's credential in the header the provider reads it
     /// from (`CredentialHeader`), and `anthropic-version` on a Messages operation.
     func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
-        guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix) else { return nil }
+        guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix, tls: processor.upstreamTLS) else { return nil }
         var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
         for header in headers where !Self.providerOwnedHeaders.contains(header.name.lowercased()) && !HeaderName.hasLineBreak(header.value) {
             upstreamHeaders.append(header)

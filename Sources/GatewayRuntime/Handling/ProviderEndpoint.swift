@@ -1,14 +1,17 @@
 import GatewayIR
 
 /// Where an AI provider's requests go, as gwc resolved it into the table (`ProviderAPI`): the
-/// host (its kind's, or the backend's override), TLS for the kind's own hosts (an override is
-/// plain HTTP, as agentgateway treats one without a TLS policy), the path prefix, and the query
-/// every operation carries (Azure's `api-version`).
+/// host (its kind's, or the backend's override), TLS (the kind's own hosts with the system's
+/// trust store, the backend's `policies.tls` when set; an override without it is plain HTTP, as
+/// agentgateway treats one), the path prefix, and the query every operation carries (Azure's
+/// `api-version`).
 public struct ProviderEndpoint: Sendable, Equatable {
     public var scheme: String
     public var host: String
     public var port: Int
     public var path: String
+    /// The TLS setting; nil: plain HTTP.
+    var tls: UpstreamTLS?
 
     public var url: String { "\(scheme)://\(host):\(port)\(path)" }
 
@@ -16,13 +19,14 @@ public struct ProviderEndpoint: Sendable, Equatable {
     /// request always goes to the provider's own path for that operation, also with a host
     /// override (the client's path names the gateway's route, not the provider's API); a `path`
     /// override replaces the whole path.
-    public static func resolve(table: RouteTable, provider: Int, suffix: String) -> ProviderEndpoint? {
+    public static func resolve(table: RouteTable, provider: Int, suffix: String, tls contexts: UpstreamTLSContexts = UpstreamTLSContexts()) -> ProviderEndpoint? {
         let record = table.provider(provider)
         guard let host = record.host else { return nil }
+        let tls = contexts.context(record.tls)
         let scheme = record.usesTLS ? "https" : "http"
         let port = record.port ?? (record.usesTLS ? 443 : 80)
         var path = record.path ?? (record.pathPrefix ?? "/v1") + suffix
         if let query = record.query { path += (path.contains("?") ? "&" : "?") + query }
-        return ProviderEndpoint(scheme: scheme, host: host, port: port, path: path)
+        return ProviderEndpoint(scheme: scheme, host: host, port: port, path: path, tls: tls)
     }
 }

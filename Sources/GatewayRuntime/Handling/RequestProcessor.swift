@@ -15,6 +15,8 @@ public struct RequestProcessor: Sendable {
     public private(set) var gateway: Int?
     public private(set) var names: TableNames
     public private(set) var policies: PolicyRuntime
+    /// The table's upstream TLS settings, made when it was loaded.
+    public private(set) var upstreamTLS: UpstreamTLSContexts
     public var upstreamTimeout: TimeAmount = .seconds(300)
 
     /// The upstream timeout in whole seconds (callers need not import NIO).
@@ -45,6 +47,8 @@ public struct RequestProcessor: Sendable {
         self.gateway = gateway
         self.names = TableNames(table)
         self.policies = PolicyRuntime(table: table, secrets: secrets, limits: RateLimitStore())
+        // Settings that cannot be made leave their backends refusing connections (never cleartext).
+        self.upstreamTLS = (try? UpstreamTLSContexts(table: table, secrets: secrets, client: client)) ?? UpstreamTLSContexts()
     }
 
     public init(state: TableState, client: UpstreamClient) {
@@ -56,6 +60,7 @@ public struct RequestProcessor: Sendable {
         self.gateway = snapshot.gateway
         self.names = snapshot.names
         self.policies = snapshot.policies
+        self.upstreamTLS = snapshot.upstreamTLS
     }
 
     /// What to do with a request, decided synchronously from the table (the server's hot path).
@@ -89,6 +94,8 @@ public struct RequestProcessor: Sendable {
         public var timeout: TimeAmount
         /// The rule's `traffic.retry`, if any.
         var retry: RetryPolicy?
+        /// TLS to the backend (a BackendTLSPolicy, `policies.tls`); nil: plain HTTP.
+        var tls: UpstreamTLS?
     }
 
     /// This processor bound to the table current now: a request keeps it to the end, whatever
@@ -102,6 +109,7 @@ public struct RequestProcessor: Sendable {
         bound.gateway = snapshot.gateway
         bound.names = snapshot.names
         bound.policies = snapshot.policies
+        bound.upstreamTLS = snapshot.upstreamTLS
         return bound
     }
 

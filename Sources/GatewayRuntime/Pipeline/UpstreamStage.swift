@@ -31,8 +31,10 @@ struct UpstreamStage: Sendable {
         guard let ref = context.backendRef, let backend = context.backend else { return .answer(.text(500, "no backend chosen")) }
         let table = processor.table
         let rule = context.rule
+        let record = table.backend(backend)
+        let tls = processor.upstreamTLS.context(record.tls)
         func proxy(host: String, port: Int, hostByName: Bool) -> RequestProcessor.Routing {
-            let authority = port == 80 ? host : "\(host):\(port)"
+            let authority = port == (tls == nil ? 80 : 443) ? host : "\(host):\(port)"
             // `hostRewrite`: Auto sends the backend's authority; the default is Auto for a static
             // backend named by a host name (as agentgateway's), None otherwise; a URLRewrite's hostname wins.
             let rewrite = (context.policies?.hostRewriteAuto ?? hostByName) ? authority : nil
@@ -40,9 +42,8 @@ struct UpstreamStage: Sendable {
             context.record.trace?.startUpstream(host: host, port: port, genAI: nil, into: &headers)
             return .proxy(RequestProcessor.PlainProxy(
                 host: host, port: port, hostHeader: context.hostRewrite ?? rewrite ?? context.request.header("host") ?? authority, target: context.target,
-                headers: headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend), retry: context.policies?.retry))
+                headers: headers, rule: rule, timeout: processor.timeout(rule: rule, backend: backend), retry: context.policies?.retry, tls: tls))
         }
-        let record = table.backend(backend)
         switch record.kind {
         case .ai?:
             return .ai(backend: backend, rule: rule, headers: context.headers)
@@ -50,7 +51,7 @@ struct UpstreamStage: Sendable {
             return proxy(host: "\(record.name).\(record.namespace).svc.cluster.local", port: table.backendRef(ref).port ?? 80, hostByName: false)
         case .static?:
             let host = record.host ?? ""
-            return proxy(host: host, port: record.port ?? 80, hostByName: !Self.isAddress(host))
+            return proxy(host: host, port: record.port ?? (tls == nil ? 80 : 443), hostByName: !Self.isAddress(host))
         default:
             return .answer(.text(501, "backend \(processor.names.backends[backend]) is of a kind gwrun does not serve yet"))
         }

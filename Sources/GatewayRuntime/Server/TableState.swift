@@ -21,6 +21,8 @@ public final class TableState: Sendable {
         public var lanOnlyPorts: Set<Int> = []
         /// Server contexts of the HTTPS listeners, by table port.
         public var tls = TLSTermination()
+        /// Client contexts of the backends' TLS settings (docs/upstream-tls.md).
+        public var upstreamTLS = UpstreamTLSContexts()
         /// Listeners not served (TLS, TCP, Passthrough), for the start-up log.
         public var notServed: [String] = []
         /// `frontend.proxyProtocol` by table port.
@@ -93,6 +95,7 @@ public final class TableState: Sendable {
         }
         snapshot.notServed = plan.notServed
         snapshot.tls = try TLSTermination.load(table: table, secrets: secrets, gateway: plan.gateway, servedPorts: plan.ports)
+        if let client { snapshot.upstreamTLS = try UpstreamTLSContexts(table: table, secrets: secrets, client: client) }
         return snapshot
     }
 

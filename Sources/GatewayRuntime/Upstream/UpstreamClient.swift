@@ -15,6 +15,8 @@ public final class UpstreamClient: Sendable {
     /// The share of `maxConnectionsPerEndpoint` each event loop's pool may open.
     private let connectionsPerLoop: Int
     let connectTimeout: TimeAmount
+    /// `--upstream-ca-file`: trusted besides the system's store wherever a setting names no CAs of its own.
+    let additionalCAFiles: [String]
 
     public struct Timeout: Error, CustomStringConvertible {
         public var description: String { "the provider did not answer before the deadline" }
@@ -25,6 +27,7 @@ public final class UpstreamClient: Sendable {
         additionalCAFiles: [String] = []
     ) {
         self.group = group
+        self.additionalCAFiles = additionalCAFiles
         pools = UpstreamPools(group: group, tls: UpstreamTLS(additionalCAFiles: additionalCAFiles))
         connectTimeout = .seconds(Int64(connectSeconds))
         self.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint
@@ -37,7 +40,7 @@ public final class UpstreamClient: Sendable {
         let loop = group.next()
         let limit = connectionsPerLoop
         let request = Self.requestBytes(method: method, endpoint: endpoint, headers: headers, body: body)
-        let target = UpstreamLeases.Endpoint(host: endpoint.host, port: endpoint.port, tls: endpoint.scheme == "https")
+        let target = UpstreamLeases.Endpoint(host: endpoint.host, port: endpoint.port, tls: endpoint.tls ?? (endpoint.scheme == "https" ? pools.tls : nil))
         // The call is made on its loop; a cancellation that comes first is seen there too.
         let slot = NIOLoopBoundBox.makeEmptyBox(valueType: UpstreamCall.self, eventLoop: loop)
         let cancelled = CancelFlag()

@@ -10,7 +10,8 @@ final class UpstreamLeases {
     struct Endpoint: Hashable {
         let host: String
         let port: Int
-        let tls: Bool
+        /// nil: plain HTTP.
+        let tls: UpstreamTLS?
     }
 
     struct Timeout: Error, CustomStringConvertible {
@@ -24,12 +25,10 @@ final class UpstreamLeases {
     }
 
     private let eventLoop: any EventLoop
-    private let tls: UpstreamTLS
     private var lines: [Endpoint: Line] = [:]
 
-    init(eventLoop: any EventLoop, tls: UpstreamTLS) {
+    init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
-        self.tls = tls
     }
 
     /// A connection to `endpoint` for one exchange: an idle one, a new one while fewer than
@@ -81,7 +80,7 @@ final class UpstreamLeases {
 
     private func connect(_ endpoint: Endpoint, line: Line, connectTimeout: TimeAmount, promise: EventLoopPromise<UpstreamConnection>) {
         line.open += 1
-        let tls = endpoint.tls ? self.tls : nil
+        let tls = endpoint.tls
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)
@@ -119,36 +118,5 @@ final class UpstreamLeases {
         let next = line.waiting.removeFirst()
         next.timer.cancel()
         connect(endpoint, line: line, connectTimeout: connectTimeout, promise: next.promise)
-    }
-}
-
-/// The TLS client side for providers: TLS 1.2 or newer, the system's trust store (plus any CA
-/// files given), ALPN `http/1.1`, the host name checked against the certificate.
-final class UpstreamTLS: Sendable {
-    private let context: NIOSSLContext?
-    private let failure: String?
-
-    init(additionalCAFiles: [String] = []) {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.minimumTLSVersion = .tlsv12
-        configuration.applicationProtocols = ["http/1.1"]
-        configuration.additionalTrustRoots = additionalCAFiles.map { .file($0) }
-        do {
-            context = try NIOSSLContext(configuration: configuration)
-            failure = nil
-        } catch {
-            context = nil
-            failure = "TLS cannot be set up: \(error)"
-        }
-    }
-
-    struct Unavailable: Error, CustomStringConvertible { let description: String }
-
-    func handler(serverHostname: String) throws -> NIOSSLClientHandler {
-        guard let context else { throw Unavailable(description: failure ?? "TLS is unavailable") }
-        // SNI carries names only: an address endpoint sends none (and is checked against the
-        // certificate's IP entries).
-        let isAddress = (try? SocketAddress(ipAddress: serverHostname, port: 0)) != nil
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : serverHostname)
     }
 }

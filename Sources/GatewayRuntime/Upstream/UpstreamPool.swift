@@ -7,10 +7,11 @@ import NIOPosix
 /// A pool is only touched on its event loop.
 final class UpstreamPool {
     let eventLoop: any EventLoop
-    /// Keyed by host and port without joining them into a string.
+    /// Keyed by host, port and TLS setting without joining them into a string.
     private struct Upstream: Hashable {
         let host: String
         let port: Int
+        let tls: UpstreamTLS?
     }
     /// The idle connections to one upstream. A connection handler keeps the list of the upstream
     /// it used last, so that its next request finds it without hashing the host again.
@@ -23,9 +24,9 @@ final class UpstreamPool {
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
-    /// The idle list of `host:port` (made empty on first use; it lives as long as the pool).
-    func idleConnections(host: String, port: Int) -> IdleConnections {
-        let key = Upstream(host: host, port: port)
+    /// The idle list of `host:port` over `tls` (made empty on first use; it lives as long as the pool).
+    func idleConnections(host: String, port: Int, tls: UpstreamTLS?) -> IdleConnections {
+        let key = Upstream(host: host, port: port, tls: tls)
         if let list = idle[key] { return list }
         let list = IdleConnections()
         idle[key] = list
@@ -40,13 +41,15 @@ final class UpstreamPool {
         return nil
     }
 
-    /// A new connection to `host:port` (when no idle one is open, or after a pooled one failed).
-    func connect(host: String, port: Int, connectTimeout: TimeAmount) -> EventLoopFuture<any Channel> {
+    /// A new connection to `host:port`, over `tls` when set (when no idle one is open, or after a
+    /// pooled one failed).
+    func connect(host: String, port: Int, tls: UpstreamTLS?, connectTimeout: TimeAmount) -> EventLoopFuture<any Channel> {
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler(serverHostname: host)) }
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
@@ -88,6 +91,7 @@ struct UpstreamConnection {
 final class UpstreamPools: Sendable {
     private let pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool?>]
     private let leases: [ObjectIdentifier: NIOLoopBoundBox<UpstreamLeases?>]
+    /// The default TLS setting: providers' own endpoints.
     let tls: UpstreamTLS
 
     init(group: any EventLoopGroup, tls: UpstreamTLS = UpstreamTLS()) {
@@ -104,9 +108,9 @@ final class UpstreamPools: Sendable {
 
     /// The leases of `eventLoop`; call on that loop.
     func leases(for eventLoop: any EventLoop) -> UpstreamLeases {
-        guard let box = leases[ObjectIdentifier(eventLoop)] else { return UpstreamLeases(eventLoop: eventLoop, tls: tls) }
+        guard let box = leases[ObjectIdentifier(eventLoop)] else { return UpstreamLeases(eventLoop: eventLoop) }
         if let made = box.value { return made }
-        let made = UpstreamLeases(eventLoop: eventLoop, tls: tls)
+        let made = UpstreamLeases(eventLoop: eventLoop)
         box.value = made
         return made
     }

@@ -1,0 +1,35 @@
+import GatewayIR
+
+/// The TLS client contexts of one table's upstream TLS records, made once when the table is
+/// loaded (a certificate or key that cannot be used refuses the table). The shared default record
+/// (providers' own endpoints) uses the client's own context, made once per process.
+public struct UpstreamTLSContexts: Sendable {
+    private var settings: [UpstreamTLS] = []
+
+    public init() {}
+
+    public init(table: RouteTable, secrets: SecretStore, client: UpstreamClient) throws {
+        for index in 0..<table.count(.upstreamTLS) {
+            let record = table.upstreamTLS(index)
+            if Self.isDefault(record) {
+                settings.append(client.pools.tls)
+                continue
+            }
+            let users = (0..<table.count(.backends)).filter { table.backend($0).tls?.index == index || table.backend($0).providers.contains { table.provider($0).tls?.index == index } }
+            let name = users.first.map { "backend \(table.backend($0).namespace)/\(table.backend($0).name)" } ?? "upstream TLS setting \(index)"
+            settings.append(try UpstreamTLS(record: record, secrets: secrets, additionalCAFiles: client.additionalCAFiles, name: name))
+        }
+    }
+
+    /// The context of `record`, or nil for none (plain HTTP). A record without a context (the
+    /// contexts were not made for this table) refuses to connect: never plain HTTP instead.
+    func context(_ record: RouteTable.UpstreamTLSRecord?) -> UpstreamTLS? {
+        guard let record else { return nil }
+        guard record.index < settings.count else { return UpstreamTLS.refusing }
+        return settings[record.index]
+    }
+
+    private static func isDefault(_ record: RouteTable.UpstreamTLSRecord) -> Bool {
+        record.verification == .full && record.sni == nil && record.names.isEmpty && record.usesSystemTrust && record.clientCertificate == nil
+    }
+}
