@@ -28,6 +28,8 @@ public struct BackendTLS: Sendable, Hashable {
     /// Trusted CAs; empty: the system's trust store.
     public var caCertificateRefs: [CARef]
     public var skipVerify: SkipVerify?
+    /// Where `insecureSkipVerify` is written.
+    public var skipVerifyLocation: SourceLocation?
     /// Names the certificate must hold one of (empty: the destination host, or the SNI when set by
     /// a BackendTLSPolicy's `hostname`).
     public var subjectAltNames: [String]

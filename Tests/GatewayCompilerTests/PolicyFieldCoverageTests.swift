@@ -29,6 +29,13 @@ struct PolicyFieldCoverageTests {
         ][top]
     }
 
+    /// Whether a backend's records carry TLS settings of its own (not the providers' default).
+    static func hasOwnTLS(_ table: RouteTable, backend: Int) -> Bool {
+        let record = table.backend(backend)
+        let settings = [record.tls].compactMap { $0 } + record.providers.compactMap { table.provider($0).tls }
+        return settings.contains { !$0.usesSystemTrust || $0.verification != .full || $0.sni != nil || !$0.names.isEmpty || $0.clientCertificate != nil }
+    }
+
     struct Tally {
         var enforced = 0
         var diagnosed = 0
@@ -58,7 +65,8 @@ struct PolicyFieldCoverageTests {
                     let owner = "AgentgatewayPolicy \(namespace)/\(name)"
                     visit(spec?["traffic"], enforced: ManifestDecoder.enforcedTraffic, owner: owner) { field in Self.kind(forTrafficField: field).map(records.contains) ?? false }
                     visit(spec?["backend"], enforced: ManifestDecoder.enforcedPolicyBackend, owner: owner) { field in
-                        field.hasPrefix("ai.promptGuard") ? records.contains(.promptGuard) : records.contains(.timeout) || Self.backendTimeout(table, namespace: namespace)
+                        if field.hasPrefix("tls.") { return (0..<table.count(.backends)).contains { Self.hasOwnTLS(table, backend: $0) } }
+                        return field.hasPrefix("ai.promptGuard") ? records.contains(.promptGuard) : records.contains(.timeout) || Self.backendTimeout(table, namespace: namespace)
                     }
                     visit(spec?["frontend"], enforced: ManifestDecoder.enforcedFrontend, owner: owner) { field in
                         let kinds: [String: PolicyKind] = ["tls": .frontendTLS, "networkAuthorization": .networkRule, "proxyProtocol": .proxyProtocol, "tracing": .tracing]
@@ -72,6 +80,7 @@ struct PolicyFieldCoverageTests {
                         guard let backend else { return false }
                         switch field {
                         case _ where field.hasPrefix("ai.promptGuard"): return own.contains(.promptGuard)
+                        case _ where field.hasPrefix("tls."): return Self.hasOwnTLS(table, backend: backend.index)
                         case "ai.routes": return !backend.routeTypes.isEmpty
                         case "http.requestTimeout": return backend.requestTimeoutMilliseconds != nil
                         default: return backend.providers.contains { table.provider($0).authMode != .none }  // auth.secretRef, auth.passthrough

@@ -61,7 +61,7 @@ struct BackendTLSChecker {
                 .backendTLSUnverified,
                 skip == .all ? "`\(field).insecureSkipVerify: All`: gwrun accepts any certificate, so whoever can reach the connection can read the backend's key and every prompt"
                     : "`\(field).insecureSkipVerify: Hostname`: gwrun accepts any certificate the CAs issued, for any name",
-                at: tls.location, fix: "trust the backend's CA with `caCertificateRefs` (and name it with `verifySubjectAltNames`) instead", object: object))
+                at: tls.skipVerifyLocation ?? tls.location, fix: "trust the backend's CA with `caCertificateRefs` (and name it with `verifySubjectAltNames`) instead", object: object))
             if !tls.subjectAltNames.isEmpty || (skip == .all && !tls.caCertificateRefs.isEmpty) {
                 diagnostics.append(Diagnostic(
                     .exclusiveFields, "`\(field).insecureSkipVerify` cannot go with `\(tls.subjectAltNames.isEmpty ? "caCertificateRefs" : "verifySubjectAltNames")`",

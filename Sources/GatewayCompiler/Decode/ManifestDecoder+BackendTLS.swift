@@ -8,6 +8,7 @@ extension ManifestDecoder {
         var tls = BackendTLS(
             sni: reader.string(node, "sni"), skipVerify: reader.string(node, "insecureSkipVerify").flatMap(BackendTLS.SkipVerify.init(rawValue:)),
             subjectAltNames: reader.strings(node, "verifySubjectAltNames"), location: reader.location(node))
+        tls.skipVerifyLocation = node["insecureSkipVerify"].map { reader.location($0) }
         tls.caCertificateRefs = reader.items(node, "caCertificateRefs").compactMap { item in
             caRef(item, reader: reader, object: object, allowed: [.configMap, .secret])
         }
