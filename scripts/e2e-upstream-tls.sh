@@ -61,6 +61,7 @@ start python3 testing/standin-anthropic.py --port 18603 --expect-key "$fake_key"
 for port in 18601 18602 18603; do wait_port $port; done
 start .build/debug/gwrun --table "$work/tls.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 17000 \
   --admin-port 26996 > "$work/access.log" 2> "$work/gwrun.err"
+gwrun_pid=$last_pid
 wait_ready 26996
 chat() {  # chat PREFIX: status and the answer's first words
   curl -s -w ' %{http_code}' "http://127.0.0.1:25095/$1/v1/chat/completions" -H 'content-type: application/json' \
@@ -85,7 +86,10 @@ before=$(requests 18603)
 check "without mtlsCertificateRef the provider refuses the handshake: 502" "$(chat no-client-cert)" "502"
 check "  and no request reached it" "$(requests 18603)" "$before"
 check "a plain route over TLS, the CA from a Secret: the backend's answer" "$(curl -s http://127.0.0.1:25095/plain)" '{"plain": true}'
+kill -HUP "$gwrun_pid"
+for _ in $(seq 50); do grep -q "reloaded" "$work/gwrun.err" && break; sleep 0.1; done
+check "after a reload, TLS to the backends as before" "$(chat sni-names) $(chat wrong-name) $(chat mtls)" "200 Think of Istio 502 200 Think of Istio"
 sleep 0.5  # the access log is flushed every 200 ms
-check "the refusals are logged with the reason" "$(grep -c 'holds none of the names localhost' "$work/access.log")" "1"
+check "the refusals are logged with the reason (wrong-name, before and after the reload)" "$(grep -c 'holds none of the names localhost' "$work/access.log")" "2"
 echo "upstream TLS: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

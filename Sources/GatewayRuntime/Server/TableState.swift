@@ -76,7 +76,7 @@ public final class TableState: Sendable {
     /// Opens, verifies and prepares a table; throws without touching what is served.
     public static func load(
         path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String], generation: Int, limits: RateLimitStore,
-        client: UpstreamClient? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
+        client: UpstreamClient? = nil, previous: Snapshot? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> Snapshot {
         let table = try RouteTable.open(path: path)
         let plan = try ServePlan.make(table: table, gatewayName: gatewayName)
@@ -95,7 +95,7 @@ public final class TableState: Sendable {
         }
         snapshot.notServed = plan.notServed
         snapshot.tls = try TLSTermination.load(table: table, secrets: secrets, gateway: plan.gateway, servedPorts: plan.ports)
-        if let client { snapshot.upstreamTLS = try UpstreamTLSContexts(table: table, secrets: secrets, client: client) }
+        if let client { snapshot.upstreamTLS = try UpstreamTLSContexts(table: table, secrets: secrets, client: client, previous: previous?.upstreamTLS) }
         return snapshot
     }
 
@@ -105,7 +105,7 @@ public final class TableState: Sendable {
     public func reload(path: String, gatewayName: String?, secretsDirectory: String?, environment: [String: String]) async -> String {
         let old = snapshot
         do {
-            let new = try await Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits, client: client, log: log)
+            let new = try await Self.load(path: path, gatewayName: gatewayName, secretsDirectory: secretsDirectory, environment: environment, generation: old.generation + 1, limits: limits, client: client, previous: old, log: log)
             guard new.ports == old.ports else {
                 failures.withLockedValue { $0 += 1 }
                 return "reload refused: the new table listens on ports \(new.ports), this process on \(old.ports); restart gwrun to change listeners"

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GatewayIR
 import NIOCore
@@ -16,6 +17,9 @@ final class UpstreamTLS: Sendable, Hashable {
     /// after BoringSSL has checked the chain; nil: BoringSSL checks the destination host itself
     /// (providers' own endpoints), or no name is checked (`insecureSkipVerify`).
     private let names: [String]?
+    /// What the setting is made of (its record's fields, digests of its Secrets' values): a
+    /// reload whose setting is the same keeps this object, and with it its pooled connections.
+    let identity: String
 
     struct Unavailable: Error, CustomStringConvertible { let description: String }
 
@@ -26,10 +30,11 @@ final class UpstreamTLS: Sendable, Hashable {
         (context, failure) = Self.makeContext(configuration)
         sni = nil
         names = nil
+        identity = "default"
     }
 
     private init(refusal: String) {
-        (context, failure, sni, names) = (nil, refusal, nil, nil)
+        (context, failure, sni, names, identity) = (nil, refusal, nil, nil, "refusing")
     }
 
     /// For a TLS record whose context was not made: connections to it fail.
@@ -38,6 +43,7 @@ final class UpstreamTLS: Sendable, Hashable {
     /// A backend's own setting; throws when its certificates or key cannot be used (the table is
     /// then refused, as for a listener's certificate).
     init(record: RouteTable.UpstreamTLSRecord, secrets: SecretStore, additionalCAFiles: [String], name: String) throws {
+        identity = Self.identity(of: record, secrets: secrets)
         var configuration = Self.baseConfiguration()
         switch record.verification {
         case .full, .refuse, .chainOnly: configuration.certificateVerification = .noHostnameVerification
@@ -104,6 +110,17 @@ final class UpstreamTLS: Sendable, Hashable {
             }
             return channel.eventLoop.makeSucceededVoidFuture()
         }
+    }
+
+    /// A record's fields and the SHA-256 of each Secret value it names, as one string.
+    static func identity(of record: RouteTable.UpstreamTLSRecord, secrets: SecretStore) -> String {
+        func digest(_ ref: RouteTable.SecretRefRecord?) -> String {
+            guard let ref, let value = secrets.value(for: .init(namespace: ref.namespace, name: ref.name, key: ref.key)) else { return "-" }
+            return SHA256.hash(data: value.reveal()).map { String(format: "%02x", $0) }.joined()
+        }
+        let fields = ["\(record.verification.rawValue)", record.sni ?? "-", record.names.joined(separator: ","), record.caCertificates.joined(separator: ","),
+                      digest(record.caSecret), digest(record.clientCertificate), digest(record.clientKey)]
+        return fields.joined(separator: "|")
     }
 
     static func == (lhs: UpstreamTLS, rhs: UpstreamTLS) -> Bool { lhs === rhs }

@@ -8,11 +8,18 @@ public struct UpstreamTLSContexts: Sendable {
 
     public init() {}
 
-    public init(table: RouteTable, secrets: SecretStore, client: UpstreamClient) throws {
+    /// `previous`: the contexts of the table served before a reload; a setting that did not change
+    /// keeps its context (and the connections pooled under it).
+    public init(table: RouteTable, secrets: SecretStore, client: UpstreamClient, previous: UpstreamTLSContexts? = nil) throws {
+        let kept = Dictionary((previous?.settings ?? []).map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         for index in 0..<table.count(.upstreamTLS) {
             let record = table.upstreamTLS(index)
             if Self.isDefault(record) {
                 settings.append(client.pools.tls)
+                continue
+            }
+            if let same = kept[UpstreamTLS.identity(of: record, secrets: secrets)] {
+                settings.append(same)
                 continue
             }
             let users = (0..<table.count(.backends)).filter { table.backend($0).tls?.index == index || table.backend($0).providers.contains { table.provider($0).tls?.index == index } }
