@@ -157,3 +157,22 @@ struct BackendTLSTests {
             .diagnostics.contains { $0.code == .providerPlainHTTP })
     }
 }
+
+extension BackendTLSTests {
+    @Test func aPolicysBackendTLSAppliesAndASecondSettingIsReportedAsIgnored() throws {
+        let text = Self.routeToService("""
+            apiVersion: agentgateway.dev/v1alpha1
+            kind: AgentgatewayPolicy
+            metadata: {name: billing-mtls, namespace: apps}
+            spec:
+              targetRefs: [{group: "", kind: Service, name: billing}]
+              backend:
+                tls: {sni: billing.internal, caCertificateRefs: [{name: backend-ca}]}
+            """ + "\n---\n" + Self.policy + "\n---\n" + Self.configMap())
+        let (result, table) = try Self.compiled(text)
+        let conflict = try #require(result.diagnostics.first { $0.code == .policyConflict })
+        #expect(conflict.message.contains("BackendTLSPolicy apps/billing-tls sets TLS to Service apps/billing, but AgentgatewayPolicy apps/billing-mtls does too and wins"))
+        let tls = try #require((0..<table.count(.backends)).compactMap { table.backend($0).tls }.first)
+        #expect(tls.sni == "billing.internal" && tls.names.isEmpty)
+    }
+}

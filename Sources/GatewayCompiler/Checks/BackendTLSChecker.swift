@@ -25,6 +25,32 @@ struct BackendTLSChecker {
             }
         }
         for policy in index.resources.backendTLSPolicies { checkPolicy(policy) }
+        checkConflicts()
+    }
+
+    /// Two settings for one backend: the first wins (`ResourceIndex.upstreamTLS`); each other one
+    /// is said to be ignored where it is written.
+    private mutating func checkConflicts() {
+        var keys = Set(index.backends.keys)
+        for policy in index.resources.backendTLSPolicies {
+            for target in policy.targetRefs where target.kind == "Service" {
+                keys.insert(ObjectKey(group: "", kind: "Service", namespace: policy.meta.namespace, name: target.name))
+            }
+        }
+        for policy in index.resources.policies where policy.backend?.tls != nil {
+            for target in policy.targetRefs where target.kind == "Service" {
+                keys.insert(ObjectKey(group: "", kind: "Service", namespace: policy.meta.namespace, name: target.name))
+            }
+        }
+        for key in keys.sorted() {
+            let candidates = index.upstreamTLSCandidates(for: key)
+            guard let winner = candidates.first else { continue }
+            for loser in candidates.dropFirst() {
+                diagnostics.append(Diagnostic(
+                    .policyConflict, "\(loser.origin) sets TLS to \(key.description), but \(winner.origin) does too and wins: these settings are not used",
+                    at: loser.tls.location, fix: "keep one TLS setting per backend", object: loser.origin))
+            }
+        }
     }
 
     private mutating func checkPolicy(_ policy: BackendTLSPolicy) {
