@@ -49,6 +49,12 @@ check "streamed request asked for the usage" "$(seen 7 'b["stream"], b["stream_o
 check "gemini responses: Chat Completions at the provider (messages, not input)" "$(seen 8 'r["path"], b["messages"][0]["role"], "input" in b')" "('/v1beta/openai/chat/completions', 'system', False)"
 check "azure v1 responses: the provider's own /openai/v1/responses, not translated" "$(grep -c '"path": "/openai/v1/responses"' "$work/upstream.jsonl")" 1
 check "gemini embeddings: /v1beta/openai/embeddings" "$(grep -c '"path": "/v1beta/openai/embeddings"' "$work/upstream.jsonl")" 1
+aliased() { curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:25091/aliased/v1/chat/completions -H 'content-type: application/json' \
+  -d "{\"model\": \"$1\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"; }
+last_model() { tail -n 1 "$work/upstream.jsonl" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["body"]["model"])'; }
+check "modelAliases: the alias fast reaches the provider as llama-3.1-8b" "$(aliased fast) $(last_model)" "200 llama-3.1-8b"
+check "a model that is no alias goes as it was asked" "$(aliased llama-3.2-1b) $(last_model)" "200 llama-3.2-1b"
+check "models discovery lists the aliases" "$(curl -s http://127.0.0.1:25091/aliased/v1/models | python3 -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin)["data"]])')" "['fast', 'smart']"
 grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" && fail "the provider key appears in gwrun's logs" || ok "the provider key is in no log"
 echo "openai-compatible providers: $passed passed, $failed failed"
 [ $failed -eq 0 ] || { tail -n 5 "$work/gwrun.err"; exit 1; }

@@ -124,6 +124,8 @@ public struct BackendPolicies: Sendable, Hashable {
     public var requestTimeout: String?
     /// `policies.tls`: TLS to the backend (to every provider of an AI backend).
     public var tls: BackendTLS?
+    /// `policies.ai.modelAliases`: a requested model name to the provider's, by alias.
+    public var modelAliases: [String: String] = [:]
 
     public init(auth: BackendAuth? = nil, aiRoutes: [AIRoute] = [], promptGuard: PromptGuard? = nil, requestTimeout: String? = nil, tls: BackendTLS? = nil) {
         self.tls = tls

@@ -119,6 +119,7 @@ public struct TableCompiler {
                 model.append(.routeTypes, fields: [Field.RouteType.suffix: model.intern(route.pathSuffix), Field.RouteType.type: model.intern(route.routeType)])
             }
             let timeout = backendTimeout(backend) ?? TableFormat.none
+            let aliases = appendList(backend.policies.modelAliases.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
             backendIndex[key] = model.append(.backends, fields: [
                 Field.Backend.kind: kind.rawValue,
                 Field.Backend.namespace: model.intern(key.namespace),
@@ -132,6 +133,7 @@ public struct TableCompiler {
                 Field.Backend.requestTimeoutMs: timeout,
                 // An AI backend's TLS is its providers' (below); a static one's is its own.
                 Field.Backend.tls: kind == .static ? tls ?? TableFormat.none : TableFormat.none,
+                Field.Backend.firstAlias: aliases.first, Field.Backend.aliasCount: aliases.count,
             ])
         }
     }

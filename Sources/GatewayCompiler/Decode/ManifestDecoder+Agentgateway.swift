@@ -98,6 +98,7 @@ extension ManifestDecoder {
             }
         }
         let ai = node["ai"]
+        policies.modelAliases = reader.stringMap(ai?["modelAliases"])
         policies.aiRoutes = reader.entries(ai?["routes"]).map { AIRoute(pathSuffix: $0.key.text, routeType: $0.value.scalarText ?? "") }
         if let guardNode = ai?["promptGuard"], !guardNode.isNull {
             func rules(_ key: String) -> [PromptGuard.RegexRule] {

@@ -132,6 +132,7 @@ public struct ConfigSnapshot: Sendable {
             fields["type"] = backend.kind.flatMap { kinds[$0] } ?? "?"
             if let host = backend.host { fields["endpoint"] = Self.endpoint(host, backend.port) }
             if let tls = backend.tls { fields["tls"] = UpstreamTLSDescription.text(table, tls) }
+            if !backend.modelAliases.isEmpty { fields["model aliases"] = backend.modelAliases.map { "\($0.alias) → \($0.model)" }.joined(separator: ", ") }
             let providers = backend.providers
             for index in providers {
                 let provider = table.provider(index)

@@ -100,6 +100,7 @@ public enum TableInspector {
             }),
             "routeTypes": .object(record.routeTypes.map { JSONValue.Member(table.routeType($0).suffix, .string(table.routeType($0).type)) }),
             "tls": record.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null,
+            "modelAliases": .object(record.modelAliases.map { JSONValue.Member($0.alias, .string($0.model)) }),
         ])
     }
 

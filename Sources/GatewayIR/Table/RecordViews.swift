@@ -108,6 +108,11 @@ extension RouteTable {
         public var requestTimeoutMilliseconds: UInt32? { table.optional(word(Field.Backend.requestTimeoutMs)) }
         /// TLS to the backend; nil: plain HTTP.
         public var tls: UpstreamTLSRecord? { table.optional(word(Field.Backend.tls)).map { table.upstreamTLS(Int($0)) } }
+        /// `ai.modelAliases`, sorted by alias.
+        public var modelAliases: [(alias: String, model: String)] {
+            let strings = table.range(.backends, index, Field.Backend.firstAlias, Field.Backend.aliasCount).map { table.string(table.word(.stringLists, $0, 0)) }
+            return stride(from: 0, to: strings.count - 1, by: 2).map { (strings[$0], strings[$0 + 1]) }
+        }
         func word(_ field: Int) -> UInt32 { table.word(.backends, index, field) }
     }
 

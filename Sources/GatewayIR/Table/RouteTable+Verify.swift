@@ -175,7 +175,7 @@ extension RouteTable {
             .backends: [
                 .below(Field.Backend.kind, 5), .string(Field.Backend.namespace), .string(Field.Backend.name), .optionalString(Field.Backend.host),
                 .range(Field.Backend.firstProvider, Field.Backend.providerCount, .providers), .range(Field.Backend.firstRouteType, Field.Backend.routeTypeCount, .routeTypes),
-                .optionalIndex(Field.Backend.tls, .upstreamTLS),
+                .optionalIndex(Field.Backend.tls, .upstreamTLS), .range(Field.Backend.firstAlias, Field.Backend.aliasCount, .stringLists),
             ],
             .providers: [
                 .string(Field.Provider.kind), .optionalString(Field.Provider.model), .optionalString(Field.Provider.host), .optionalString(Field.Provider.path),
@@ -211,6 +211,10 @@ extension RouteTable {
             for record in 0..<count(section) {
                 for check in fields { try verify(check, section: section, record: record, recordOffset: offset + record * section.recordWords * 4) }
             }
+        }
+        // Model aliases come in pairs.
+        for record in 0..<count(.backends) where word(.backends, record, Field.Backend.aliasCount) % 2 != 0 {
+            throw TableError(offset: sectionInfo(.backends).offset + (record * TableSection.backends.recordWords + Field.Backend.aliasCount) * 4, "backend \(record) model aliases are not pairs")
         }
         // Listener host ranges cover exact + wildcard + any entries.
         for record in 0..<count(.listeners) {

@@ -72,7 +72,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .rules: 12
         case .routes: 6
         case .backendRefs: 10
-        case .backends: 11
+        case .backends: 13
         case .providers: 14
         case .routeTypes: 2
         case .filters: 8

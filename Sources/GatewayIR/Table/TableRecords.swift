@@ -28,6 +28,8 @@ public enum Field {
         public static let firstRouteType = 7, routeTypeCount = 8, requestTimeoutMs = 9
         /// Upstream TLS record, or none: plain HTTP.
         public static let tls = 10
+        /// `ai.modelAliases` as string-list pairs (alias, model), sorted by alias.
+        public static let firstAlias = 11, aliasCount = 12
     }
     /// An AI provider: where gwc resolved its API to (the kind's default host and path prefix, or
     /// the overrides), whether it is reached over TLS, the query its operations carry (Azure's

@@ -3,7 +3,8 @@ import GatewayIR
 
 /// Model discovery on an AI route: what agents ask before they send a prompt.
 extension AIExchange {
-    /// `GET …/models` answers with every model this route reaches (each provider's pinned one), in
+    /// `GET …/models` answers with every model this route reaches (each provider's pinned one, then
+    /// the backend's `ai.modelAliases`, by alias), in
     /// the client's shape (Anthropic's list for the anthropic SDK, OpenAI's otherwise), so agents
     /// can discover them; the other probes Hermes sends (`…/models/<id>`, `…/api/show`) get a fast
     /// answer, never a hang.
@@ -15,6 +16,8 @@ extension AIExchange {
         for provider in table.backend(backend).providers {
             if let pinned = table.provider(provider).model, !models.contains(where: { $0.id == pinned }) { models.append((pinned, table.provider(provider).kind)) }
         }
+        let kind = table.backend(backend).providers.first.map { table.provider($0).kind } ?? ""
+        for alias in table.backend(backend).modelAliases where !models.contains(where: { $0.id == alias.alias }) { models.append((alias.alias, kind)) }
         // The anthropic SDK (it always sends `anthropic-version`) reads Anthropic's list shape.
         let anthropicClient = request.header("anthropic-version") != nil
         func entry(_ model: (id: String, kind: String)) -> JSONNode {

@@ -40,8 +40,10 @@ struct AIExchange {
             return .openAIError(400, "failed to process LLM request: \(error)")
         }
         record.requestedModel = body["model"]?.string
+        // `ai.modelAliases`: the provider is asked for the model the alias names.
+        if let resolved = resolvedModel(record.requestedModel), resolved != record.requestedModel { body.set("model", resolved) }
         // What a refusal before the call is logged with: the first provider's.
-        record.model = table.provider(providers.lowerBound).model ?? record.requestedModel
+        record.model = table.provider(providers.lowerBound).model ?? resolvedModel(record.requestedModel)
         record.provider = table.provider(providers.lowerBound).kind
         record.operation = ["Embeddings": "embeddings", "Completions": "chat", "Messages": "chat", "Responses": "chat"][routeType] ?? routeType.lowercased()
         if let rules = guards?.request, !rules.isEmpty {
@@ -84,6 +86,13 @@ struct AIExchange {
         return .openAIError(500, "backend has no provider")  // not reached: `order` holds every provider
     }
 
+    /// The model a request asks for after the backend's `ai.modelAliases` (the name itself when it
+    /// is no alias); a provider's pinned model still wins over it.
+    func resolvedModel(_ requested: String?) -> String? {
+        guard let requested else { return nil }
+        return table.backend(backend).modelAliases.first { $0.alias == requested }?.model ?? requested
+    }
+
     /// A provider failure the next provider may not share: no connection (502), a 5xx of the
     /// provider's or 429. A 504 is not: the request's deadline, shared by every attempt, passed.
     static func isProviderFailure(_ status: Int) -> Bool { status == 429 || (500...503).contains(status) }
@@ -98,8 +107,10 @@ struct AIExchange {
     func call(_ provider: Int, body: JSONNode, routeType: String, record: inout AccessRecord) async -> GatewayResponse {
         let settings = table.provider(provider)
         let kind = settings.kind, formats = settings.formats
-        let pinned = settings.model
-        record.model = pinned ?? body["model"]?.string
+        // The model this provider is asked for: its pinned one, else the request's (after aliases),
+        // whatever an earlier provider of a failover left in `body`.
+        let pinned = settings.model ?? resolvedModel(record.requestedModel)
+        record.model = pinned
         record.provider = kind
         switch routeType {
         case "Completions" where !formats.contains(.completions) && formats.contains(.messages):
@@ -119,7 +130,7 @@ struct AIExchange {
             let served = Self.operations.filter { formats.contains($0.format) }.map(\.routeType)
             return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (it serves \(served.joined(separator: ", ")), and gwrun translates Completions and Responses to a Messages provider and Messages and Responses to a Chat Completions one)")
         }
-        if let pinned { body.set("model", pinned) } else if let requested = record.requestedModel { body.set("model", requested) }
+        if let pinned { body.set("model", pinned) }
         return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: operation.hasPrefix("/messages"), record: &record)
     }
 
