@@ -47,7 +47,7 @@ lint=$(.build/debug/gwc lint testing/upstream-tls "$work/certs.yaml" 2>&1)
 check "gwc lint: insecureSkipVerify reported (GW428, twice)" "$(echo "$lint" | grep -c 'GW428')" "2"
 check "gwc lint: host overrides with policies.tls are not plain HTTP (no GW409), every TLS field enforced (no GW420)" "$(echo "$lint" | grep -cE 'GW409|GW420')" "0"
 without=$(.build/debug/gwc lint testing/upstream-tls 2>&1)
-check "gwc lint without the CA ConfigMap: GW427 for each backend naming it" "$(echo "$without" | grep -c 'GW427')" "6"
+check "gwc lint without the CA ConfigMap: GW427 for each backend naming it" "$(echo "$without" | grep -c 'GW427')" "7"
 .build/debug/gwc build testing/upstream-tls "$work/certs.yaml" -o "$work/tls.gwt" >/dev/null || exit 1
 route=$(.build/debug/gwc route "$work/tls.gwt" --port 8095 --path /sni-names/v1/chat/completions 2>&1)
 check "gwc route shows the TLS setting" "$(echo "$route" | grep -c '^tls: *verified; SNI backend.internal; names backend.internal; CAs sha256:')" "1"
@@ -86,6 +86,8 @@ before=$(requests 18603)
 check "without mtlsCertificateRef the provider refuses the handshake: 502" "$(chat no-client-cert)" "502"
 check "  and no request reached it" "$(requests 18603)" "$before"
 check "a plain route over TLS, the CA from a Secret: the backend's answer" "$(curl -s http://127.0.0.1:25095/plain)" '{"plain": true}'
+for _ in $(seq 30); do grep -q '"/plain"' "$work/requests-18603.jsonl" && break; sleep 0.1; done
+check "its RequestMirror reached the mirror over mutual TLS" "$(grep -c '"path": "/plain"' "$work/requests-18603.jsonl")" "1"
 kill -HUP "$gwrun_pid"
 for _ in $(seq 50); do grep -q "reloaded" "$work/gwrun.err" && break; sleep 0.1; done
 check "after a reload, TLS to the backends as before" "$(chat sni-names) $(chat wrong-name) $(chat mtls)" "200 Think of Istio 502 200 Think of Istio"

@@ -26,14 +26,16 @@ struct MirrorStage: RequestStage {
             guard mirror.numerator >= mirror.denominator || draw.next() % mirror.denominator < mirror.numerator else { continue }
             guard let backend = mirror.backend else { continue }
             let record = table.backend(backend)
-            let port = mirror.port ?? record.port ?? 80
+            // A mirror to a backend that asks for TLS gets it too: never its requests in clear.
+            let tls = processor.upstreamTLS.context(record.tls)
+            let port = mirror.port ?? record.port ?? (tls == nil ? 80 : 443)
             let host: String
             switch record.kind {
             case .service?: host = "\(record.name).\(record.namespace).svc.cluster.local"
             case .static?: host = record.host ?? ""
             default: continue  // gwc lint reports a mirror to another kind
             }
-            send(ProviderEndpoint(scheme: "http", host: host, port: port, path: context.target), context: context, client: processor.client)
+            send(ProviderEndpoint(scheme: tls == nil ? "http" : "https", host: host, port: port, path: context.target, tls: tls), context: context, client: processor.client)
         }
         return .next
     }
