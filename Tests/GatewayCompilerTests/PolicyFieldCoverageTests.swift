@@ -33,7 +33,7 @@ struct PolicyFieldCoverageTests {
     static func hasOwnTLS(_ table: RouteTable, backend: Int) -> Bool {
         let record = table.backend(backend)
         let settings = [record.tls].compactMap { $0 } + record.providers.compactMap { table.provider($0).tls }
-        return settings.contains { !$0.usesSystemTrust || $0.verification != .full || $0.sni != nil || !$0.names.isEmpty || $0.clientCertificate != nil }
+        return settings.contains { !$0.isDefault }
     }
 
     struct Tally {

@@ -139,14 +139,19 @@ extension ManifestDecoder {
         return policies
     }
 
-    mutating func decodePolicy(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> AgentgatewayPolicy {
-        let spec = root["spec"]
-        let object = "AgentgatewayPolicy \(meta.namespace)/\(meta.name)"
-        let targets = reader.items(spec, "targetRefs").map { node in
+    /// `spec.targetRefs` of a policy-like kind (AgentgatewayPolicy, Budget, BackendTLSPolicy).
+    func decodeTargetRefs(_ spec: Node?, reader: NodeReader) -> [AgentgatewayPolicy.TargetRef] {
+        reader.items(spec, "targetRefs").map { node in
             AgentgatewayPolicy.TargetRef(
                 group: reader.string(node, "group") ?? "", kind: reader.string(node, "kind") ?? "", name: reader.string(node, "name") ?? "",
                 sectionName: reader.string(node, "sectionName"), port: reader.int(node, "port"), location: reader.location(node))
         }
+    }
+
+    mutating func decodePolicy(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> AgentgatewayPolicy {
+        let spec = root["spec"]
+        let object = "AgentgatewayPolicy \(meta.namespace)/\(meta.name)"
+        let targets = decodeTargetRefs(spec, reader: reader)
         var traffic: AgentgatewayPolicy.Traffic?
         if let node = spec?["traffic"], !node.isNull {
             var decoded = AgentgatewayPolicy.Traffic()

@@ -45,11 +45,7 @@ extension ManifestDecoder {
     mutating func decodeBackendTLSPolicy(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> BackendTLSPolicy {
         let spec = root["spec"], validation = spec?["validation"]
         let object = "\(BackendTLSPolicy.kind) \(meta.namespace)/\(meta.name)"
-        let targets = reader.items(spec, "targetRefs").map { node in
-            AgentgatewayPolicy.TargetRef(
-                group: reader.string(node, "group") ?? "", kind: reader.string(node, "kind") ?? "", name: reader.string(node, "name") ?? "",
-                sectionName: reader.string(node, "sectionName"), location: reader.location(node))
-        }
+        let targets = decodeTargetRefs(spec, reader: reader)
         var tls = BackendTLS(sni: reader.string(validation, "hostname"), location: reader.location(validation ?? root))
         tls.caCertificateRefs = reader.items(validation, "caCertificateRefs").compactMap { item in
             caRef(item, reader: reader, object: object, allowed: [.configMap])

@@ -5,11 +5,7 @@ import GatewayIR
 extension ManifestDecoder {
     func decodeBudget(_ root: Node, meta: ObjectMeta, reader: NodeReader) -> Budget {
         let spec = root["spec"]
-        let targets = reader.items(spec, "targetRefs").map { node in
-            AgentgatewayPolicy.TargetRef(
-                group: reader.string(node, "group") ?? "", kind: reader.string(node, "kind") ?? "", name: reader.string(node, "name") ?? "",
-                sectionName: reader.string(node, "sectionName"), location: reader.location(node))
-        }
+        let targets = decodeTargetRefs(spec, reader: reader)
         let limits = reader.items(spec, "limits").map { node in
             Budget.Limit(window: reader.string(node, "window") ?? "", tokens: reader.int(node, "tokens"), cost: reader.string(node, "cost"), location: reader.location(node))
         }

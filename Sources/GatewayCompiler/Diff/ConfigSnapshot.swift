@@ -147,7 +147,7 @@ public struct ConfigSnapshot: Sendable {
                 if let query = provider.query { text += ", query \(query)" }
                 fields[label] = text
                 // The default (a kind's own endpoint, the system's CAs) goes without saying.
-                if let tls = provider.tls, !(tls.usesSystemTrust && tls.verification == .full && tls.sni == nil && tls.names.isEmpty && tls.clientCertificate == nil) {
+                if let tls = provider.tls, !tls.isDefault {
                     fields["\(label) tls"] = UpstreamTLSDescription.text(table, tls)
                 }
                 let modes: [AuthMode: String] = [.none: "none", .secretRef: "Secret", .passthrough: "passthrough", .inline: "inline key", .other: "cloud identity"]

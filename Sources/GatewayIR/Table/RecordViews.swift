@@ -175,6 +175,8 @@ extension RouteTable {
         public var clientKey: SecretRefRecord? { table.optional(word(Field.UpstreamTLS.clientKey)).map { table.secretRef(Int($0)) } }
         /// Whether the system trust store is used: no CA of the record's own.
         public var usesSystemTrust: Bool { caCertificates.isEmpty && caSecret == nil }
+        /// The providers' default: the system trust store, the destination's name, no client certificate.
+        public var isDefault: Bool { verification == .full && sni == nil && names.isEmpty && usesSystemTrust && clientCertificate == nil }
         func strings(_ first: Int, _ count: Int) -> [String] {
             table.range(.upstreamTLS, index, first, count).map { table.string(table.word(.stringLists, $0, 0)) }
         }

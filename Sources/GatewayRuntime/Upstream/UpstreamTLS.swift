@@ -42,8 +42,8 @@ final class UpstreamTLS: Sendable, Hashable {
 
     /// A backend's own setting; throws when its certificates or key cannot be used (the table is
     /// then refused, as for a listener's certificate).
-    init(record: RouteTable.UpstreamTLSRecord, secrets: SecretStore, additionalCAFiles: [String], name: String) throws {
-        identity = Self.identity(of: record, secrets: secrets)
+    init(record: RouteTable.UpstreamTLSRecord, identity: String, secrets: SecretStore, additionalCAFiles: [String], name: String) throws {
+        self.identity = identity
         var configuration = Self.baseConfiguration()
         switch record.verification {
         case .full, .refuse, .chainOnly: configuration.certificateVerification = .noHostnameVerification

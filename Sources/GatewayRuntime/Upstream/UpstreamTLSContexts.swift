@@ -14,17 +14,18 @@ public struct UpstreamTLSContexts: Sendable {
         let kept = Dictionary((previous?.settings ?? []).map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         for index in 0..<table.count(.upstreamTLS) {
             let record = table.upstreamTLS(index)
-            if Self.isDefault(record) {
+            if record.isDefault {
                 settings.append(client.pools.tls)
                 continue
             }
-            if let same = kept[UpstreamTLS.identity(of: record, secrets: secrets)] {
+            let identity = UpstreamTLS.identity(of: record, secrets: secrets)
+            if let same = kept[identity] {
                 settings.append(same)
                 continue
             }
-            let users = (0..<table.count(.backends)).filter { table.backend($0).tls?.index == index || table.backend($0).providers.contains { table.provider($0).tls?.index == index } }
-            let name = users.first.map { "backend \(table.backend($0).namespace)/\(table.backend($0).name)" } ?? "upstream TLS setting \(index)"
-            settings.append(try UpstreamTLS(record: record, secrets: secrets, additionalCAFiles: client.additionalCAFiles, name: name))
+            let user = (0..<table.count(.backends)).first { table.backend($0).tls?.index == index || table.backend($0).providers.contains { table.provider($0).tls?.index == index } }
+            let name = user.map { "backend \(table.backend($0).namespace)/\(table.backend($0).name)" } ?? "upstream TLS setting \(index)"
+            settings.append(try UpstreamTLS(record: record, identity: identity, secrets: secrets, additionalCAFiles: client.additionalCAFiles, name: name))
         }
     }
 
@@ -34,9 +35,5 @@ public struct UpstreamTLSContexts: Sendable {
         guard let record else { return nil }
         guard record.index < settings.count else { return UpstreamTLS.refusing }
         return settings[record.index]
-    }
-
-    private static func isDefault(_ record: RouteTable.UpstreamTLSRecord) -> Bool {
-        record.verification == .full && record.sni == nil && record.names.isEmpty && record.usesSystemTrust && record.clientCertificate == nil
     }
 }
