@@ -56,7 +56,8 @@ public struct LLMProvider: Sendable, Hashable {
     public var policies: BackendPolicies?
     public var location: SourceLocation
 
-    /// The fields of `azureopenai`, `azure`, `vertexai` and `bedrock` that say where its API is.
+    /// The fields of `azureopenai`, `azure`, `vertexai` and `bedrock` that say where its API is
+    /// (`region` is Vertex AI's and Bedrock's).
     public struct Settings: Sendable, Hashable {
         public var endpoint: String?
         public var deploymentName: String?
@@ -110,7 +111,9 @@ public struct LLMProvider: Sendable, Hashable {
         case .azureopenai, .azure:
             // The v1 API has /responses; a dated api-version's deployment paths do not.
             return (settings.apiVersion ?? "v1") == "v1" ? ["Completions", "Responses", "Embeddings"] : ["Completions", "Embeddings"]
-        case .openai, .bedrock: return ["Completions", "Responses", "Embeddings"]
+        case .openai: return ["Completions", "Responses", "Embeddings"]
+        // Converse, which gwrun translates Completions, Messages and Responses to.
+        case .bedrock: return ["Converse"]
         }
     }
 }
@@ -151,7 +154,10 @@ public struct BackendAuth: Sendable, Hashable {
         case secretRef(name: String, key: String?)
         case inline(SecretValue)
         case passthrough
-        /// Cloud identities (`aws`, `azure`, `gcp`, ...) that gwc does not resolve.
+        /// `aws.secretRef`: AWS credentials (`accessKey`, `secretKey`, optional `sessionToken`)
+        /// gwrun signs each request with (SigV4), with `aws.region` and `aws.serviceName` when set.
+        case aws(secretName: String, region: String?, service: String?)
+        /// Cloud identities (`aws` without a Secret, `azure`, `gcp`, ...) that gwc does not resolve.
         case other(String)
     }
     public var source: Source

@@ -196,7 +196,7 @@ struct TableCommandTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try cli.gwc(["build", "samples/hermes-anthropic", "-o", path]).status == 0)
         let text = try cli.gwc(["inspect", path])
-        #expect(text.stdout.contains("gwc route table, write version 6, read version 6"))
+        #expect(text.stdout.contains("gwc route table, write version 7, read version 7"))
         #expect(text.stdout.contains("key from Secret agentgateway-system/anthropic-secret[Authorization]"))
         #expect(!text.stdout.contains("fake-anthropic-key"))
         let json = try cli.gwc(["inspect", "--format", "json", path])

@@ -87,7 +87,7 @@ struct AIRouteTests {
     @Test func theClientsHeadersAndTheRulesModifiersReachTheProviderButNotItsCredential() throws {
         let setup = try Setup()
         let found = try #require(setup.exchange("/claude/v1/messages", headers: [("authorization", "Bearer client-key"), ("anthropic-beta", "tools-2024"), ("user-agent", "claude-cli")]))
-        let upstream = try #require(found.exchange.upstreamRequest(provider: 0, suffix: "/messages", anthropic: true, accept: "application/json"))
+        let upstream = try #require(found.exchange.upstreamRequest(provider: 0, suffix: "/messages", anthropic: true, accept: "application/json", body: ByteBuffer()))
         let names = upstream.headers.map { $0.name.lowercased() }
         #expect(upstream.headers.contains { $0.name == "x-team" && $0.value == "platform" }, "the rule's RequestHeaderModifier")
         #expect(upstream.headers.contains { $0.name == "anthropic-beta" && $0.value == "tools-2024" })

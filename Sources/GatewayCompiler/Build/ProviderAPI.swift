@@ -15,8 +15,10 @@ struct ProviderAPI: Equatable {
     var credentialHeader: CredentialHeader
     /// The model the kind's settings name (an Azure v1 deployment), when its `model` is unset.
     var settingsModel: String?
+    /// The region a SigV4 signature names (Bedrock's own), unless `policies.auth.aws.region` says otherwise.
+    var signingRegion: String?
 
-    /// The API, or why there is none (a setting it needs is missing: GW411; Bedrock: GW420).
+    /// The API, or why there is none (a setting it needs is missing or invalid: GW411).
     static func resolve(_ provider: LLMProvider) -> Result<ProviderAPI, Problem> {
         let settings = provider.settings
         let version = settings.apiVersion ?? "v1"
@@ -68,7 +70,11 @@ struct ProviderAPI: Equatable {
             let formats = provider.formats.isEmpty ? ProviderFormats.completions : ProviderFormats(routeTypes: provider.formats)
             api = ProviderAPI(host: "", pathPrefix: "/v1", formats: formats, credentialHeader: formats.contains(.messages) && !formats.contains(.completions) ? .anthropic : .bearer)
         case .bedrock:
-            return .failure(.unsupported)
+            // Converse and ConverseStream under /model/{model}/, signed with SigV4 (the region is signed too).
+            let region = settings.region ?? "us-east-1"
+            guard !region.isEmpty, region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else { return .failure(.invalid("bedrock.region", region)) }
+            api = ProviderAPI(host: "bedrock-runtime.\(region).amazonaws.com", pathPrefix: "", formats: [.converse], credentialHeader: .awsSigV4)
+            api.signingRegion = region
         }
         if let host = provider.host {
             api.host = host
@@ -81,7 +87,6 @@ struct ProviderAPI: Equatable {
     enum Problem: Error, Equatable {
         case missing(String, String)
         case invalid(String, String)
-        case unsupported
     }
 
     private init(host: String, pathPrefix: String, formats: ProviderFormats, credentialHeader: CredentialHeader = .bearer) {

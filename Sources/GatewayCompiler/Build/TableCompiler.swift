@@ -154,13 +154,22 @@ public struct TableCompiler {
             } else {
                 mode = .other
             }
+        case .aws(let name, _, _)?:
+            // The whole Secret: its `accessKey`, `secretKey` and optional `sessionToken`.
+            if KubernetesNames.secretReferenceProblem(namespace: backend.meta.namespace, name: name, key: nil) == nil {
+                mode = .secretRef
+                authRef = model.append(.secretRefs, fields: [Field.SecretRef.namespace: model.intern(backend.meta.namespace), Field.SecretRef.name: model.intern(name), Field.SecretRef.key: model.intern("")])
+            } else {
+                mode = .other
+            }
         case .inline?: mode = .inline  // the value itself never enters the table
         case .passthrough?: mode = .passthrough
         case .other?: mode = .other
         case nil: break
         }
-        // A provider whose API gwc cannot place (GW411, GW420) gets no host: gwrun answers 500.
+        // A provider whose API gwc cannot place (GW411) gets no host: gwrun answers 500.
         let api = try? ProviderAPI.resolve(provider).get()
+        let signing = SigningScope.resolve(provider: provider, auth: auth, api: api)
         model.append(.providers, fields: [
             Field.Provider.kind: model.intern(provider.kind.rawValue),
             Field.Provider.model: model.intern(provider.model ?? api?.settingsModel),
@@ -171,7 +180,9 @@ public struct TableCompiler {
             Field.Provider.tls: tls ?? (api?.tls == true ? defaultUpstreamTLSRecord() : TableFormat.none),
             Field.Provider.query: model.intern(api?.query),
             Field.Provider.formats: api?.formats.rawValue ?? 0,
-            Field.Provider.credentialHeader: api?.credentialHeader.rawValue ?? CredentialHeader.bearer.rawValue,
+            Field.Provider.credentialHeader: signing != nil ? CredentialHeader.awsSigV4.rawValue : api?.credentialHeader.rawValue ?? CredentialHeader.bearer.rawValue,
+            Field.Provider.signingRegion: model.intern(signing?.region),
+            Field.Provider.signingService: model.intern(signing?.service),
             Field.Provider.auth: authRef,
             Field.Provider.authMode: mode.rawValue,
             Field.Provider.group: UInt32(group),

@@ -96,9 +96,41 @@ struct AgentgatewayAnalyzer {
                 return "secret \(namespace)/\(name) missing \(dataKey) value"
             }
             return nil
+        case .aws(let name, _, _):
+            return checkAWSSecret(name, namespace: namespace, at: auth.location, object: object)
         case .passthrough, .other:
             return nil
         }
+    }
+
+    /// An `aws.secretRef` Secret: `accessKey` and `secretKey` present and not empty.
+    private mutating func checkAWSSecret(_ name: String, namespace: String, at location: SourceLocation, object: String) -> String? {
+        guard let secret = index.secret(namespace: namespace, name: name) else {
+            let names = index.secrets.keys.filter { $0.namespace == namespace }.map(\.name)
+            diagnostics.append(Diagnostic(
+                .backendSecretNotFound, "auth aws.secretRef names Secret \(namespace)/\(name), which does not exist", at: location,
+                fix: NameSuggester.nearest(to: name, in: names).map { "did you mean \"\($0)\"?" } ?? "create the Secret in namespace \(namespace) with `accessKey` and `secretKey`",
+                condition: "Accepted=False/TranslationError", object: object))
+            return "secret \(namespace)/\(name) not found"
+        }
+        for key in ["accessKey", "secretKey"] {
+            guard let value = secret.values[key] else {
+                let keys = secret.values.keys.sorted()
+                diagnostics.append(Diagnostic(
+                    .backendSecretKeyMissing, "Secret \(namespace)/\(name) has no key \"\(key)\"\(keys.isEmpty ? "" : " (it has: \(keys.joined(separator: ", ")))"): AWS credentials need `accessKey` and `secretKey`",
+                    at: location, notes: [DiagnosticNote("Secret defined here", at: secret.meta.location)], fix: "add `\(key)` to the Secret",
+                    condition: "Accepted=False/TranslationError", object: object))
+                return "secret \(namespace)/\(name) missing \(key) value"
+            }
+            if value.isBlank {
+                diagnostics.append(Diagnostic(
+                    .backendSecretEmpty, "Secret \(namespace)/\(name) key \"\(key)\" is empty", at: secret.keyLocations[key] ?? secret.meta.location,
+                    notes: [DiagnosticNote("referenced here", at: location)], fix: "put the AWS \(key == "accessKey" ? "access key id" : "secret access key") there",
+                    condition: "Accepted=False/TranslationError", object: object))
+                return "secret \(namespace)/\(name) missing \(key) value"
+            }
+        }
+        return nil
     }
 
     /// Prompt-guard patterns must compile, or the guard rejects nothing (or everything).

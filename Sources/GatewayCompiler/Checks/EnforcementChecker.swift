@@ -69,10 +69,7 @@ struct EnforcementChecker {
             if providers.count > 1 { checkFailover(providers, backend: backend, object: object) }
             for provider in providers {
                 switch ProviderAPI.resolve(provider) {
-                case .success: break
-                case .failure(.unsupported):
-                    warn("provider kind `\(provider.kind.rawValue)` has no endpoint in gwrun yet: its requests get 500", at: provider.location, object: object,
-                         fix: "use another provider (an OpenAI-compatible endpoint with `custom` and `host`) until gwrun serves it")
+                case .success(let api): checkSigning(provider, api: api, auth: provider.policies?.auth ?? backend.policies.auth, object: object)
                 case .failure(.missing(let field, let what)):
                     diagnostics.append(Diagnostic(
                         .providerSettingMissing, "provider `\(provider.kind.rawValue)` has no `\(field)`: \(what); gwrun would have nowhere to send its requests (500)",
@@ -90,12 +87,29 @@ struct EnforcementChecker {
         }
     }
 
+    /// A Bedrock provider needs AWS credentials in a Secret (gwrun reads no default credential
+    /// chain); another kind signed with them needs the region and service to sign for.
+    private mutating func checkSigning(_ provider: LLMProvider, api: ProviderAPI, auth: BackendAuth?, object: String) {
+        let signed = SigningScope.resolve(provider: provider, auth: auth, api: api) != nil
+        if provider.kind == .bedrock, !signed {
+            diagnostics.append(Diagnostic(
+                .providerSettingMissing, "provider `bedrock` has no `policies.auth.aws.secretRef`: gwrun signs Bedrock requests with AWS credentials from a Secret and reads no default credential chain, so Bedrock would refuse every request (403)",
+                at: auth?.location ?? provider.location, fix: "add `policies.auth.aws.secretRef` naming a Secret with `accessKey`, `secretKey` and optionally `sessionToken`", object: object))
+        } else if case .aws(_, let region, let service)? = auth?.source, !signed {
+            let missing = [region == nil ? "region" : nil, service == nil ? "serviceName" : nil].compactMap { $0 }.map { "`policies.auth.aws.\($0)`" }
+            diagnostics.append(Diagnostic(
+                .providerSettingMissing, "provider `\(provider.kind.rawValue)` is signed with AWS credentials but has no \(missing.joined(separator: " or ")): only Bedrock has its own; gwrun would send its requests unsigned",
+                at: auth?.location ?? provider.location, fix: "set \(missing.joined(separator: " and "))", object: object))
+        }
+    }
+
     /// The route types gwrun serves for a provider: its own operations (`nativeFormats`), what
     /// the runtime translates to them (`AIExchange.call`), and Models, which gwrun answers itself.
     static func servedRouteTypes(_ provider: LLMProvider) -> Set<String> {
         var served = provider.nativeFormats.union(["Models"])
         if served.contains("Messages") { served.formUnion(["Completions", "Responses", "Passthrough"]) }
-        if served.contains("Completions") { served.formUnion(["Messages", "Responses"]) }
+        if served.contains("Completions") || served.contains("Converse") { served.formUnion(["Completions", "Messages", "Responses"]) }
+        served.remove("Converse")
         return served
     }
 
@@ -113,7 +127,7 @@ struct EnforcementChecker {
                 "failover sends \(route.type) requests (\(path)) to provider \(unable.name ?? unable.kind.rawValue) (\(unable.kind.rawValue)), which cannot serve them: a request that fails over to it is answered 400",
                 at: unable.location,
                 notes: serving.map { DiagnosticNote("\($0.name ?? $0.kind.rawValue) (\($0.kind.rawValue)) serves \(route.type)", at: $0.location) },
-                fix: "give this group only providers that serve \(route.type) (openai: Completions, Messages, Responses, Embeddings; anthropic: Completions, Messages, Responses, Passthrough, AnthropicTokenCount; gemini: also Embeddings; vertexai: Completions, Messages, Responses), or route \(path) to another backend",
+                fix: "give this group only providers that serve \(route.type) (openai: Completions, Messages, Responses, Embeddings; anthropic: Completions, Messages, Responses, Passthrough, AnthropicTokenCount; gemini: also Embeddings; vertexai and bedrock: Completions, Messages, Responses), or route \(path) to another backend",
                 object: object))
         }
     }

@@ -12,6 +12,9 @@ struct SecretChecker {
             if case .secretRef(let name, let key)? = backend.policies.auth?.source {
                 referenced.insert("\(backend.meta.namespace)/\(name)/\(key ?? BackendAuth.defaultSecretKey)")
             }
+            if case .aws(let name, _, _)? = backend.policies.auth?.source {
+                for key in ["accessKey", "secretKey"] { referenced.insert("\(backend.meta.namespace)/\(name)/\(key)") }
+            }
         }
         checkNames()
         for secret in index.resources.secrets {
@@ -54,9 +57,13 @@ struct SecretChecker {
             var auths = [backend.policies.auth]
             if case .ai(let ai) = backend.kind { auths += ai.allProviders.map { $0.policies?.auth } }
             for case let auth? in auths {
-                guard case .secretRef(let name, let key) = auth.source,
-                    let problem = KubernetesNames.secretReferenceProblem(namespace: backend.meta.namespace, name: name, key: key ?? BackendAuth.defaultSecretKey)
-                else { continue }
+                let reference: (name: String, key: String?)
+                switch auth.source {
+                case .secretRef(let name, let key): reference = (name, key ?? BackendAuth.defaultSecretKey)
+                case .aws(let name, _, _): reference = (name, nil)
+                default: continue
+                }
+                guard let problem = KubernetesNames.secretReferenceProblem(namespace: backend.meta.namespace, name: reference.name, key: reference.key) else { continue }
                 diagnostics.append(Diagnostic(
                     .invalidSecretName, "auth secretRef: \(problem)", at: auth.location,
                     fix: "name a Secret and key as Kubernetes writes them; gwc build leaves this reference out of the table",

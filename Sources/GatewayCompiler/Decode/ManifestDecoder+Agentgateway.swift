@@ -54,10 +54,7 @@ extension ManifestDecoder {
             return nil
         }
         let body = node[set[0]]
-        // Bedrock is reported whole (EnforcementChecker); the other kinds field by field.
-        if kind != .bedrock {
-            reportUnenforced(body, prefix: "\(path).\(kind.rawValue)", enforced: Self.enforcedProviderFields[kind] ?? ["model"], reader: reader, object: object)
-        }
+        reportUnenforced(body, prefix: "\(path).\(kind.rawValue)", enforced: Self.enforcedProviderFields[kind] ?? ["model"], reader: reader, object: object)
         for format in reader.items(body, "formats") where reader.has(format, "path") {
             report(Diagnostic(
                 .notEnforced, "`\(path).custom.formats[].path` is read, but gwrun sends every format to its default operation path under `/v1`",
@@ -91,6 +88,12 @@ extension ManifestDecoder {
                 policies.auth = BackendAuth(source: .inline(SecretValue(reader.string(auth, "key") ?? "")), location: reader.location(auth["key"]))
             case "passthrough":
                 policies.auth = BackendAuth(source: .passthrough, location: reader.location(auth))
+            case "aws" where reader.has(auth["aws"], "secretRef"):
+                // `assumeRole` (reported, GW420) and the SDK's default chain are not built: no Secret, no credential.
+                let aws = auth["aws"]
+                policies.auth = BackendAuth(
+                    source: .aws(secretName: reader.string(aws?["secretRef"], "name") ?? "", region: reader.string(aws, "region"), service: reader.string(aws, "serviceName")),
+                    location: reader.location(aws?["secretRef"]))
             case let other?:
                 policies.auth = BackendAuth(source: .other(other), location: reader.location(auth))
             case nil:

@@ -6,18 +6,18 @@ import GatewayIR
 /// the reports as gwrun learns to enforce them.
 extension ManifestDecoder {
     /// Fields of an AgentgatewayBackend's (or provider's) `policies` that gwrun acts on.
-    static let enforcedBackendPolicies = Set<String>(["auth.secretRef", "auth.passthrough", "ai.routes", "ai.modelAliases", "ai.promptGuard", "http.requestTimeout"]).union(enforcedTLS)
+    static let enforcedBackendPolicies = Set<String>(["auth.secretRef", "auth.passthrough", "auth.aws.secretRef", "auth.aws.region", "auth.aws.serviceName", "ai.routes", "ai.modelAliases", "ai.promptGuard", "http.requestTimeout"]).union(enforcedTLS)
     /// Fields of `policies.tls` gwrun acts on (docs/upstream-tls.md); ALPN, key exchange groups
     /// and SPIFFE are reported.
     static let enforcedTLS: Set<String> = ["tls.sni", "tls.caCertificateRefs", "tls.insecureSkipVerify", "tls.verifySubjectAltNames", "tls.mtlsCertificateRef"]
     /// Fields of a group provider's own `policies` that gwrun acts on: its credential.
-    static let enforcedProviderPolicies: Set<String> = ["auth.secretRef", "auth.passthrough"]
+    static let enforcedProviderPolicies: Set<String> = ["auth.secretRef", "auth.passthrough", "auth.aws.secretRef", "auth.aws.region", "auth.aws.serviceName"]
     /// Fields of each provider kind's own object that gwrun acts on (`ProviderAPI`); a custom
     /// format's `path` is reported by the decoder.
     static let enforcedProviderFields: [LLMProvider.Kind: Set<String>] = [
         .openai: ["model"], .anthropic: ["model"], .gemini: ["model"], .vertexai: ["model", "projectId", "region"],
         .azureopenai: ["endpoint", "deploymentName", "apiVersion"], .azure: ["resourceName", "resourceType", "apiVersion", "projectName", "model"],
-        .custom: ["model", "formats"],
+        .custom: ["model", "formats"], .bedrock: ["model", "region"],
     ]
     /// Fields of an AgentgatewayPolicy's `traffic`, `backend` and `frontend` that gwrun acts on.
     static let enforcedTraffic: Set<String> = [

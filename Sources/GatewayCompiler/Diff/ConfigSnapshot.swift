@@ -152,6 +152,7 @@ public struct ConfigSnapshot: Sendable {
                 }
                 let modes: [AuthMode: String] = [.none: "none", .secretRef: "Secret", .passthrough: "passthrough", .inline: "inline key", .other: "cloud identity"]
                 fields["\(label) auth"] = provider.secretRef.map { "Secret \(TableInspector.describeSecretRef(table, $0.index))" } ?? provider.authMode.flatMap { modes[$0] } ?? "?"
+                if provider.credentialHeader == .awsSigV4 { fields["\(label) auth"]? += ", SigV4 for \(provider.signingService ?? "?") in \(provider.signingRegion ?? "?")" }
             }
             if !backend.routeTypes.isEmpty {
                 fields["route types"] = backend.routeTypes.map { "\(table.routeType($0).suffix): \(table.routeType($0).type)" }.joined(separator: ", ")

@@ -90,11 +90,13 @@ public enum TableInspector {
             "namespace": .string(record.namespace), "name": .string(record.name),
             "providers": .array(record.providers.map { index in
                 let provider = table.provider(index)
+                let signing: String? = provider.credentialHeader == .awsSigV4 ? "\(provider.signingService ?? "?") in \(provider.signingRegion ?? "?")" : nil
                 return .object([
                     "provider": .string(provider.kind), "model": JSONValue.string(provider.model), "host": JSONValue.string(provider.host),
                     "port": provider.port.map { .int($0) }, "path": JSONValue.string(provider.path), "pathPrefix": JSONValue.string(provider.pathPrefix),
                     "tls": provider.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null, "query": JSONValue.string(provider.query),
-                    "credentialHeader": .string(["Authorization: Bearer", "x-api-key", "api-key"][Int(provider.credentialHeader.rawValue)]),
+                    "credentialHeader": .string(["Authorization: Bearer", "x-api-key", "api-key", "AWS SigV4"][Int(provider.credentialHeader.rawValue)]),
+                    "signing": JSONValue.string(signing),
                     "secretRef": provider.secretRef.map { .string(describeSecretRef(table, $0.index)) },
                 ])
             }),
@@ -226,7 +228,9 @@ public enum TableInspector {
                         let values = Dictionary(provider.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
                         if case .string(let kind)? = values["provider"] { line += ", \(kind)" }
                         if case .string(let model)? = values["model"] { line += " \(model)" }
-                        if case .string(let secret)? = values["secretRef"] { line += ", key from Secret \(secret)" }
+                        if case .string(let signing)? = values["signing"], case .string(let secret)? = values["secretRef"] {
+                            line += ", SigV4 for \(signing) with AWS credentials from Secret \(secret)"
+                        } else if case .string(let secret)? = values["secretRef"] { line += ", key from Secret \(secret)" }
                     }
                 }
                 out += line + "\n"

@@ -138,6 +138,9 @@ extension RouteTable {
         public var query: String? { table.optionalString(word(Field.Provider.query)) }
         public var formats: ProviderFormats { ProviderFormats(rawValue: word(Field.Provider.formats)) }
         public var credentialHeader: CredentialHeader { CredentialHeader(rawValue: word(Field.Provider.credentialHeader)) ?? .bearer }
+        /// SigV4's region and service, for a provider whose requests are signed (`awsSigV4`).
+        public var signingRegion: String? { table.optionalString(word(Field.Provider.signingRegion)) }
+        public var signingService: String? { table.optionalString(word(Field.Provider.signingService)) }
         func word(_ field: Int) -> UInt32 { table.word(.providers, index, field) }
     }
 

@@ -3,14 +3,14 @@ public enum TableFormat {
     /// 16 bytes at offset 0.
     public static let magic: [UInt8] = Array("gwc route table\0".utf8)
     /// Format version this writer produces.
-    public static let writeVersion: UInt16 = 6
+    public static let writeVersion: UInt16 = 7
     /// Oldest reader version able to read what this writer produces, and the oldest a reader
-    /// reads (version 6 added upstream TLS records and widened the backend records: older tables
-    /// are rebuilt). A
-    /// reader refuses a file whose read version is newer than the version it implements.
-    public static let readVersion: UInt16 = 6
+    /// reads (version 7 widened the provider records with SigV4's region and service: older
+    /// tables are rebuilt). A reader refuses a file whose read version is newer than the version
+    /// it implements.
+    public static let readVersion: UInt16 = 7
     /// The version this reader implements.
-    public static let readerVersion: UInt16 = 6
+    public static let readerVersion: UInt16 = 7
     public static let headerSize = 64
     public static let directoryEntrySize = 16
     /// Checksum algorithm id 1: CRC-32C over the whole file with the checksum field read as zero.
@@ -73,7 +73,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .routes: 6
         case .backendRefs: 10
         case .backends: 13
-        case .providers: 14
+        case .providers: 16
         case .routeTypes: 2
         case .filters: 8
         case .headerOps: 3

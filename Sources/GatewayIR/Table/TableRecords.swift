@@ -38,6 +38,8 @@ public enum Field {
     public enum Provider {
         public static let kind = 0, model = 1, host = 2, port = 3, path = 4, pathPrefix = 5, auth = 6, authMode = 7, group = 8, name = 9
         public static let tls = 10, query = 11, formats = 12, credentialHeader = 13
+        /// SigV4's region and service (credential header `awsSigV4` only; else none).
+        public static let signingRegion = 14, signingService = 15
     }
     public enum RouteType { public static let suffix = 0, type = 1 }
     /// A filter record: its type, then fields whose meaning depends on it (the enums below).
@@ -130,7 +132,12 @@ public enum FilterKind: UInt32, Sendable {
 public enum HeaderOpKind: UInt32, Sendable { case set = 0, add = 1, remove = 2 }
 /// Where a provider expects its credential: `Authorization: Bearer` (OpenAI and most others),
 /// `x-api-key` with `anthropic-version` (Anthropic), `api-key` (Azure OpenAI's keys).
-public enum CredentialHeader: UInt32, Sendable { case bearer = 0, anthropic = 1, azureKey = 2 }
+public enum CredentialHeader: UInt32, Sendable {
+    case bearer = 0, anthropic = 1, azureKey = 2
+    /// No header of its own: the request is signed with AWS SigV4 from a whole Secret's
+    /// `accessKey`, `secretKey` and `sessionToken` (the provider's signing region and service).
+    case awsSigV4 = 3
+}
 /// The operations a provider serves natively, as bits: the others are translated or refused.
 public struct ProviderFormats: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
@@ -140,7 +147,9 @@ public struct ProviderFormats: OptionSet, Sendable, Hashable {
     public static let embeddings = ProviderFormats(rawValue: 4)
     public static let messages = ProviderFormats(rawValue: 8)
     public static let anthropicTokenCount = ProviderFormats(rawValue: 16)
-    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount]
+    /// Bedrock's Converse and ConverseStream (`/model/{model}/converse`, `/converse-stream`).
+    public static let converse = ProviderFormats(rawValue: 32)
+    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount, .converse]
 
     /// From route-type names (`Completions`, `Messages`, ...); unknown names add nothing.
     public init(routeTypes: some Sequence<String>) {

@@ -35,12 +35,13 @@ extension AIExchange {
     /// A streaming client: the provider streams too, and each of its events is translated and
     /// sent on as it arrives. An error status comes back buffered and translated, as agentgateway does.
     private func streamFromAnthropic(_ translated: JSONNode, provider: Int, translation: StreamTranslation, record: inout AccessRecord) async -> GatewayResponse {
-        guard let request = upstreamRequest(provider: provider, suffix: "/messages", anthropic: true, accept: "text/event-stream") else {
+        let body = translated.serializedBuffer()
+        guard let request = upstreamRequest(provider: provider, suffix: "/messages", anthropic: true, accept: "text/event-stream", body: body) else {
             return noEndpoint(provider)
         }
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
-        switch await processor.call(method: "POST", endpoint: request.endpoint, headers: request.headers, body: translated.serializedBuffer(), deadline: deadline, retry: retry, record: &record) {
+        switch await processor.call(method: "POST", endpoint: request.endpoint, headers: request.headers, body: body, deadline: deadline, retry: retry, record: &record) {
         case .failed(let answer): return answer
         case .head(let head): response = head
         }

@@ -16,12 +16,13 @@ extension AIExchange {
         } catch {
             return anthropicError(400, Array("\(error)".utf8))
         }
-        guard let upstream = upstreamRequest(provider: provider, suffix: "/chat/completions", anthropic: false, accept: "application/json, text/event-stream") else {
+        let requestBody = translated.serializedBuffer()
+        guard let upstream = upstreamRequest(provider: provider, suffix: "/chat/completions", anthropic: false, accept: "application/json, text/event-stream", body: requestBody) else {
             return noEndpoint(provider)
         }
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
-        switch await processor.call(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: translated.serializedBuffer(), deadline: deadline, retry: retry, record: &record) {
+        switch await processor.call(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: requestBody, deadline: deadline, retry: retry, record: &record) {
         case .failed(let answer): return anthropicError(answer.status, [UInt8](buffer: answer.body))
         case .head(let head): response = head
         }

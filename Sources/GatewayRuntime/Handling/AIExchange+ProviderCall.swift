@@ -1,3 +1,4 @@
+import Foundation
 import GatewayIR
 import NIOCore
 
@@ -24,21 +25,32 @@ extension AIExchange {
     }
 
     func noEndpoint(_ provider: Int) -> GatewayResponse {
-        .openAIError(500, "provider \(table.provider(provider).kind) has no endpoint gwrun knows")
+        .openAIError(500, table.provider(provider).credentialHeader == .awsSigV4
+            ? "provider \(table.provider(provider).kind) has no AWS credentials gwrun can sign with (its Secret needs accessKey and secretKey)"
+            : "provider \(table.provider(provider).kind) has no endpoint gwrun knows")
     }
 
     /// Headers gwrun sets itself on a provider call, never taken from the client: its credential
     /// (replaced by the backend's), the body's type and length, what gwrun can read back.
-    static let providerOwnedHeaders: Set<String> = ["authorization", "x-api-key", "api-key", "content-type", "content-length", "accept", "accept-encoding", "anthropic-version", "host"]
+    static let providerOwnedHeaders: Set<String> = [
+        "authorization", "x-api-key", "api-key", "content-type", "content-length", "accept", "accept-encoding", "anthropic-version", "host",
+        "x-amz-date", "x-amz-security-token", "x-amz-content-sha256",
+    ]
 
     /// The provider's URL and headers: the client's (`anthropic-beta`, `user-agent`, those the
     /// rule's modifiers set), then the backend's credential in the header the provider reads it
-    /// from (`CredentialHeader`), and `anthropic-version` on a Messages operation.
-    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
+    /// from (`CredentialHeader`) or its SigV4 signature over `body`, and `anthropic-version` on a
+    /// Messages operation. nil: no endpoint, or AWS credentials without their keys.
+    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String, body: ByteBuffer) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
         guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix, tls: processor.upstreamTLS) else { return nil }
         var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
         for header in headers where !Self.providerOwnedHeaders.contains(header.name.lowercased()) && !HeaderName.hasLineBreak(header.value) {
             upstreamHeaders.append(header)
+        }
+        let style = table.provider(provider).credentialHeader
+        if style == .awsSigV4 {
+            guard let signature = awsSignature(provider: provider, endpoint: endpoint, body: body) else { return nil }
+            return (endpoint, upstreamHeaders + signature)
         }
         var credential: String?
         if let secret = table.provider(provider).secretRef {
@@ -46,21 +58,35 @@ extension AIExchange {
         } else if table.provider(provider).authMode == .passthrough {
             credential = request.header("authorization").map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 } ?? request.header("x-api-key")
         }
-        let style = table.provider(provider).credentialHeader
         if let credential {
             switch style {
             case .anthropic: upstreamHeaders.append(("x-api-key", credential))
             case .azureKey: upstreamHeaders.append(("api-key", credential))
             case .bearer: upstreamHeaders.append(("authorization", "Bearer \(credential)"))
+            case .awsSigV4: break  // signed above
             }
         }
         if anthropic || style == .anthropic { upstreamHeaders.append(("anthropic-version", RequestProcessor.anthropicVersion)) }
         return (endpoint, upstreamHeaders)
     }
 
+    /// The SigV4 headers for this request, from the whole Secret the provider's credential names
+    /// (`accessKey`, `secretKey`, `sessionToken`), for the region and service in the table.
+    private func awsSignature(provider: Int, endpoint: ProviderEndpoint, body: ByteBuffer) -> [(name: String, value: String)]? {
+        let record = table.provider(provider)
+        guard let secret = record.secretRef, let region = record.signingRegion, let service = record.signingService,
+            let credentials = AWSSigV4.Credentials(entries: processor.secrets.entries(of: SecretStore.Reference(namespace: secret.namespace, name: secret.name, key: "")))
+        else { return nil }
+        return body.withUnsafeReadableBytes { bytes in
+            AWSSigV4.signingHeaders(
+                method: "POST", host: endpoint.hostHeader, target: endpoint.path, contentType: "application/json", body: bytes, credentials: credentials,
+                scope: AWSSigV4.Scope(region: region, service: service), date: Date())
+        }
+    }
+
     /// Calls the provider with the backend's credential; an event stream it answers with is relayed as it arrives.
     func send(_ body: ByteBuffer, provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false) async -> GatewayResponse {
-        guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream") else {
+        guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream", body: body) else {
             return noEndpoint(provider)
         }
         var response = await processor.proxy(

@@ -43,10 +43,11 @@ extension AIExchange {
             let options = JSONNode.object()
             options.set("include_usage", .bool(true))
             completions.set("stream_options", options)
-            guard let upstream = upstreamRequest(provider: provider, suffix: "/chat/completions", anthropic: false, accept: "text/event-stream") else { return noEndpoint(provider) }
+            let upstreamBody = completions.serializedBuffer()
+            guard let upstream = upstreamRequest(provider: provider, suffix: "/chat/completions", anthropic: false, accept: "text/event-stream", body: upstreamBody) else { return noEndpoint(provider) }
             let deadline = NIODeadline.now() + timeout
             let response: UpstreamResponse
-            switch await processor.call(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: completions.serializedBuffer(), deadline: deadline, retry: retry, record: &record) {
+            switch await processor.call(method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: upstreamBody, deadline: deadline, retry: retry, record: &record) {
             case .failed(let answer): return answer
             case .head(let head): response = head
             }

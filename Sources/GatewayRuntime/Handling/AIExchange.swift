@@ -7,7 +7,7 @@ import NIOHTTP1
 /// (Completions for every path unless the backend's routes say otherwise), the request's prompt
 /// guards, then each provider in failover order (`ProviderHealth`) until one answers. Per
 /// provider, the route type's own operation or a translation: `+CompletionsToAnthropic`,
-/// `+MessagesToOpenAI`, `+Responses`; the call itself in `+ProviderCall`; `GET …/models` in
+/// `+MessagesToOpenAI`, `+Responses`, `+Bedrock`; the call itself in `+ProviderCall`; `GET …/models` in
 /// `+ModelDiscovery`.
 struct AIExchange {
     let processor: RequestProcessor
@@ -112,6 +112,9 @@ struct AIExchange {
         let pinned = settings.model ?? resolvedModel(record.requestedModel)
         record.model = pinned
         record.provider = kind
+        if formats.contains(.converse), let answer = await toConverse(body, routeType: routeType, provider: provider, pinned: pinned, record: &record) {
+            return answer
+        }
         switch routeType {
         case "Completions" where !formats.contains(.completions) && formats.contains(.messages):
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)
@@ -128,7 +131,7 @@ struct AIExchange {
         // never sent to another operation.
         guard let operation = Self.operation(routeType, formats) else {
             let served = Self.operations.filter { formats.contains($0.format) }.map(\.routeType)
-            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (it serves \(served.joined(separator: ", ")), and gwrun translates Completions and Responses to a Messages provider and Messages and Responses to a Chat Completions one)")
+            return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (it serves \(served.joined(separator: ", ")), and gwrun translates Completions and Responses to a Messages provider, Messages and Responses to a Chat Completions one, and all three to Bedrock's Converse)")
         }
         if let pinned { body.set("model", pinned) }
         return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: operation.hasPrefix("/messages"), record: &record)

@@ -14,6 +14,8 @@ public struct ProviderEndpoint: Sendable, Equatable {
     var tls: UpstreamTLS?
 
     public var url: String { "\(scheme)://\(host):\(port)\(path)" }
+    /// The Host header: the host, and the port unless it is the scheme's default.
+    public var hostHeader: String { port == (scheme == "https" ? 443 : 80) ? host : "\(host):\(port)" }
 
     /// `suffix` is the operation under the prefix (`/messages`, `/chat/completions`). A translated
     /// request always goes to the provider's own path for that operation, also with a host

@@ -21,7 +21,7 @@ extension StreamTranslator {
 }
 
 /// Which way a relayed stream is translated.
-enum StreamTranslation: Sendable {
+indirect enum StreamTranslation: Sendable {
     /// An Anthropic provider's events to an OpenAI client's chunks.
     case messagesToCompletions
     /// An OpenAI-compatible provider's chunks to an Anthropic client's events.
@@ -29,6 +29,9 @@ enum StreamTranslation: Sendable {
     /// A provider's stream (Anthropic events, or Chat Completions chunks) to a Responses client's
     /// events, with the client's request echoed in the `response` objects.
     case toResponses(fromAnthropic: Bool, request: JSONNode)
+    /// Bedrock's ConverseStream as Anthropic events, then (`then`) on to the client's format;
+    /// nil: a Messages client, who gets the Anthropic events.
+    case fromConverse(model: String, then: StreamTranslation?)
 
     /// The translator; a Responses one runs the response guards itself (`guardsInside`).
     func makeTranslator(responseGuards: [PromptGuardRule]) -> any StreamTranslator {
@@ -36,15 +39,26 @@ enum StreamTranslation: Sendable {
         case .messagesToCompletions: MessagesStreamTranslator()
         case .completionsToMessages: CompletionsStreamTranslator()
         case .toResponses(let fromAnthropic, let request): ResponsesStreamChain(fromAnthropic: fromAnthropic, request: request, responseGuards: responseGuards)
+        case .fromConverse(let model, let then): ConverseStreamTranslator(model: model, next: then?.makeTranslator(responseGuards: responseGuards))
         }
     }
 
     /// The relay's own guard reads the client's format; the Responses chain guards its chunks.
-    var guardsInside: Bool { if case .toResponses = self { true } else { false } }
+    var guardsInside: Bool {
+        switch self {
+        case .toResponses: true
+        case .fromConverse(_, let then): then?.guardsInside ?? false
+        default: false
+        }
+    }
 
     /// The client's format, for response guards on the translated stream.
     var clientFormat: StreamGuard.Format {
-        if case .messagesToCompletions = self { .openAI } else { .anthropic }
+        switch self {
+        case .messagesToCompletions: .openAI
+        case .fromConverse(_, let then): then?.clientFormat ?? .anthropic
+        default: .anthropic
+        }
     }
 
     /// An error event in the client's format (the deadline passed mid-stream).
@@ -53,6 +67,7 @@ enum StreamTranslation: Sendable {
         case .messagesToCompletions: MessagesStreamTranslator.errorEvent(message)
         case .completionsToMessages: CompletionsStreamTranslator.errorEvent(message)
         case .toResponses: ResponsesStreamTranslator.errorEvent(message)
+        case .fromConverse(_, let then): then?.errorEvent(message) ?? CompletionsStreamTranslator.errorEvent(message)
         }
     }
 }

@@ -68,12 +68,7 @@ public final class UpstreamClient: Sendable {
         out.writeStaticString(" ")
         out.writeString(endpoint.path)
         out.writeStaticString(" HTTP/1.1\r\nhost: ")
-        out.writeString(endpoint.host)
-        let defaultPort = endpoint.scheme == "https" ? 443 : 80
-        if endpoint.port != defaultPort {
-            out.writeStaticString(":")
-            out.writeString(String(endpoint.port))
-        }
+        out.writeString(endpoint.hostHeader)
         out.writeStaticString("\r\n")
         for header in headers where !HeaderName.isHopByHop(header.name) { HTTPBytes.writeField(header, into: &out) }
         out.writeStaticString("content-length: ")
