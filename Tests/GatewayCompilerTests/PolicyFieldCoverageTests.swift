@@ -83,6 +83,8 @@ struct PolicyFieldCoverageTests {
                         case _ where field.hasPrefix("tls."): return Self.hasOwnTLS(table, backend: backend.index)
                         case "ai.routes": return !backend.routeTypes.isEmpty
                         case "http.requestTimeout": return backend.requestTimeoutMilliseconds != nil
+                        case _ where field.hasPrefix("auth.aws."):
+                            return backend.providers.contains { table.provider($0).credentialHeader == .awsSigV4 && table.provider($0).signingRegion != nil && table.provider($0).secretRef != nil }
                         default: return backend.providers.contains { table.provider($0).authMode != .none }  // auth.secretRef, auth.passthrough
                         }
                     }
