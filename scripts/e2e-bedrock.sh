@@ -10,7 +10,7 @@ dir="$work/secrets/agentgateway-system/aws-credentials"
 mkdir -p "$dir" && printf '%s' "$access" > "$dir/accessKey" && printf '%s\n' "$secret" > "$dir/secretKey" && printf '%s' "$token" > "$dir/sessionToken"
 .build/debug/gwc build testing/bedrock -o "$work/bedrock.gwt" >/dev/null || exit 1
 check "gwc inspect shows the SigV4 signing and where its credentials come from" \
-  "$(.build/debug/gwc inspect "$work/bedrock.gwt" | grep -c 'SigV4 for bedrock in us-east-1 with AWS credentials from Secret agentgateway-system/aws-credentials')" "2"
+  "$(.build/debug/gwc inspect "$work/bedrock.gwt" | grep -c 'SigV4 for bedrock in us-east-1 with AWS credentials from Secret agentgateway-system/aws-credentials')" "3"
 start "$venv/bin/python" testing/standin-bedrock.py --port 18895 --access-key "$access" --secret-key "$secret" --session-token "$token" --log "$work/bedrock.jsonl"
 wait_port 18895
 start .build/debug/gwrun --table "$work/bedrock.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 18000 \
@@ -45,7 +45,7 @@ check "a ConverseStream cut by an exception ends the anthropic SDK's stream with
 check "every request Bedrock got was signed: botocore's SigV4Auth computed the same signature, with the session token" "$(python3 - "$work/bedrock.jsonl" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-print(len(lines) >= 14, all(l["signature_ok"] and l["security_token"] for l in lines))
+print(len(lines) >= 16, all(l["signature_ok"] and l["security_token"] for l in lines))
 PY
 )" "True True"
 check "every body was a valid Converse request by botocore's service model; the model id in the path, encoded" "$(python3 - "$work/bedrock.jsonl" <<'PY'
@@ -62,6 +62,14 @@ turn = next(l["body"] for l in lines if len(l["body"]["messages"]) == 3)
 print([m["role"] for m in turn["messages"]], [list(b)[0] for m in turn["messages"] for b in m["content"]], turn["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"]["required"])
 PY
 )" "['user', 'assistant', 'user'] ['text', 'text', 'toolUse', 'toolResult'] ['location']"
+check "the backend's defaults, overrides and prompt edits reached Bedrock from a Chat Completions and a Messages client, with a cache point after the system prompt" "$(python3 - "$work/bedrock.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l)["body"] for l in open(sys.argv[1]) if "nova" in json.loads(l)["model"]]
+for body in lines:
+    print(body["inferenceConfig"], [b.get("text", "cachePoint") for b in body["system"]], body["messages"][-1]["content"][-1]["text"])
+PY
+)" "{'maxTokens': 77, 'temperature': 0.3, 'topP': 0.95} ['Answer in French.\nBe brief.', 'cachePoint'] Reply in one line.
+{'maxTokens': 77, 'temperature': 0.3, 'topP': 0.8} ['Answer in French.\nBe brief.', 'cachePoint'] Reply in one line."
 check "streamed requests went to converse-stream" "$(grep -c '"operation": "converse-stream"' "$work/bedrock.jsonl")" "6"
 check "no AWS secret key or session token in gwrun's logs" "$(grep -c -e "$secret" -e "$token" "$work/access.log" "$work/gwrun.err" | awk -F: '{s+=$2} END {print s}')" "0"
 echo "$passed passed, $failed failed"

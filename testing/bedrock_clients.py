@@ -85,4 +85,9 @@ except anthropic.APIStatusError as error:
     result["cut"] = {"raised": type(error).__name__, "message": str(error)[:120]}
 except anthropic.AnthropicError as error:
     result["cut"] = {"raised": type(error).__name__, "message": str(error)[:120]}
+edited = openai.OpenAI(base_url=base + "/edited/v1", api_key="unused-client-key", max_retries=0)
+edited.chat.completions.create(model="ignored", top_p=0.95, max_tokens=500, messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Write about Istio Ambient Mesh"}])
+anthropic.Anthropic(base_url=base + "/edited", api_key="unused-client-key", max_retries=0).messages.create(
+    model="ignored", max_tokens=500, system="Be brief.", messages=[{"role": "user", "content": "Write about Istio Ambient Mesh"}])
+result["edited"] = "sent"
 print(json.dumps(result))

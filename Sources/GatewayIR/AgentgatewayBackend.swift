@@ -129,6 +129,10 @@ public struct BackendPolicies: Sendable, Hashable {
     public var tls: BackendTLS?
     /// `policies.ai.modelAliases`: a requested model name to the provider's, by alias.
     public var modelAliases: [String: String] = [:]
+    /// `policies.ai.defaults`, `overrides` and `prompt`, in that order.
+    public var requestEdits: [RequestEdit] = []
+    /// `policies.ai.promptCaching` (Bedrock's cache points).
+    public var promptCaching: PromptCaching?
 
     public init(auth: BackendAuth? = nil, aiRoutes: [AIRoute] = [], promptGuard: PromptGuard? = nil, requestTimeout: String? = nil, tls: BackendTLS? = nil) {
         self.tls = tls

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayIR
 @testable import GatewayRuntime
 import Testing
 
@@ -46,6 +47,23 @@ import Testing
         #expect(output["additionalModelRequestFields"]?["thinking"]?["budget_tokens"]?.int == 2048)
         #expect(output["toolConfig"]?["tools"]?.elements.first?["toolSpec"]?["inputSchema"]?["json"]?["type"]?.string == "object")
         #expect(output["toolConfig"]?["toolChoice"]?["tool"]?["name"]?.string == "get_weather")
+    }
+
+    @Test func promptCachingAddsCachePointsOnceThePromptIsLargeEnough() throws {
+        let input = try JSONNode.parse(#"{"system": "Be brief and exact.", "tools": [{"name": "t", "input_schema": {}}], "messages": [{"role": "user", "content": "one two three"}, {"role": "assistant", "content": "four"}, {"role": "user", "content": "five"}]}"#)
+        var caching = PromptCaching()
+        caching.cacheTools = true
+        caching.minTokens = 5
+        let output = try MessagesToConverse.request(input, caching: caching)
+        #expect(output["system"]?.elements.last?["cachePoint"] != nil)
+        #expect(output["toolConfig"]?["tools"]?.elements.last?["cachePoint"] != nil)
+        // The second-to-last message; offset 1 moves it one further back.
+        #expect(output["messages"]?.elements[1]["content"]?.elements.last?["cachePoint"] != nil)
+        caching.messageOffset = 1
+        #expect(try MessagesToConverse.request(input, caching: caching)["messages"]?.elements[0]["content"]?.elements.last?["cachePoint"] != nil)
+        caching.minTokens = 1000  // 9 words: about 12 tokens
+        let small = try MessagesToConverse.request(input, caching: caching)
+        #expect(small["system"]?.elements.contains { $0["cachePoint"] != nil } == false)
     }
 
     @Test func aURLImageIsRefused() throws {

@@ -120,6 +120,15 @@ public struct TableCompiler {
             }
             let timeout = backendTimeout(backend) ?? TableFormat.none
             let aliases = appendList(backend.policies.modelAliases.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+            let edits = appendList(backend.policies.requestEdits.flatMap { [$0.kind.rawValue, $0.key, $0.value] })
+            let caching = backend.policies.promptCaching
+            var cachingFlags: PromptCachingFlags = []
+            if let caching {
+                cachingFlags.insert(.enabled)
+                if caching.cacheSystem { cachingFlags.insert(.system) }
+                if caching.cacheMessages { cachingFlags.insert(.messages) }
+                if caching.cacheTools { cachingFlags.insert(.tools) }
+            }
             backendIndex[key] = model.append(.backends, fields: [
                 Field.Backend.kind: kind.rawValue,
                 Field.Backend.namespace: model.intern(key.namespace),
@@ -134,6 +143,9 @@ public struct TableCompiler {
                 // An AI backend's TLS is its providers' (below); a static one's is its own.
                 Field.Backend.tls: kind == .static ? tls ?? TableFormat.none : TableFormat.none,
                 Field.Backend.firstAlias: aliases.first, Field.Backend.aliasCount: aliases.count,
+                Field.Backend.firstEdit: edits.first, Field.Backend.editCount: edits.count,
+                Field.Backend.promptCaching: cachingFlags.rawValue,
+                Field.Backend.cacheMinTokens: UInt32(clamping: caching?.minTokens ?? 0), Field.Backend.cacheMessageOffset: UInt32(clamping: caching?.messageOffset ?? 0),
             ])
         }
     }

@@ -67,6 +67,10 @@ struct EnforcementChecker {
         case .ai(let ai):
             let providers = ai.allProviders
             if providers.count > 1 { checkFailover(providers, backend: backend, object: object) }
+            if backend.policies.promptCaching != nil, !providers.contains(where: { $0.kind == .bedrock }) {
+                warn("`policies.ai.promptCaching` sets Bedrock's cache points, and this backend has no Bedrock provider: gwrun adds none", at: backend.meta.location, object: object,
+                     fix: "remove `promptCaching`, or mark the cached blocks with `cache_control` in the request (Anthropic)")
+            }
             for provider in providers {
                 switch ProviderAPI.resolve(provider) {
                 case .success(let api): checkSigning(provider, api: api, auth: provider.policies?.auth ?? backend.policies.auth, object: object)

@@ -102,6 +102,16 @@ extension ManifestDecoder {
         }
         let ai = node["ai"]
         policies.modelAliases = reader.stringMap(ai?["modelAliases"])
+        policies.requestEdits = decodeRequestEdits(ai, reader: reader)
+        if let caching = ai?["promptCaching"], !caching.isNull {
+            var settings = PromptCaching()
+            settings.cacheSystem = reader.bool(caching, "cacheSystem") ?? settings.cacheSystem
+            settings.cacheMessages = reader.bool(caching, "cacheMessages") ?? settings.cacheMessages
+            settings.cacheTools = reader.bool(caching, "cacheTools") ?? settings.cacheTools
+            settings.minTokens = reader.int(caching, "minTokens") ?? settings.minTokens
+            settings.messageOffset = reader.int(caching, "cacheMessageOffset") ?? settings.messageOffset
+            policies.promptCaching = settings
+        }
         policies.aiRoutes = reader.entries(ai?["routes"]).map { AIRoute(pathSuffix: $0.key.text, routeType: $0.value.scalarText ?? "") }
         if let guardNode = ai?["promptGuard"], !guardNode.isNull {
             func rules(_ key: String) -> [PromptGuard.RegexRule] {
@@ -120,6 +130,24 @@ extension ManifestDecoder {
         if let tls = node["tls"], !tls.isNull { policies.tls = decodeBackendTLS(tls, reader: reader, object: object) }
         reportUnenforced(node, prefix: "policies", enforced: Self.enforcedBackendPolicies, reader: reader, object: object)
         return policies
+    }
+
+    /// `ai.defaults`, `ai.overrides`, then `ai.prompt.prepend` and `append`, in the order written.
+    private func decodeRequestEdits(_ ai: Node?, reader: NodeReader) -> [RequestEdit] {
+        var edits: [RequestEdit] = []
+        for (key, kind) in [("defaults", RequestEdit.Kind.default), ("overrides", .override)] {
+            for item in reader.items(ai, key) {
+                guard let field = reader.string(item, "field"), let value = item["value"] else { continue }
+                edits.append(RequestEdit(kind: kind, key: field, value: NodeJSON.text(value)))
+            }
+        }
+        for (key, kind) in [("prepend", RequestEdit.Kind.prepend), ("append", .append)] {
+            for item in reader.items(ai?["prompt"], key) {
+                guard let role = reader.string(item, "role"), let content = reader.string(item, "content") else { continue }
+                edits.append(RequestEdit(kind: kind, key: role.lowercased(), value: content))
+            }
+        }
+        return edits
     }
 
     /// A group provider's own `policies`: gwrun sends its credential (`auth`); routes, guards and

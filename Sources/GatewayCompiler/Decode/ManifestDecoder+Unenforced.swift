@@ -6,7 +6,9 @@ import GatewayIR
 /// the reports as gwrun learns to enforce them.
 extension ManifestDecoder {
     /// Fields of an AgentgatewayBackend's (or provider's) `policies` that gwrun acts on.
-    static let enforcedBackendPolicies = Set<String>(["auth.secretRef", "auth.passthrough", "auth.aws.secretRef", "auth.aws.region", "auth.aws.serviceName", "ai.routes", "ai.modelAliases", "ai.promptGuard", "http.requestTimeout"]).union(enforcedTLS)
+    static let enforcedBackendPolicies = Set<String>(["auth.secretRef", "auth.passthrough", "auth.aws.secretRef", "auth.aws.region", "auth.aws.serviceName", "ai.routes", "ai.modelAliases", "ai.promptGuard", "http.requestTimeout",
+        "ai.defaults", "ai.overrides", "ai.prompt", "ai.promptCaching",
+    ]).union(enforcedTLS)
     /// Fields of `policies.tls` gwrun acts on (docs/upstream-tls.md); ALPN, key exchange groups
     /// and SPIFFE are reported.
     static let enforcedTLS: Set<String> = ["tls.sni", "tls.caCertificateRefs", "tls.insecureSkipVerify", "tls.verifySubjectAltNames", "tls.mtlsCertificateRef"]

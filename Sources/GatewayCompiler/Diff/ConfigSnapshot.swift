@@ -133,6 +133,8 @@ public struct ConfigSnapshot: Sendable {
             if let host = backend.host { fields["endpoint"] = Self.endpoint(host, backend.port) }
             if let tls = backend.tls { fields["tls"] = UpstreamTLSDescription.text(table, tls) }
             if !backend.modelAliases.isEmpty { fields["model aliases"] = backend.modelAliases.map { "\($0.alias) → \($0.model)" }.joined(separator: ", ") }
+            if !backend.requestEdits.isEmpty { fields["request edits"] = TableInspector.describeEdits(backend.requestEdits).joined(separator: "; ") }
+            if let caching = backend.promptCaching { fields["prompt caching"] = TableInspector.describeCaching(caching) }
             let providers = backend.providers
             for index in providers {
                 let provider = table.provider(index)

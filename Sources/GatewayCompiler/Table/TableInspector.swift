@@ -85,25 +85,47 @@ public enum TableInspector {
     static func backendJSON(_ table: RouteTable, _ backend: Int) -> JSONValue {
         let kinds: [BackendKind: String] = [.service: "Service", .static: "static", .ai: "ai", .other: "other"]
         let record = table.backend(backend)
+        let edits = JSONValue.array(describeEdits(record.requestEdits).map { JSONValue.string($0) })
+        let caching: JSONValue? = JSONValue.string(record.promptCaching.map(describeCaching))
+        let providers = JSONValue.array(record.providers.map { providerJSON(table, $0) })
         return .object([
             "kind": .string(record.kind.flatMap { kinds[$0] } ?? "?"),
             "namespace": .string(record.namespace), "name": .string(record.name),
-            "providers": .array(record.providers.map { index in
-                let provider = table.provider(index)
-                let signing: String? = provider.credentialHeader == .awsSigV4 ? "\(provider.signingService ?? "?") in \(provider.signingRegion ?? "?")" : nil
-                return .object([
-                    "provider": .string(provider.kind), "model": JSONValue.string(provider.model), "host": JSONValue.string(provider.host),
-                    "port": provider.port.map { .int($0) }, "path": JSONValue.string(provider.path), "pathPrefix": JSONValue.string(provider.pathPrefix),
-                    "tls": provider.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null, "query": JSONValue.string(provider.query),
-                    "credentialHeader": .string(["Authorization: Bearer", "x-api-key", "api-key", "AWS SigV4"][Int(provider.credentialHeader.rawValue)]),
-                    "signing": JSONValue.string(signing),
-                    "secretRef": provider.secretRef.map { .string(describeSecretRef(table, $0.index)) },
-                ])
-            }),
+            "providers": providers,
             "routeTypes": .object(record.routeTypes.map { JSONValue.Member(table.routeType($0).suffix, .string(table.routeType($0).type)) }),
             "tls": record.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null,
             "modelAliases": .object(record.modelAliases.map { JSONValue.Member($0.alias, .string($0.model)) }),
+            "requestEdits": edits,
+            "promptCaching": caching,
         ])
+    }
+
+    static func providerJSON(_ table: RouteTable, _ index: Int) -> JSONValue {
+        let provider = table.provider(index)
+        let signing: String? = provider.credentialHeader == .awsSigV4 ? "\(provider.signingService ?? "?") in \(provider.signingRegion ?? "?")" : nil
+        return .object([
+            "provider": .string(provider.kind), "model": JSONValue.string(provider.model), "host": JSONValue.string(provider.host),
+            "port": provider.port.map { .int($0) }, "path": JSONValue.string(provider.path), "pathPrefix": JSONValue.string(provider.pathPrefix),
+            "tls": provider.tls.map { .string(UpstreamTLSDescription.text(table, $0)) } ?? .null, "query": JSONValue.string(provider.query),
+            "credentialHeader": .string(["Authorization: Bearer", "x-api-key", "api-key", "AWS SigV4"][Int(provider.credentialHeader.rawValue)]),
+            "signing": JSONValue.string(signing),
+            "secretRef": provider.secretRef.map { .string(describeSecretRef(table, $0.index)) },
+        ])
+    }
+
+    /// `default temperature = 0.5`, `prepend system: "…"`, in the table's order.
+    static func describeEdits(_ edits: [(kind: RequestEdit.Kind?, key: String, value: String)]) -> [String] {
+        edits.map { edit in
+            switch edit.kind {
+            case .prepend?, .append?: "\(edit.kind?.rawValue ?? "?") \(edit.key): \(JSONWriter.write(.string(edit.value), pretty: false))"
+            default: "\(edit.kind?.rawValue ?? "?") \(edit.key) = \(edit.value)"
+            }
+        }
+    }
+
+    static func describeCaching(_ caching: PromptCaching) -> String {
+        let points = [caching.cacheSystem ? "system" : nil, caching.cacheMessages ? "messages (offset \(caching.messageOffset))" : nil, caching.cacheTools ? "tools" : nil].compactMap { $0 }
+        return "cache points after \(points.isEmpty ? "nothing" : points.joined(separator: ", ")) from \(caching.minTokens) tokens"
     }
 
     static func hermesJSON(_ table: RouteTable, _ client: Int) -> JSONValue {

@@ -113,6 +113,23 @@ extension RouteTable {
             let strings = table.range(.backends, index, Field.Backend.firstAlias, Field.Backend.aliasCount).map { table.string(table.word(.stringLists, $0, 0)) }
             return stride(from: 0, to: strings.count - 1, by: 2).map { (strings[$0], strings[$0 + 1]) }
         }
+        /// `ai.defaults`, `ai.overrides`, `ai.prompt`, in order; `kind` nil for a kind this reader does not know.
+        public var requestEdits: [(kind: RequestEdit.Kind?, key: String, value: String)] {
+            let strings = table.range(.backends, index, Field.Backend.firstEdit, Field.Backend.editCount).map { table.string(table.word(.stringLists, $0, 0)) }
+            return stride(from: 0, to: strings.count - 2, by: 3).map { (RequestEdit.Kind(rawValue: strings[$0]), strings[$0 + 1], strings[$0 + 2]) }
+        }
+        /// `ai.promptCaching`, nil when the backend does not set it.
+        public var promptCaching: PromptCaching? {
+            let flags = PromptCachingFlags(rawValue: word(Field.Backend.promptCaching))
+            guard flags.contains(.enabled) else { return nil }
+            var caching = PromptCaching()
+            caching.cacheSystem = flags.contains(.system)
+            caching.cacheMessages = flags.contains(.messages)
+            caching.cacheTools = flags.contains(.tools)
+            caching.minTokens = Int(word(Field.Backend.cacheMinTokens))
+            caching.messageOffset = Int(word(Field.Backend.cacheMessageOffset))
+            return caching
+        }
         func word(_ field: Int) -> UInt32 { table.word(.backends, index, field) }
     }
 

@@ -176,6 +176,7 @@ extension RouteTable {
                 .below(Field.Backend.kind, 5), .string(Field.Backend.namespace), .string(Field.Backend.name), .optionalString(Field.Backend.host),
                 .range(Field.Backend.firstProvider, Field.Backend.providerCount, .providers), .range(Field.Backend.firstRouteType, Field.Backend.routeTypeCount, .routeTypes),
                 .optionalIndex(Field.Backend.tls, .upstreamTLS), .range(Field.Backend.firstAlias, Field.Backend.aliasCount, .stringLists),
+                .range(Field.Backend.firstEdit, Field.Backend.editCount, .stringLists), .below(Field.Backend.promptCaching, PromptCachingFlags.all.rawValue + 1),
             ],
             .providers: [
                 .string(Field.Provider.kind), .optionalString(Field.Provider.model), .optionalString(Field.Provider.host), .optionalString(Field.Provider.path),
@@ -216,6 +217,13 @@ extension RouteTable {
         // Model aliases come in pairs.
         for record in 0..<count(.backends) where word(.backends, record, Field.Backend.aliasCount) % 2 != 0 {
             throw TableError(offset: sectionInfo(.backends).offset + (record * TableSection.backends.recordWords + Field.Backend.aliasCount) * 4, "backend \(record) model aliases are not pairs")
+        }
+        // Request edits come in triples whose kind gwrun knows (gwrun refuses a value that is not JSON).
+        for record in 0..<count(.backends) {
+            let at = sectionInfo(.backends).offset + (record * TableSection.backends.recordWords + Field.Backend.editCount) * 4
+            let edits = backend(record).requestEdits
+            guard edits.count * 3 == Int(word(.backends, record, Field.Backend.editCount)) else { throw TableError(offset: at, "backend \(record) request edits are not triples") }
+            for edit in edits where edit.kind == nil { throw TableError(offset: at, "backend \(record) has a request edit of unknown kind") }
         }
         // Listener host ranges cover exact + wildcard + any entries.
         for record in 0..<count(.listeners) {

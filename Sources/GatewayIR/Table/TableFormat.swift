@@ -5,7 +5,8 @@ public enum TableFormat {
     /// Format version this writer produces.
     public static let writeVersion: UInt16 = 7
     /// Oldest reader version able to read what this writer produces, and the oldest a reader
-    /// reads (version 7 widened the provider records with SigV4's region and service: older
+    /// reads (version 7 widened the provider records with SigV4's region and service and the backend
+    /// records with request edits and prompt caching: older
     /// tables are rebuilt). A reader refuses a file whose read version is newer than the version
     /// it implements.
     public static let readVersion: UInt16 = 7
@@ -72,7 +73,7 @@ public enum TableSection: UInt32, CaseIterable, Sendable {
         case .rules: 12
         case .routes: 6
         case .backendRefs: 10
-        case .backends: 13
+        case .backends: 18
         case .providers: 16
         case .routeTypes: 2
         case .filters: 8

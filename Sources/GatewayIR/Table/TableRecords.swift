@@ -30,6 +30,10 @@ public enum Field {
         public static let tls = 10
         /// `ai.modelAliases` as string-list pairs (alias, model), sorted by alias.
         public static let firstAlias = 11, aliasCount = 12
+        /// `ai.defaults`, `ai.overrides`, `ai.prompt` as string-list triples (kind, key, value).
+        public static let firstEdit = 13, editCount = 14
+        /// `ai.promptCaching`: `PromptCachingFlags` (0: none), the minimum tokens, the message offset.
+        public static let promptCaching = 15, cacheMinTokens = 16, cacheMessageOffset = 17
     }
     /// An AI provider: where gwc resolved its API to (the kind's default host and path prefix, or
     /// the overrides), whether it is reached over TLS, the query its operations carry (Azure's
@@ -137,6 +141,16 @@ public enum CredentialHeader: UInt32, Sendable {
     /// No header of its own: the request is signed with AWS SigV4 from a whole Secret's
     /// `accessKey`, `secretKey` and `sessionToken` (the provider's signing region and service).
     case awsSigV4 = 3
+}
+/// `ai.promptCaching` in a backend record: set, and which cache points it asks for.
+public struct PromptCachingFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let enabled = PromptCachingFlags(rawValue: 1)
+    public static let system = PromptCachingFlags(rawValue: 2)
+    public static let messages = PromptCachingFlags(rawValue: 4)
+    public static let tools = PromptCachingFlags(rawValue: 8)
+    public static let all: PromptCachingFlags = [.enabled, .system, .messages, .tools]
 }
 /// The operations a provider serves natively, as bits: the others are translated or refused.
 public struct ProviderFormats: OptionSet, Sendable, Hashable {

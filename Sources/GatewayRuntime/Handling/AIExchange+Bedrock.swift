@@ -1,3 +1,4 @@
+import GatewayIR
 import NIOCore
 
 /// Every client format over Bedrock: the request as Anthropic Messages (a Chat Completions or
@@ -25,7 +26,7 @@ extension AIExchange {
         guard let model = pinned ?? body["model"]?.string, !model.isEmpty else { return clientError(400, Array("missing field: model not specified".utf8)) }
         let request: JSONNode
         do {
-            request = try MessagesToConverse.request(body)
+            request = try MessagesToConverse.request(body, caching: table.backend(backend).promptCaching)
         } catch {
             return clientError(400, Array("\(error)".utf8))
         }

@@ -58,7 +58,10 @@ struct AIExchange {
             case .pass: break
             }
         }
-        // The prompt as the provider gets it (guards applied), for a route that opted in.
+        // The backend's `ai.defaults`, `overrides` and `prompt`: the operator's text, not the client's, so after the guards.
+        let edits = table.backend(backend).requestEdits
+        if !edits.isEmpty { RequestEditor.apply(edits, to: body, routeType: routeType) }
+        // The prompt as the provider gets it (guards and edits applied), for a route that opted in.
         if processor.recordsAuditContent, let rule, table.rule(rule).auditsContent {
             record.auditContent = AuditContent(request: body)
         }

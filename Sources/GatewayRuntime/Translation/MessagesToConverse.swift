@@ -1,4 +1,5 @@
 import Foundation
+import GatewayIR
 
 /// Anthropic Messages request → Bedrock Converse request (`POST /model/{modelId}/converse`).
 /// gwrun reaches Bedrock from every client format through Messages: a Chat Completions or
@@ -14,12 +15,14 @@ import Foundation
 ///   content: [{text}|{json}], status}}`; thinking → `{reasoningContent: {reasoningText}}`;
 /// - a block's `cache_control` → a `{cachePoint: {type: default}}` after it;
 /// - consecutive messages of one role are merged (Converse wants them alternating);
+/// - the backend's `ai.promptCaching` adds cache points (`addCachePoints`);
 /// - `max_tokens`, `temperature`, `top_p`, `stop_sequences` → `inferenceConfig`; `top_k` and
 ///   `thinking` → `additionalModelRequestFields` (what Anthropic's models on Bedrock read);
 /// - tools → `toolConfig.tools[].toolSpec` with `inputSchema.json`; tool_choice auto, any and
 ///   tool → `toolChoice`; `none` leaves the choice out (Converse has no such choice).
 public enum MessagesToConverse {
-    public static func request(_ input: JSONNode) throws -> JSONNode {
+    /// `caching`: the backend's `ai.promptCaching`, whose cache points are added (`addCachePoints`).
+    public static func request(_ input: JSONNode, caching: PromptCaching? = nil) throws -> JSONNode {
         guard input.isObject else { throw TranslationError("the body is not a JSON object") }
         let output = JSONNode.object()
         let messages = JSONNode.array()
@@ -64,7 +67,31 @@ public enum MessagesToConverse {
         if let thinking = input["thinking"], thinking.isObject { additional.set("thinking", thinking) }
         if additional.count > 0 { output.set("additionalModelRequestFields", additional) }
         if let toolConfig = toolConfig(input["tools"], choice: input["tool_choice"]) { output.set("toolConfig", toolConfig) }
+        if let caching { addCachePoints(output, caching) }
         return output
+    }
+
+    /// `ai.promptCaching`, as agentgateway describes it: when the prompt's estimated size (words ×
+    /// 1.3) reaches `minTokens`, a cache point after the system prompt, after the tools, and at
+    /// the end of the second-to-last message (`messageOffset` more towards the start, clamped);
+    /// none where the client's own `cache_control` put one already.
+    static func addCachePoints(_ request: JSONNode, _ caching: PromptCaching) {
+        var words = 0
+        func count(_ node: JSONNode) {
+            if let text = node["text"]?.string { words += text.split(whereSeparator: \.isWhitespace).count }
+            for child in node.elements { count(child) }
+            for key in ["content", "message", "system"] { if let value = node[key] { count(value) } }
+        }
+        count(request["system"] ?? .array())
+        for message in request["messages"]?.elements ?? [] { count(message) }
+        guard Double(words) * 1.3 >= Double(caching.minTokens) else { return }
+        func endsWithCachePoint(_ list: JSONNode?) -> Bool { list?.elements.last?["cachePoint"] != nil }
+        if caching.cacheSystem, let system = request["system"], system.count > 0, !endsWithCachePoint(system) { system.append(cachePoint()) }
+        if caching.cacheTools, let tools = request["toolConfig"]?["tools"], tools.count > 0, !endsWithCachePoint(tools) { tools.append(cachePoint()) }
+        let messages = request["messages"]?.elements ?? []
+        if caching.cacheMessages, messages.count >= 2, let content = messages[max(0, messages.count - 2 - caching.messageOffset)]["content"], !endsWithCachePoint(content) {
+            content.append(cachePoint())
+        }
     }
 
     /// A message's content: a string, or Anthropic's blocks.
