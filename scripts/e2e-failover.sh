@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Failover between providers (issue #15, `ai.groups`): the primary group's provider refusing
 # connections, answering 503, answering 429 with retry-after: each time the request moves to the
-# fallback group with no error the client (the openai SDK, retries off) can see; a failed provider
-# is avoided for its backoff (or its retry-after) and used again once it has recovered.
-# Not covered (not built): a stream cut before its first byte.
+# fallback group with no error the client (the openai SDK, retries off) can see, and so does a
+# stream the primary cuts before its first event; a failed provider is avoided for its backoff (or
+# its retry-after) and used again once it has recovered.
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
 mount_openai_secret
@@ -49,14 +49,19 @@ rm "$work/primary-fails"
 sleep 3.2   # the retry-after passes; the primary has recovered
 check "after its retry-after the recovered primary answers again" "$(ask buffered) $(count "$work/primary.jsonl")" "200 gpt-4o Think of Isti 4"
 check "and keeps answering (its failures forgotten)" "$(ask buffered) $(count "$work/primary.jsonl")" "200 gpt-4o Think of Isti 5"
+echo cut > "$work/primary-fails"
+check "a stream the primary cuts before its first event: the fallback's stream reaches the client whole" "$(ask stream) $(count "$work/primary.jsonl")" "200 gpt-4o-mini Think of Isti 6"
+rm "$work/primary-fails"
+sleep 1.2   # its backoff (1 s) ends
+check "after its backoff the primary streams again" "$(ask stream) $(count "$work/primary.jsonl")" "200 gpt-4o Think of Isti 7"
 kill -TERM "$gwrun_pid"; wait "$gwrun_pid" 2>/dev/null   # every log line written
 check "the audit log names each failover: the provider and what it answered" "$(python3 - "$work/audit.jsonl" <<'PY'
 import json, sys
-verdicts = [v["verdict"] for line in open(sys.argv[1]) for v in json.loads(line).get("policies", []) if v.get("stage") == "failover"]
+verdicts = [v["verdict"].split(" (")[0] for line in open(sys.argv[1]) for v in json.loads(line).get("policies", []) if v.get("stage") == "failover"]
 print(len(verdicts), sorted(set(verdicts)))
 PY
-)" "4 ['answered 429; the next provider is tried', 'answered 502; the next provider is tried', 'answered 503; the next provider is tried']"
-check "the client saw only 200s" "$(grep -c "\"status\":200" "$work/access.log") $(grep -vc "\"status\":200" "$work/access.log")" "7 0"
+)" "5 ['answered 429; the next provider is tried', 'answered 502; the next provider is tried', 'answered 503; the next provider is tried', 'its stream ended before its first byte']"
+check "the client saw only 200s" "$(grep -c "\"status\":200" "$work/access.log") $(grep -vc "\"status\":200" "$work/access.log")" "9 0"
 if grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" "$work/audit.jsonl"; then fail "no credential in the logs"; else ok "no credential in the logs"; fi
 if [ $failed -ne 0 ]; then echo "--- gwrun"; tail -5 "$work/gwrun.err"; tail -3 "$work/access.log"; head -c 1500 "$work/audit.jsonl"; fi
 echo "e2e-failover: $passed passed, $failed failed"

@@ -5,7 +5,8 @@ stream_options.include_usage). It checks the credential and what a translated re
 and logs each request's body (--log) for the test to inspect. POST /v1/embeddings answers
 OpenAI's embedding list. With --fail-file, while that file exists and holds a status (and
 optionally a retry-after in seconds: `429 2`), every request is answered with that status in
-OpenAI's error shape: a provider that is down or rate limited, for failover tests. With
+OpenAI's error shape: a provider that is down or rate limited, for failover tests; `cut` answers a
+stream's head and closes the connection before its first event. With
 --any-prefix it serves the two operations under any path prefix and takes the key from Azure's
 `api-key` header too, as the OpenAI-compatible endpoints of Gemini, Vertex AI and Azure do (the
 log says which path, query and header each request used).
@@ -45,6 +46,15 @@ class Handler(BaseHTTPRequestHandler):
             operation = self.path
         if ARGS.fail_file and os.path.exists(ARGS.fail_file):
             status, *retry_after = open(ARGS.fail_file).read().split()
+            if status == "cut":
+                # A stream's head, then the connection dropped before its first event.
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("transfer-encoding", "chunked")
+                self.end_headers()
+                self.wfile.flush()
+                self.close_connection = True
+                return
             data = json.dumps({"error": {"message": f"stand-in failing with {status}", "type": "server_error" if status != "429" else "requests"}}).encode()
             self.send_response(int(status))
             self.send_header("content-type", "application/json")

@@ -75,8 +75,22 @@ struct AIExchange {
             let provider = providers.lowerBound + place, key = candidates[place].key
             record.providerRetryAfter = nil
             health.begin(key)
-            let response = await call(provider, body: body, routeType: routeType, record: &record)
+            var response = await call(provider, body: body, routeType: routeType, record: &record)
             health.end(key)
+            // A stream is started before the client gets it, so that one cut before its first byte fails over too.
+            if let stream = response.stream, attempt + 1 < order.count {
+                switch await FirstByteGate.prime(stream) {
+                case .started(let started):
+                    response.stream = started
+                case .ended(let outcome) where outcome.failedBeforeFirstByte:
+                    health.failed(key, retryAfter: nil)
+                    record.verdicts.append(.init(stage: "failover", policy: providerLabel(provider), verdict: "its stream ended before its first byte (\(outcome.error ?? "cut")); the next provider is tried"))
+                    record.error = nil
+                    continue
+                case .ended(let outcome):
+                    response.stream = ResponseStream { _ in outcome }
+                }
+            }
             guard Self.isProviderFailure(response.status) else {
                 health.succeeded(key)
                 return response

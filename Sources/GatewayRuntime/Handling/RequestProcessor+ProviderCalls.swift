@@ -222,7 +222,13 @@ extension RequestProcessor {
                         cause = "upstream failure: \(error)"
                         outcome.error = cause
                     }
+                    // Under failover, a stream that failed before its first byte is given up unsent.
+                    let holdFailure = FirstByteGate.holdsFailuresBeforeFirstByte && outcome.bytes == 0
                     guard let translator else {
+                        if holdFailure, cause != nil {
+                            outcome.failedBeforeFirstByte = true
+                            return outcome
+                        }
                         if let guarded, cause == nil {
                             let rest = guarded.finish()
                             if !rest.isEmpty { outcome.bytes += rest.count; try? await send(ByteBuffer(bytes: rest)) }
@@ -234,6 +240,10 @@ extension RequestProcessor {
                     takeUsage()
                     if !translator.completed || translator.failure != nil {
                         outcome.error = outcome.error ?? translator.failure.map { "provider stream: \($0)" } ?? "provider stream ended early"
+                        if holdFailure {
+                            outcome.failedBeforeFirstByte = true
+                            return outcome
+                        }
                     }
                     let end = translator.finish(cause: cause.map { _ in "the provider's stream failed" })
                     _ = try? await pass(end)

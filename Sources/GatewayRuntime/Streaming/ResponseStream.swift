@@ -16,6 +16,9 @@ public struct ResponseStream: Sendable {
         /// The body is cut short with nothing in it to say so: the server closes the connection
         /// instead of ending the body, so the client cannot take it for a whole answer.
         public var truncated = false
+        /// The provider's stream failed before any byte was written (failover: the next provider
+        /// may answer instead; set only under `FirstByteGate`, which then writes nothing).
+        public var failedBeforeFirstByte = false
         public init() {}
     }
 
