@@ -5,7 +5,8 @@
 # as the client. The stand-in logs what arrived: the path (and Azure's api-version query) gwc
 # resolved from each provider's fields, the credential in the header the provider reads it from
 # (Bearer, or Azure's api-key), the backend's model. A Responses client on Gemini (which has no
-# /responses) is translated to Chat Completions and back, buffered and streamed.
+# /responses) is translated to Chat Completions and back, buffered and streamed. Vertex AI's
+# Anthropic models take Messages through rawPredict (testing/standin-anthropic.py --vertex).
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
 mount_openai_secret
@@ -14,6 +15,8 @@ check "gwc lint: the providers' fields are all used (no GW420, no GW411)" "$(ech
 .build/debug/gwc build testing/openai-compatible -o "$work/compatible.gwt" >/dev/null || exit 1
 start python3 testing/standin-openai.py --port 18896 --expect-key "$openai_key" --log "$work/upstream.jsonl" --any-prefix
 wait_port 18896
+start python3 testing/standin-anthropic.py --port 18897 --vertex --expect-key "$openai_key" --log "$work/vertex.jsonl"
+wait_port 18897
 start .build/debug/gwrun --table "$work/compatible.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 17000 \
   --admin-port 26994 >> "$work/access.log" 2>> "$work/gwrun.err"
 wait_ready 26994
@@ -55,6 +58,29 @@ last_model() { tail -n 1 "$work/upstream.jsonl" | python3 -c 'import json,sys; p
 check "modelAliases: the alias fast reaches the provider as llama-3.1-8b" "$(aliased fast) $(last_model)" "200 llama-3.1-8b"
 check "a model that is no alias goes as it was asked" "$(aliased llama-3.2-1b) $(last_model)" "200 llama-3.2-1b"
 check "models discovery lists the aliases" "$(curl -s http://127.0.0.1:25091/aliased/v1/models | python3 -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin)["data"]])')" "['fast', 'smart']"
+# Vertex AI's Anthropic models through rawPredict: both SDKs, buffered and streamed.
+out=$("$venv/bin/python" - <<'PY' 2>&1
+import json, anthropic, openai
+base = "http://127.0.0.1:25091/vertex-claude"
+oa = openai.OpenAI(base_url=base + "/v1", api_key="unused", max_retries=0)
+an = anthropic.Anthropic(base_url=base, api_key="unused", max_retries=0)
+chat = oa.chat.completions.create(model="x", messages=[{"role": "user", "content": "Write about Istio Ambient Mesh"}])
+chunks = [c.choices[0].delta.content or "" for c in oa.chat.completions.create(model="x", messages=[{"role": "user", "content": "hi"}], stream=True) if c.choices]
+message = an.messages.create(model="x", max_tokens=100, messages=[{"role": "user", "content": "hi"}])
+with an.messages.stream(model="x", max_tokens=100, messages=[{"role": "user", "content": "hi"}]) as stream:
+    streamed = "".join(stream.text_stream)
+print(json.dumps({"chat": chat.choices[0].message.content[:14], "chat_stream": "".join(chunks)[:14], "message": message.content[0].text[:14],
+                  "model": message.model, "stream": streamed[:14]}))
+PY
+)
+check "vertex AI claude: the openai and anthropic SDKs, buffered and streamed, answered through rawPredict" \
+  "$(field 'd["chat"], d["chat_stream"], d["message"], d["model"], d["stream"]')" "('Think of Istio', 'Think of Istio', 'Think of Istio', 'claude-sonnet-4-5@20250929', 'Think of Istio')"
+check "vertex AI claude: rawPredict and streamRawPredict under the project and region, the model in the path, Bearer token, anthropic_version in the body" "$(python3 - "$work/vertex.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+print(len(lines), sorted(set(l["path"].rsplit(":", 1)[1] for l in lines)), lines[0]["path"].rsplit(":", 1)[0], all(not l["checks_failed"] for l in lines))
+PY
+)" "4 ['rawPredict', 'streamRawPredict'] /v1/projects/my-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5%4020250929 True"
 grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" && fail "the provider key appears in gwrun's logs" || ok "the provider key is in no log"
 echo "openai-compatible providers: $passed passed, $failed failed"
 [ $failed -eq 0 ] || { tail -n 5 "$work/gwrun.err"; exit 1; }

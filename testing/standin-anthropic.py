@@ -11,8 +11,10 @@ usage: standin-anthropic.py --port 18090 (--expect-key KEY | --expect-key-file F
        [--tls-cert PEM --tls-key PEM]   (serve HTTPS, as the real provider does)
        [--tls-client-ca PEM]            (and require a client certificate this CA issued: mutual TLS)
        [--sni-log FILE]                 (append the SNI of each TLS handshake, `-` for none)
+       [--vertex]                       (Vertex AI: POST /v1/projects/P/locations/L/publishers/anthropic/models/M:rawPredict
+                                         or :streamRawPredict, Bearer token, anthropic_version in the body, no model)
 """
-import argparse, json, ssl, sys, time
+import argparse, json, re, ssl, sys, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = None
@@ -49,16 +51,29 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length)
         checks = []
-        if self.path not in ("/v1/messages", "/v1/messages/count_tokens"):
+        vertex = re.fullmatch(r"/v1/projects/([^/]+)/locations/([^/]+)/publishers/anthropic/models/([^/:]+):(rawPredict|streamRawPredict)", self.path) if ARGS.vertex else None
+        if not vertex and self.path not in ("/v1/messages", "/v1/messages/count_tokens"):
             return self.error(404, "not_found_error", f"no such endpoint {self.path}")
         try:
             body = json.loads(raw)
         except ValueError:
             return self.error(400, "invalid_request_error", "body is not JSON")
         expected = open(ARGS.expect_key_file).read().strip() if ARGS.expect_key_file else ARGS.expect_key
-        if self.headers.get("x-api-key") != expected:
+        if vertex:
+            # Vertex AI: a bearer token, the model in the path, the version in the body.
+            if self.headers.get("authorization") != f"Bearer {expected}":
+                checks.append("Authorization is not the Secret's token as Bearer")
+            if "model" in body:
+                checks.append("the body names a model (Vertex AI takes it from the path)")
+            if body.get("anthropic_version") != "vertex-2023-10-16":
+                checks.append("anthropic_version is not vertex-2023-10-16")
+            if (vertex.group(4) == "streamRawPredict") != bool(body.get("stream")):
+                checks.append(f"{vertex.group(4)} does not match stream={body.get('stream')}")
+            body["model"] = urllib.parse.unquote(vertex.group(3))
+            self.path = "/v1/messages"
+        elif self.headers.get("x-api-key") != expected:
             checks.append("x-api-key is not the key from the Secret")
-        if not self.headers.get("anthropic-version"):
+        if not vertex and not self.headers.get("anthropic-version"):
             checks.append("anthropic-version header missing")
         if ARGS.expect_model and body.get("model") != ARGS.expect_model:
             checks.append(f"model is {body.get('model')!r}, expected the backend's {ARGS.expect_model!r}")
@@ -72,7 +87,7 @@ class Handler(BaseHTTPRequestHandler):
             checks.append("max_tokens missing")
         if ARGS.log:
             with open(ARGS.log, "a") as f:
-                f.write(json.dumps({"path": self.path, "model": body.get("model"), "system": body.get("system"),
+                f.write(json.dumps({"path": vertex.group(0) if vertex else self.path, "model": body.get("model"), "system": body.get("system"),
                                     "stream": body.get("stream", False), "messages": body.get("messages"), "checks_failed": checks,
                                     "traceparent": self.headers.get("traceparent")}) + "\n")
         if checks:
@@ -147,6 +162,7 @@ def main():
     parser.add_argument("--expect-system", help="exact text the `system` field must have")
     parser.add_argument("--require-system", action="store_true", help="every request must carry a system prompt in `system`")
     parser.add_argument("--log")
+    parser.add_argument("--vertex", action="store_true", help="serve Vertex AI's rawPredict and streamRawPredict for Anthropic's models instead")
     parser.add_argument("--cache-read", type=int, help="report this many input tokens read from the prompt cache")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")

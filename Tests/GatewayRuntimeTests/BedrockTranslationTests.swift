@@ -156,3 +156,18 @@ import Testing
         #expect(translator.failure?.contains("throttlingException") == true)
     }
 }
+
+/// Vertex AI's Anthropic models: the rawPredict path beside the OpenAI-compatible endpoint, the
+/// model out of the body and the Vertex version in it, the request body left as it was.
+@Suite struct VertexAnthropicTests {
+    @Test func aClaudeModelGoesToRawPredict() throws {
+        let body = try JSONNode.parse(#"{"model": "claude-sonnet-4-5@20250929", "max_tokens": 5, "stream": true, "messages": []}"#)
+        let request = try #require(VertexAnthropic.request(body, formats: [.completions, .vertexAnthropic]))
+        #expect(request.suffix == "/publishers/anthropic/models/claude-sonnet-4-5%4020250929:streamRawPredict")
+        #expect(request.body["model"] == nil)
+        #expect(request.body["anthropic_version"]?.string == "vertex-2023-10-16")
+        #expect(body["model"]?.string == "claude-sonnet-4-5@20250929")  // failover may send it elsewhere
+        #expect(VertexAnthropic.request(try JSONNode.parse(#"{"model": "gemini-2.5-pro"}"#), formats: [.completions, .vertexAnthropic]) == nil)
+        #expect(VertexAnthropic.request(body, formats: [.completions]) == nil)
+    }
+}

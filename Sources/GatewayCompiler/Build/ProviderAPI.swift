@@ -36,8 +36,9 @@ struct ProviderAPI: Equatable {
             let region = settings.region ?? "global"
             guard region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return .failure(.invalid("vertexai.region", region)) }
             let host = region == "global" ? "aiplatform.googleapis.com" : ["us", "eu"].contains(region) ? "aiplatform.\(region).rep.googleapis.com" : "\(region)-aiplatform.googleapis.com"
-            // Vertex AI's OpenAI-compatible endpoint serves its Gemini models' chat completions.
-            api = ProviderAPI(host: host, pathPrefix: "/v1/projects/\(project)/locations/\(region)/endpoints/openapi", formats: [.completions])
+            // Vertex AI's OpenAI-compatible endpoint serves its Gemini models' chat completions;
+            // its Anthropic models are reached through rawPredict beside it (gwrun, per request's model).
+            api = ProviderAPI(host: host, pathPrefix: "/v1/projects/\(project)/locations/\(region)/endpoints/openapi", formats: [.completions, .vertexAnthropic])
         case .azureopenai:
             guard var endpoint = settings.endpoint, !endpoint.isEmpty else { return .failure(.missing("azureopenai.endpoint", "the resource's host, such as my-resource.openai.azure.com")) }
             for scheme in ["https://", "http://"] where endpoint.hasPrefix(scheme) { endpoint.removeFirst(scheme.count) }

@@ -163,7 +163,10 @@ public struct ProviderFormats: OptionSet, Sendable, Hashable {
     public static let anthropicTokenCount = ProviderFormats(rawValue: 16)
     /// Bedrock's Converse and ConverseStream (`/model/{model}/converse`, `/converse-stream`).
     public static let converse = ProviderFormats(rawValue: 32)
-    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount, .converse]
+    /// Vertex AI's Anthropic models: Messages through `publishers/anthropic/models/{model}:rawPredict`
+    /// (`:streamRawPredict`), for a request whose model is a `claude` one.
+    public static let vertexAnthropic = ProviderFormats(rawValue: 64)
+    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount, .converse, .vertexAnthropic]
 
     /// From route-type names (`Completions`, `Messages`, ...); unknown names add nothing.
     public init(routeTypes: some Sequence<String>) {

@@ -19,7 +19,8 @@ extension AIExchange {
             let translation = responsesRequest.map { StreamTranslation.toResponses(fromAnthropic: true, request: $0) } ?? .messagesToCompletions
             return await streamFromAnthropic(translated, provider: provider, translation: translation, record: &record)
         }
-        let upstream = await send(translated.serializedBuffer(), provider: provider, suffix: "/messages", anthropic: true, record: &record, translateErrors: true)
+        let messages = messagesRequest(translated, provider: provider)
+        let upstream = await send(messages.body.serializedBuffer(), provider: provider, suffix: messages.suffix, anthropic: true, record: &record, translateErrors: true)
         guard upstream.status / 100 == 2 else { return upstream }
         guard let parsed = try? JSONNode.parse(upstream.body) else { return .openAIError(502, "the provider's answer is not JSON", type: "api_error") }
         let response = MessagesToCompletions.response(parsed)
@@ -35,8 +36,9 @@ extension AIExchange {
     /// A streaming client: the provider streams too, and each of its events is translated and
     /// sent on as it arrives. An error status comes back buffered and translated, as agentgateway does.
     private func streamFromAnthropic(_ translated: JSONNode, provider: Int, translation: StreamTranslation, record: inout AccessRecord) async -> GatewayResponse {
-        let body = translated.serializedBuffer()
-        guard let request = upstreamRequest(provider: provider, suffix: "/messages", anthropic: true, accept: "text/event-stream", body: body) else {
+        let messages = messagesRequest(translated, provider: provider)
+        let body = messages.body.serializedBuffer()
+        guard let request = upstreamRequest(provider: provider, suffix: messages.suffix, anthropic: true, accept: "text/event-stream", body: body) else {
             return noEndpoint(provider)
         }
         let deadline = NIODeadline.now() + timeout

@@ -123,12 +123,15 @@ struct AIExchange {
     /// natively are in the table: `ProviderFormats`), or the translation to one it serves.
     func call(_ provider: Int, body: JSONNode, routeType: String, record: inout AccessRecord) async -> GatewayResponse {
         let settings = table.provider(provider)
-        let kind = settings.kind, formats = settings.formats
+        let kind = settings.kind
+        var formats = settings.formats
         // The model this provider is asked for: its pinned one, else the request's (after aliases),
         // whatever an earlier provider of a failover left in `body`.
         let pinned = settings.model ?? resolvedModel(record.requestedModel)
         record.model = pinned
         record.provider = kind
+        // Vertex AI asked for one of Anthropic's models is a Messages provider (`VertexAnthropic`).
+        if VertexAnthropic.serves(formats, model: pinned ?? body["model"]?.string) { formats = [.messages] }
         if formats.contains(.converse), let answer = await toConverse(body, routeType: routeType, provider: provider, pinned: pinned, record: &record) {
             return answer
         }
@@ -151,7 +154,17 @@ struct AIExchange {
             return .openAIError(400, "route type \(routeType) is not served for provider \(kind) (it serves \(served.joined(separator: ", ")), and gwrun translates Completions and Responses to a Messages provider, Messages and Responses to a Chat Completions one, and all three to Bedrock's Converse)")
         }
         if let pinned { body.set("model", pinned) }
+        if operation == "/messages" {
+            let messages = messagesRequest(body, provider: provider)
+            return await send(messages.body.serializedBuffer(), provider: provider, suffix: messages.suffix, anthropic: true, record: &record)
+        }
         return await send(body.serializedBuffer(), provider: provider, suffix: operation, anthropic: operation.hasPrefix("/messages"), record: &record)
+    }
+
+    /// Where a Messages request goes and what it carries: `/messages` as it is, or Vertex AI's
+    /// rawPredict for an Anthropic model there.
+    func messagesRequest(_ body: JSONNode, provider: Int) -> (suffix: String, body: JSONNode) {
+        VertexAnthropic.request(body, formats: table.provider(provider).formats) ?? ("/messages", body)
     }
 
     /// The operation (under the provider's path prefix) each route type is forwarded to as it is,

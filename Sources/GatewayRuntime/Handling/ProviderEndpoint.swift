@@ -27,7 +27,10 @@ public struct ProviderEndpoint: Sendable, Equatable {
         let tls = contexts.context(record.tls)
         let scheme = record.usesTLS ? "https" : "http"
         let port = record.port ?? (record.usesTLS ? 443 : 80)
-        var path = record.path ?? (record.pathPrefix ?? "/v1") + suffix
+        var prefix = record.pathPrefix ?? "/v1"
+        // Vertex AI's publisher models live beside its OpenAI-compatible endpoint, not under it.
+        if suffix.hasPrefix("/publishers/"), prefix.hasSuffix(VertexAnthropic.openAIEndpoint) { prefix.removeLast(VertexAnthropic.openAIEndpoint.count) }
+        var path = record.path ?? prefix + suffix
         if let query = record.query { path += (path.contains("?") ? "&" : "?") + query }
         return ProviderEndpoint(scheme: scheme, host: host, port: port, path: path, tls: tls)
     }

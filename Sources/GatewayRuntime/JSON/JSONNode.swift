@@ -117,6 +117,8 @@ public final class JSONNode: @unchecked Sendable {
     public func set(_ key: String, _ text: String) { set(key, .string(text)) }
     public func set(_ key: String, _ value: Int) { set(key, .integer(value)) }
     public func remove(_ key: String) { json_object_del(raw, key) }
+    /// A new object or array with the same members (shared, not copied): for changes at the top level.
+    public func shallowCopy() -> JSONNode { json_copy(raw).map { JSONNode(owning: $0) } ?? .null() }
     /// Replaces a string node's text in place: the node stays where it is in its parent.
     public func replaceString(_ text: String) { text.withCString { _ = json_string_setn(raw, $0, text.utf8.count) } }
     public func append(_ value: JSONNode) { json_array_append(raw, value.raw) }
