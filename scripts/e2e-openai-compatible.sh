@@ -6,7 +6,8 @@
 # resolved from each provider's fields, the credential in the header the provider reads it from
 # (Bearer, or Azure's api-key), the backend's model. A Responses client on Gemini (which has no
 # /responses) is translated to Chat Completions and back, buffered and streamed. Vertex AI's
-# Anthropic models take Messages through rawPredict (testing/standin-anthropic.py --vertex).
+# Anthropic models take Messages through rawPredict (testing/standin-anthropic.py --vertex);
+# Gemini's native API serves the google-genai SDK.
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
 mount_openai_secret
@@ -81,6 +82,29 @@ lines = [json.loads(l) for l in open(sys.argv[1])]
 print(len(lines), sorted(set(l["path"].rsplit(":", 1)[1] for l in lines)), lines[0]["path"].rsplit(":", 1)[0], all(not l["checks_failed"] for l in lines))
 PY
 )" "4 ['rawPredict', 'streamRawPredict'] /v1/projects/my-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5%4020250929 True"
+# Gemini's native API through the google-genai SDK (generateContent, its stream, countTokens).
+out=$("$venv/bin/python" - <<'PY' 2>&1
+import json
+from google import genai
+from google.genai import types
+client = genai.Client(api_key="unused-client-key", http_options=types.HttpOptions(base_url="http://127.0.0.1:25091/gemini-native"))
+answer = client.models.generate_content(model="gemini-2.5-flash", contents="Write about Istio Ambient Mesh",
+                                        config=types.GenerateContentConfig(system_instruction="Be brief.", temperature=0.2))
+pieces = [c.text for c in client.models.generate_content_stream(model="gemini-2.5-flash", contents="hi")]
+count = client.models.count_tokens(model="gemini-2.5-flash", contents="one two three")
+print(json.dumps({"text": answer.text[:14], "prompt": answer.usage_metadata.prompt_token_count, "finish": answer.candidates[0].finish_reason.name,
+                  "pieces": len(pieces), "streamed": "".join(pieces)[:14], "tokens": count.total_tokens > 0}))
+PY
+)
+check "google-genai SDK: generate_content, generate_content_stream and count_tokens through Gemini's native API" \
+  "$(field 'd["text"], d["prompt"], d["finish"], d["pieces"] > 5, d["streamed"], d["tokens"]')" "('Think of Istio', 42, 'STOP', True, 'Think of Istio', True)"
+check "Gemini got its native requests: /v1beta/models/{model}:method (alt=sse for the stream), the key in x-goog-api-key, contents and systemInstruction as sent" "$(python3 - "$work/upstream.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if json.loads(l).get("method")]
+print([(l["method"], l["query"]) for l in lines], all(not l["checks_failed"] for l in lines), lines[0]["body"]["systemInstruction"]["parts"][0]["text"], lines[0]["body"]["generationConfig"]["temperature"])
+PY
+)" "[('generateContent', ''), ('streamGenerateContent', 'alt=sse'), ('countTokens', '')] True Be brief. 0.2"
+check "the access log has the buffered native answer's usage" "$(grep ':generateContent' "$work/access.log" | grep -c '"input_tokens":42,"output_tokens":11')" "1"
 grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" && fail "the provider key appears in gwrun's logs" || ok "the provider key is in no log"
 echo "openai-compatible providers: $passed passed, $failed failed"
 [ $failed -eq 0 ] || { tail -n 5 "$work/gwrun.err"; exit 1; }

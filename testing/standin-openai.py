@@ -9,7 +9,9 @@ OpenAI's error shape: a provider that is down or rate limited, for failover test
 stream's head and closes the connection before its first event. With
 --any-prefix it serves the two operations under any path prefix and takes the key from Azure's
 `api-key` header too, as the OpenAI-compatible endpoints of Gemini, Vertex AI and Azure do (the
-log says which path, query and header each request used).
+log says which path, query and header each request used), and Gemini's native API
+(/v1beta/models/{model}:generateContent, :streamGenerateContent?alt=sse, :countTokens, with the key
+in x-goog-api-key).
 usage: standin-openai.py --port 18890 --expect-key KEY [--log FILE] [--fail-file FILE] [--any-prefix]"""
 import argparse, json, os, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,9 +33,50 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def gemini(self, body, path, query):
+        """Gemini's native API: POST /v1beta/models/{model}:generateContent, :streamGenerateContent?alt=sse
+        (server-sent GenerateContentResponse chunks), :countTokens; the key in x-goog-api-key."""
+        model, _, method = path[len("/v1beta/models/"):].partition(":")
+        checks = []
+        if self.headers.get("x-goog-api-key") != ARGS.expect_key:
+            checks.append("x-goog-api-key is not the key from the Secret")
+        if "authorization" in self.headers:
+            checks.append("an Authorization header was sent to Gemini's native API")
+        if not isinstance(body.get("contents"), list) or not all(isinstance(c.get("parts"), list) for c in body["contents"]):
+            checks.append("contents is not a list of {role, parts}")
+        if method == "streamGenerateContent" and query != "alt=sse":
+            checks.append(f"query {query!r}, expected alt=sse")
+        if ARGS.log:
+            with open(ARGS.log, "a") as f:
+                f.write(json.dumps({"path": path, "query": query, "method": method, "model": model, "checks_failed": checks, "body": body}) + "\n")
+        if checks or method not in ("generateContent", "streamGenerateContent", "countTokens"):
+            return self.send_json(400, {"error": {"code": 400, "message": "; ".join(checks) or f"unknown method {method}", "status": "INVALID_ARGUMENT"}})
+        if method == "countTokens":
+            return self.send_json(200, {"totalTokens": len(json.dumps(body["contents"]).split())})
+        usage = {"promptTokenCount": 42, "candidatesTokenCount": len(ANSWER.split()), "totalTokenCount": 42 + len(ANSWER.split()), "cachedContentTokenCount": 10}
+        def chunk(text, last):
+            candidate = {"content": {"parts": [{"text": text}], "role": "model"}, "index": 0}
+            if last:
+                candidate["finishReason"] = "STOP"
+            return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": model, "responseId": "standin-gemini-1"}
+        if method == "generateContent":
+            return self.send_json(200, chunk(ANSWER, True))
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        words = ANSWER.split(" ")
+        for i, word in enumerate(words):
+            data = f"data: {json.dumps(chunk(word + ('' if i == len(words) - 1 else ' '), i == len(words) - 1))}\r\n\r\n".encode()
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
         path, _, query = self.path.partition("?")
+        if ARGS.any_prefix and path.startswith("/v1beta/models/"):
+            return self.gemini(body, path, query)
         bearer_ok = self.headers.get("authorization") == f"Bearer {ARGS.expect_key}"
         key_ok = bearer_ok or (ARGS.any_prefix and self.headers.get("api-key") == ARGS.expect_key)
         if ARGS.log:

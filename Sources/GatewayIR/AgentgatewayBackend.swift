@@ -106,7 +106,7 @@ public struct LLMProvider: Sendable, Hashable {
         switch kind {
         case .anthropic: return ["Messages", "AnthropicTokenCount"]
         case .custom: return formats.isEmpty ? ["Completions"] : Set(formats)
-        case .gemini: return ["Completions", "Embeddings"]
+        case .gemini: return ["Completions", "Embeddings", "GenerateContent", "GeminiCountTokens"]
         case .vertexai: return ["Completions"]
         case .azureopenai, .azure:
             // The v1 API has /responses; a dated api-version's deployment paths do not.

@@ -46,14 +46,14 @@ fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 
 # use_client_venvs: the real clients, each in its own venv under .build (made once): the openai
-# and anthropic SDKs (and botocore) in $venv, the hermes-agent CLI in $hermes_venv.
+# and anthropic SDKs, google-genai (and botocore) in $venv, the hermes-agent CLI in $hermes_venv.
 use_client_venvs() {
   venv=.build/venv-e2e
   if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic botocore || exit 1
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q openai anthropic botocore google-genai || exit 1
   fi
-  # botocore (scripts/e2e-bedrock.sh checks SigV4 with it) came later than the SDKs.
-  "$venv/bin/python" -c 'import botocore' 2>/dev/null || "$venv/bin/pip" install -q botocore || exit 1
+  # botocore (scripts/e2e-bedrock.sh checks SigV4 with it) and google-genai came later than the SDKs.
+  "$venv/bin/python" -c 'import botocore, google.genai' 2>/dev/null || "$venv/bin/pip" install -q botocore google-genai || exit 1
   hermes_venv=.build/venv-hermes
   if [ ! -x "$hermes_venv/bin/hermes" ]; then
     python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1

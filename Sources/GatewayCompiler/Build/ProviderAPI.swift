@@ -29,8 +29,8 @@ struct ProviderAPI: Equatable {
         case .anthropic:
             api = ProviderAPI(host: "api.anthropic.com", pathPrefix: "/v1", formats: [.messages, .anthropicTokenCount], credentialHeader: .anthropic)
         case .gemini:
-            // Gemini's OpenAI-compatible endpoint (its native generateContent is not built yet).
-            api = ProviderAPI(host: "generativelanguage.googleapis.com", pathPrefix: "/v1beta/openai", formats: [.completions, .embeddings])
+            // Gemini's OpenAI-compatible endpoint; its native API (GenerateContent route types) beside it under /v1beta.
+            api = ProviderAPI(host: "generativelanguage.googleapis.com", pathPrefix: "/v1beta/openai", formats: [.completions, .embeddings, .generateContent])
         case .vertexai:
             guard let project = settings.projectId, !project.isEmpty else { return .failure(.missing("vertexai.projectId", "the Google Cloud project whose Vertex AI serves the models")) }
             let region = settings.region ?? "global"

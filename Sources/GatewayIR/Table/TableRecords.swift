@@ -166,7 +166,9 @@ public struct ProviderFormats: OptionSet, Sendable, Hashable {
     /// Vertex AI's Anthropic models: Messages through `publishers/anthropic/models/{model}:rawPredict`
     /// (`:streamRawPredict`), for a request whose model is a `claude` one.
     public static let vertexAnthropic = ProviderFormats(rawValue: 64)
-    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount, .converse, .vertexAnthropic]
+    /// Gemini's native API: `models/{model}:generateContent`, `:streamGenerateContent`, `:countTokens`.
+    public static let generateContent = ProviderFormats(rawValue: 128)
+    public static let all: ProviderFormats = [.completions, .responses, .embeddings, .messages, .anthropicTokenCount, .converse, .vertexAnthropic, .generateContent]
 
     /// From route-type names (`Completions`, `Messages`, ...); unknown names add nothing.
     public init(routeTypes: some Sequence<String>) {

@@ -34,14 +34,14 @@ extension AIExchange {
     /// (replaced by the backend's), the body's type and length, what gwrun can read back.
     static let providerOwnedHeaders: Set<String> = [
         "authorization", "x-api-key", "api-key", "content-type", "content-length", "accept", "accept-encoding", "anthropic-version", "host",
-        "x-amz-date", "x-amz-security-token", "x-amz-content-sha256",
+        "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "x-goog-api-key",
     ]
 
     /// The provider's URL and headers: the client's (`anthropic-beta`, `user-agent`, those the
     /// rule's modifiers set), then the backend's credential in the header the provider reads it
     /// from (`CredentialHeader`) or its SigV4 signature over `body`, and `anthropic-version` on a
     /// Messages operation. nil: no endpoint, or AWS credentials without their keys.
-    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String, body: ByteBuffer) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
+    func upstreamRequest(provider: Int, suffix: String, anthropic: Bool, accept: String, body: ByteBuffer, googleKey: Bool = false) -> (endpoint: ProviderEndpoint, headers: [(name: String, value: String)])? {
         guard let endpoint = ProviderEndpoint.resolve(table: table, provider: provider, suffix: suffix, tls: processor.upstreamTLS) else { return nil }
         var upstreamHeaders: [(name: String, value: String)] = [("content-type", "application/json"), ("accept", accept)]
         for header in headers where !Self.providerOwnedHeaders.contains(header.name.lowercased()) && !HeaderName.hasLineBreak(header.value) {
@@ -58,7 +58,10 @@ extension AIExchange {
         } else if table.provider(provider).authMode == .passthrough {
             credential = request.header("authorization").map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 } ?? request.header("x-api-key")
         }
-        if let credential {
+        if let credential, googleKey {
+            // Gemini's native API reads its key from x-goog-api-key.
+            upstreamHeaders.append(("x-goog-api-key", credential))
+        } else if let credential {
             switch style {
             case .anthropic: upstreamHeaders.append(("x-api-key", credential))
             case .azureKey: upstreamHeaders.append(("api-key", credential))
@@ -85,8 +88,8 @@ extension AIExchange {
     }
 
     /// Calls the provider with the backend's credential; an event stream it answers with is relayed as it arrives.
-    func send(_ body: ByteBuffer, provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false) async -> GatewayResponse {
-        guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream", body: body) else {
+    func send(_ body: ByteBuffer, provider: Int, suffix: String, anthropic: Bool, record: inout AccessRecord, translateErrors: Bool = false, googleKey: Bool = false) async -> GatewayResponse {
+        guard let upstream = upstreamRequest(provider: provider, suffix: suffix, anthropic: anthropic, accept: "application/json, text/event-stream", body: body, googleKey: googleKey) else {
             return noEndpoint(provider)
         }
         var response = await processor.proxy(
@@ -94,10 +97,16 @@ extension AIExchange {
             responseGuards: translateErrors ? [] : guards?.response ?? [], retry: retry, record: &record)
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
         if !translateErrors, response.stream == nil, response.status / 100 == 2, let parsed = try? JSONNode.parse(response.body) {
-            let usage = parsed["usage"]
-            record.inputTokens = usage?[anthropic ? "input_tokens" : "prompt_tokens"]?.int
-            record.outputTokens = usage?[anthropic ? "output_tokens" : "completion_tokens"]?.int
-            record.cachedTokens = anthropic ? usage?["cache_read_input_tokens"]?.int : usage?["prompt_tokens_details"]?["cached_tokens"]?.int
+            if let gemini = parsed["usageMetadata"] {
+                record.inputTokens = gemini["promptTokenCount"]?.int
+                record.outputTokens = gemini["candidatesTokenCount"]?.int
+                record.cachedTokens = gemini["cachedContentTokenCount"]?.int
+            } else {
+                let usage = parsed["usage"]
+                record.inputTokens = usage?[anthropic ? "input_tokens" : "prompt_tokens"]?.int
+                record.outputTokens = usage?[anthropic ? "output_tokens" : "completion_tokens"]?.int
+                record.cachedTokens = anthropic ? usage?["cache_read_input_tokens"]?.int : usage?["prompt_tokens_details"]?["cached_tokens"]?.int
+            }
             switch guardAnswer(parsed, record: &record) {
             case .refused(let refusal): return refusal
             case .masked:

@@ -135,6 +135,9 @@ struct AIExchange {
         if formats.contains(.converse), let answer = await toConverse(body, routeType: routeType, provider: provider, pinned: pinned, record: &record) {
             return answer
         }
+        if formats.contains(.generateContent), routeType == "GenerateContent" || routeType == "GeminiCountTokens" {
+            return await geminiNative(body, provider: provider, pinned: pinned, record: &record)
+        }
         switch routeType {
         case "Completions" where !formats.contains(.completions) && formats.contains(.messages):
             return await completionsToAnthropic(body, provider: provider, pinned: pinned, record: &record)

@@ -30,6 +30,8 @@ public struct ProviderEndpoint: Sendable, Equatable {
         var prefix = record.pathPrefix ?? "/v1"
         // Vertex AI's publisher models live beside its OpenAI-compatible endpoint, not under it.
         if suffix.hasPrefix("/publishers/"), prefix.hasSuffix(VertexAnthropic.openAIEndpoint) { prefix.removeLast(VertexAnthropic.openAIEndpoint.count) }
+        // So does Gemini's native API beside its OpenAI-compatible one (`/v1beta/openai`).
+        if suffix.hasPrefix("/models/"), prefix.hasSuffix("/openai") { prefix.removeLast("/openai".count) }
         var path = record.path ?? prefix + suffix
         if let query = record.query { path += (path.contains("?") ? "&" : "?") + query }
         return ProviderEndpoint(scheme: scheme, host: host, port: port, path: path, tls: tls)

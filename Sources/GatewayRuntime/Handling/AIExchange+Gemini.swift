@@ -1,0 +1,29 @@
+import Foundation
+import NIOCore
+
+/// Gemini's native API for Gemini-native clients (the google-genai SDK, Gemini CLI) on a route
+/// whose type is GenerateContent or GeminiCountTokens (agentgateway's route types for paths ending
+/// `:generateContent`, `:streamGenerateContent`, `:countTokens`): the body goes as the client sent
+/// it to `/v1beta/models/{model}:{method}` (`?alt=sse` for a stream), the model the provider's
+/// pinned one or else the one in the client's path, the backend's key in `x-goog-api-key`. The
+/// answer and Google's errors come back as they are; a buffered answer's `usageMetadata` is logged.
+extension AIExchange {
+    static let geminiMethods: Set<String> = ["generateContent", "streamGenerateContent", "countTokens"]
+
+    func geminiNative(_ body: JSONNode, provider: Int, pinned: String?, record: inout AccessRecord) async -> GatewayResponse {
+        // `…/models/{model}:{method}`: the last path segment.
+        let last = request.path.split(separator: "/").last.map(String.init) ?? ""
+        let parts = last.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, Self.geminiMethods.contains(parts[1]), let model = pinned ?? (parts[0].isEmpty ? nil : parts[0].removingPercentEncoding) else {
+            return .openAIError(400, "a GenerateContent route takes Gemini's paths: …/models/{model}:generateContent, :streamGenerateContent or :countTokens")
+        }
+        let streaming = parts[1] == "streamGenerateContent"
+        // Response guards read OpenAI's and Anthropic's streams, not Gemini's: refused, never passed unguarded.
+        if streaming, !(guards?.response ?? []).isEmpty {
+            return .openAIError(400, "this route's response prompt guards cannot read Gemini's native stream yet: use generateContent, or the OpenAI-compatible endpoint")
+        }
+        record.model = model
+        let suffix = "/models/\(AWSSigV4.encode(model[...], keepSlash: false)):\(parts[1])" + (streaming ? "?alt=sse" : "")
+        return await send(body.serializedBuffer(), provider: provider, suffix: suffix, anthropic: false, record: &record, googleKey: true)
+    }
+}
