@@ -42,11 +42,15 @@ printf 'bench-openai-key-not-a-secret' > "$work/secrets/bench/openai-secret/Auth
 # The same table served by a second gwrun with the audit log on (port 8080 + 53000 = 61080).
 .build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
   --port-offset 53000 --admin-port 18298 --audit-log "$work/audit.jsonl" > /dev/null 2> "$work/gwrun-audit.err" & pids+=($!)
+# And a third with the audit log written before each answer and fsynced every 10 ms (--audit-sync-interval; port 62080).
+.build/release/gwrun --table "$work/bench.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 \
+  --port-offset 54000 --admin-port 18297 --audit-log "$work/audit-interval.jsonl" --audit-sync-interval 10 > /dev/null 2> "$work/gwrun-audit-interval.err" & pids+=($!)
 wait_for() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
 wait_for http://127.0.0.1:18200/
 wait_for http://127.0.0.1:18201/
 wait_for http://127.0.0.1:18299/readyz
 wait_for http://127.0.0.1:18298/readyz
+wait_for http://127.0.0.1:18297/readyz
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$1/status; }
 # Children's memory too (nginx workers; LiteLLM's worker processes).
 tree_rss() { local total=0; for p in $1 $(pgrep -P "$1" || true); do total=$((total + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $((total / 1024)); }
@@ -90,11 +94,13 @@ run litellm-translated http://127.0.0.1:18202/v1/chat/completions Benchmarks/pro
 for round in $(seq "$rounds"); do
   run "gwrun-translated-noaudit-$round" http://127.0.0.1:60080/v1/chat/completions Benchmarks/proxy/chat.lua
   run "gwrun-translated-audit-$round" http://127.0.0.1:61080/v1/chat/completions Benchmarks/proxy/chat.lua
+  run "gwrun-translated-audit10ms-$round" http://127.0.0.1:62080/v1/chat/completions Benchmarks/proxy/chat.lua
   run "gwrun-messages-$round" http://127.0.0.1:60080/claude/v1/messages Benchmarks/proxy/messages.lua
 done
 metrics=$(curl -s http://127.0.0.1:18298/metrics)
 records=$(awk '/^gwrun_audit_records_total/ {print $2}' <<<"$metrics"); commits=$(awk '/^gwrun_audit_commits_total/ {print $2}' <<<"$metrics")
 echo "audit log: $records records in $commits fsyncs ($(python3 -c "print(f'{$records / max($commits, 1):.1f}')") records per fsync); $(.build/release/gwrun audit verify "$work"/audit.jsonl* | tail -1)"
+echo "audit log, 10 ms sync interval: $(.build/release/gwrun audit verify "$work"/audit-interval.jsonl* | tail -1)"
 echo "gwrun RSS after translated load: $(rss $gwrun_pid) MB; LiteLLM (with its workers): $(tree_rss $litellm_pid) MB"
 python3 - "$work" <<'PY'
 import glob, statistics, sys
@@ -102,7 +108,7 @@ w = sys.argv[1]
 def rps(pattern):
     return statistics.median(float(open(path).read()) for path in glob.glob(f"{w}/{pattern}.wrk.rps"))
 r = {"nginx-plain": rps("nginx-plain-*"), "gwrun-plain": rps("gwrun-plain-*"), "gwrun-translated": rps("gwrun-translated"), "litellm-translated": rps("litellm-translated"),
-     "audit": rps("gwrun-translated-audit-*"), "noaudit": rps("gwrun-translated-noaudit-*"), "messages": rps("gwrun-messages-*")}
+     "audit": rps("gwrun-translated-audit-*"), "noaudit": rps("gwrun-translated-noaudit-*"), "messages": rps("gwrun-messages-*"), "audit10ms": rps("gwrun-translated-audit10ms-*")}
 plain = r["gwrun-plain"] / r["nginx-plain"]
 print(f"plain medians: nginx {r['nginx-plain']:.0f} req/s, gwrun {r['gwrun-plain']:.0f} req/s")
 translated = r["gwrun-translated"] / r["litellm-translated"]
@@ -114,6 +120,8 @@ print(f"translated: gwrun/LiteLLM = {translated:.1f}x (target >= 20x) {'ok' if t
 audit = r["audit"] / r["noaudit"]
 print(f"translated medians: without audit log {r['noaudit']:.0f} req/s, with {r['audit']:.0f} req/s")
 print(f"audit log: with/without = {audit:.2f}x (target >= 0.85x) {'ok' if audit >= 0.85 else 'MISSED'}")
+interval = r["audit10ms"] / r["noaudit"]
+print(f"audit log written before each answer, fsynced every 10 ms: {r['audit10ms']:.0f} req/s, with/without = {interval:.2f}x (target >= 0.85x) {'ok' if interval >= 0.85 else 'MISSED'}")
 both = r["messages"] / r["noaudit"]
 print(f"Messages to Chat Completions {r['messages']:.0f} req/s = {both:.2f}x Chat Completions to Messages (target within 20%, issue #15) {'ok' if both >= 0.8 else 'MISSED'}")
 PY

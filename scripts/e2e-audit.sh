@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The audit log end to end (testing/audit, docs/audit.md): the openai SDK from 8 threads (buffered
-# and streamed) while gwrun is SIGKILLed, restarted on the same log and stopped with SIGTERM; every
+# and streamed) while gwrun (with --audit-sync-interval) is SIGKILLed, restarted on the same log
+# (fsync before each answer) and stopped with SIGTERM; every
 # request a client saw answered has its record, `gwrun audit verify` passes over the rotated files
 # (a torn last line, if the kill left one, is only a warning); refusals carry the policy's verdict;
 # then a line edited, deleted, swapped or inserted in a copy is each found and named.
@@ -10,9 +11,10 @@ mkdir -p "$work/log"
 .build/debug/gwc build testing/audit -o "$work/audit.gwt" >/dev/null || exit 1
 start python3 testing/standin-anthropic.py --port 18690 --expect-key "$fake_key" > "$work/standin.log" 2>&1
 wait_port 18690
+# serve [OPTION...]: gwrun on the audit log, with extra options.
 serve() {
   start .build/debug/gwrun --table "$work/audit.gwt" --secrets-dir "$work/secrets" --listen-address 127.0.0.1 --port-offset 18000 \
-    --admin-port 26991 --audit-log "$work/log/audit.jsonl" --audit-max-bytes 65536 >> "$work/access.log" 2>> "$work/gwrun.err"
+    --admin-port 26991 --audit-log "$work/log/audit.jsonl" --audit-max-bytes 65536 "$@" >> "$work/access.log" 2>> "$work/gwrun.err"
   gwrun_pid=$last_pid
   wait_ready 26991
 }
@@ -20,7 +22,9 @@ mkdir -p "$work/secrets/agentgateway-system/client-keys"
 printf 'sk-audit-team-a-0001' > "$work/secrets/agentgateway-system/client-keys/team-a"
 printf 'sk-audit-team-b-0002' > "$work/secrets/agentgateway-system/client-keys/team-b"
 base=http://127.0.0.1:26087/v1
-serve
+# The killed run writes each record before its answer and fsyncs later (--audit-sync-interval):
+# a killed process loses nothing the kernel has; the restarted one fsyncs before each answer.
+serve --audit-sync-interval 200
 "$venv/bin/python" testing/audit_load.py "$base" sk-audit-team-a-0001 "$work/answered" 6 killed &
 load=$!
 sleep 3

@@ -74,6 +74,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Rotate the audit log to FILE.<number> past this many bytes.")
     var auditMaxBytes = 64 << 20
 
+    @Option(help: "Instead of an fsync before each answer's last byte, write each record before it and fsync at most this many milliseconds later (a killed gwrun loses nothing; a machine that loses power may lose that much). Default: fsync before each answer.")
+    var auditSyncInterval: Int?
+
     @Option(help: "Export spans and the GenAI metrics over OTLP/HTTP (protobuf) to this collector (http://host:4318; /v1/traces and /v1/metrics are added).")
     var otlpEndpoint: String?
 
@@ -110,6 +113,7 @@ struct Serve: AsyncParsableCommand {
         if portOffset < 0 || portOffset > 65535 { throw ValidationError("--port-offset must be between 0 and 65535 (got \(portOffset))") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got \(logLevel))") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
+        if let auditSyncInterval, !(1...60_000).contains(auditSyncInterval) { throw ValidationError("--audit-sync-interval must be 1 to 60000 milliseconds (got \(auditSyncInterval))") }
         if auditMaxBytes < 4096 { throw ValidationError("--audit-max-bytes must be at least 4096 (got \(auditMaxBytes))") }
         _ = try trustedProxyRanges()
         if !(0...1).contains(otlpSamplingRatio) { throw ValidationError("--otlp-sampling-ratio must be between 0 and 1 (got \(otlpSamplingRatio))") }
@@ -225,7 +229,7 @@ struct Serve: AsyncParsableCommand {
         server.trustedProxies = try trustedProxyRanges()
         if let auditLog {
             do {
-                server.audit = try AuditLog(path: auditLog, maxBytes: auditMaxBytes) { metrics.auditCommitted(records: $0, failed: $1) }
+                server.audit = try AuditLog(path: auditLog, maxBytes: auditMaxBytes, syncInterval: auditSyncInterval.map { Double($0) / 1000 }) { metrics.auditCommitted(records: $0, failed: $1) }
             } catch {
                 logger.error("--audit-log \(auditLog): \(error)")
                 client.shutdown()

@@ -45,6 +45,25 @@ struct AuditTests {
         #expect(!lines.joined().contains("sk-"), "no credential")
     }
 
+    @Test func aSyncIntervalWritesBeforeTellingAndFsyncsLaterEvenWhenIdle() async throws {
+        let folder = Self.folder()
+        let log = try AuditLog(path: folder + "/audit.jsonl", syncInterval: 0.05)
+        await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<50 { group.addTask { await log.append(Self.record("r\(index)")) } }
+            for await written in group { #expect(written) }
+        }
+        // Told once written: every record is in the file already, before any fsync is due.
+        let written = try String(contentsOfFile: folder + "/audit.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(written.count == 51)
+        // With no record after, the writer still fsyncs within the interval.
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(log.stats.syncs >= 1)
+        log.close()
+        #expect(log.stats.records == 50)
+        let report = AuditVerifier.verify(paths: Self.files(folder))
+        #expect(!report.hasErrors && report.records == 50, "\(report.findings)")
+    }
+
     @Test func rotationContinuesTheChainAndAMissingFileIsNamed() async throws {
         let folder = Self.folder()
         let log = try AuditLog(path: folder + "/audit.jsonl", maxBytes: 4096)

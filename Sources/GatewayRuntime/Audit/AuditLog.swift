@@ -8,6 +8,11 @@ import NIOCore
 /// answer's last byte waits for it. So a record is on disk before its client has the whole answer,
 /// and concurrent requests share the fsync. Past `maxBytes` the file is rotated to
 /// `FILE.<number>` and a new one starts with a header line that continues the chain.
+///
+/// With `syncInterval` (`--audit-sync-interval`), a request waits for its record's write only:
+/// the record is in the kernel's page cache before the answer's last byte leaves, so a killed
+/// gwrun loses none, and the file is fsynced at most that long after (a machine that loses power
+/// may lose that much), as auditd's `flush = INCREMENTAL_ASYNC` does.
 public final class AuditLog: @unchecked Sendable {
     // @unchecked: the queue and the file state are touched under `condition` (requests enqueue)
     // or by the writer thread alone (file, chain), never both.
@@ -20,10 +25,18 @@ public final class AuditLog: @unchecked Sendable {
         public var records = 0
         public var commits = 0
         public var failures = 0
+        /// Interval mode: fsyncs that failed (the records stay written, and are synced again).
+        public var syncFailures = 0
+        public var syncs = 0
     }
 
     public let path: String
     let maxBytes: Int
+    /// nil: fsync each commit before its requests are told; else at most this long after a write.
+    let syncInterval: TimeInterval?
+    /// Written and not yet fsynced (interval mode), and when the last fsync was.
+    private var unsynced = false
+    private var lastSync = Date()
     private let condition = NSCondition()
     private var queue: [Pending] = []
     private var stopping = false
@@ -42,8 +55,9 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Opens `path` to append, continuing its chain; a file that ends in a torn line (the process
     /// was killed while writing it) is rotated away as it is, and the new file's header says so.
-    public init(path: String, maxBytes: Int = 64 << 20, onCommit: (@Sendable (Int, Int) -> Void)? = nil) throws {
+    public init(path: String, maxBytes: Int = 64 << 20, syncInterval: TimeInterval? = nil, onCommit: (@Sendable (Int, Int) -> Void)? = nil) throws {
         self.path = path
+        self.syncInterval = syncInterval
         self.onCommit = onCommit
         self.maxBytes = maxBytes
         let state = try AuditFileState.recover(path: path)
@@ -124,7 +138,18 @@ public final class AuditLog: @unchecked Sendable {
                 spins += 1
                 condition.lock()
             }
-            while queue.isEmpty && !stopping { condition.wait() }
+            while queue.isEmpty && !stopping {
+                guard unsynced, let syncInterval else {
+                    condition.wait()
+                    continue
+                }
+                // Interval mode: what was written is fsynced by its deadline, also when no record follows.
+                if !condition.wait(until: lastSync.addingTimeInterval(syncInterval)) {
+                    condition.unlock()
+                    sync()
+                    condition.lock()
+                }
+            }
             let batch = queue
             queue = []
             let finished = stopping && batch.isEmpty
@@ -132,6 +157,7 @@ public final class AuditLog: @unchecked Sendable {
             if finished { break }
             commit(batch)
         }
+        if unsynced { sync() }
         condition.lock()
         stopped = true
         condition.broadcast()
@@ -151,13 +177,15 @@ public final class AuditLog: @unchecked Sendable {
         }
         do {
             try handle.write(contentsOf: bytes)
-            try handle.synchronize()
+            if syncInterval != nil { unsynced = true } else { try handle.synchronize() }
             seq = chainSeq
             lastHash = chainHash
             size += bytes.count
             statsBox.withLockedValue { $0.records += batch.count; $0.commits += 1 }
             onCommit?(batch.count, 0)
             for pending in batch { pending.done(true) }
+            // Interval mode: the requests were told at the write; the fsync comes after, on time.
+            if let syncInterval, Date().timeIntervalSince(lastSync) >= syncInterval { sync() }
         } catch {
             statsBox.withLockedValue { $0.failures += batch.count }
             onCommit?(0, batch.count)
@@ -167,7 +195,20 @@ public final class AuditLog: @unchecked Sendable {
         if size >= maxBytes { rotateNow() }
     }
 
+    /// Interval mode's fsync; a failure is counted and tried again at the next interval.
+    private func sync() {
+        lastSync = Date()
+        do {
+            try handle.synchronize()
+            unsynced = false
+            statsBox.withLockedValue { $0.syncs += 1 }
+        } catch {
+            statsBox.withLockedValue { $0.syncFailures += 1 }
+        }
+    }
+
     private func rotateNow() {
+        if unsynced { sync() }
         do {
             try handle.close()
             try Self.rotate(path: path, number: fileNumber)
