@@ -72,5 +72,5 @@ PY
 {'maxTokens': 77, 'temperature': 0.3, 'topP': 0.8} ['Answer in French.\nBe brief.', 'cachePoint'] Reply in one line."
 check "streamed requests went to converse-stream" "$(grep -c '"operation": "converse-stream"' "$work/bedrock.jsonl")" "6"
 check "no AWS secret key or session token in gwrun's logs" "$(grep -c -e "$secret" -e "$token" "$work/access.log" "$work/gwrun.err" | awk -F: '{s+=$2} END {print s}')" "0"
-echo "$passed passed, $failed failed"
+echo "bedrock: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

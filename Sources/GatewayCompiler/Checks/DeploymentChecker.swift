@@ -13,7 +13,7 @@ struct DeploymentChecker {
     static let options: Set<String> = [
         "table", "secrets-dir", "listen-address", "port-offset", "gateway", "admin-port", "max-body-bytes", "upstream-timeout", "connect-timeout",
         "upstream-connections", "upstream-ca-file", "max-header-bytes", "max-header-count", "idle-timeout", "request-read-timeout", "max-connections",
-        "trusted-proxies", "audit-log", "audit-max-bytes", "otlp-endpoint", "otlp-sampling-ratio", "otlp-metrics-interval", "redis", "redis-password-file",
+        "trusted-proxies", "audit-log", "audit-max-bytes", "audit-sync-interval", "otlp-endpoint", "otlp-sampling-ratio", "otlp-metrics-interval", "redis", "redis-password-file",
         "redis-timeout-ms", "redis-failure-mode", "log-level",
     ]
     static var drainSeconds: Int { GwrunDeployment.drainSeconds }
