@@ -85,12 +85,17 @@ final class CompletionsStreamTranslator: StreamTranslator {
     }
 
     private func messageStart(_ chunk: JSONNode) -> JSONNode {
+        Self.messageStart(id: chunk["id"] ?? .string(""), model: chunk["model"] ?? .string(""))
+    }
+
+    /// Anthropic's `message_start` event with an empty message and zero usage.
+    static func messageStart(id: JSONNode, model: JSONNode) -> JSONNode {
         let message = JSONNode.object(), usage = JSONNode.object(), event = JSONNode.object()
-        message.set("id", chunk["id"] ?? .string(""))
+        message.set("id", id)
         message.set("type", "message")
         message.set("role", "assistant")
         message.set("content", .array())
-        message.set("model", chunk["model"] ?? .string(""))
+        message.set("model", model)
         message.set("stop_reason", .null())
         message.set("stop_sequence", .null())
         usage.set("input_tokens", 0)

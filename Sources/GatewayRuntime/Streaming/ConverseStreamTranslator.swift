@@ -68,19 +68,7 @@ final class ConverseStreamTranslator: StreamTranslator {
         }
         switch message.headers[":event-type"] {
         case "messageStart":
-            let start = JSONNode.object(), body = JSONNode.object(), usage = JSONNode.object()
-            body.set("id", "msg_bdrk_" + UUID().uuidString.lowercased())
-            body.set("type", "message")
-            body.set("role", "assistant")
-            body.set("model", model)
-            body.set("content", .array())
-            body.set("stop_reason", .null())
-            body.set("stop_sequence", .null())
-            usage.set("input_tokens", 0)
-            usage.set("output_tokens", 0)
-            body.set("usage", usage)
-            start.set("type", "message_start")
-            start.set("message", body)
+            let start = CompletionsStreamTranslator.messageStart(id: .string("msg_bdrk_" + UUID().uuidString.lowercased()), model: .string(model))
             events += Self.event("message_start", start)
         case "contentBlockStart":
             let index = payload["contentBlockIndex"]?.int ?? 0
