@@ -81,6 +81,19 @@ struct BedrockTests {
         #expect(table.provider(0).signingService == "execute-api")
     }
 
+    /// `aws` without a Secret on a kind other than Bedrock would leave the requests unsigned
+    /// while the manifest says they are signed: an error, whatever else `aws` holds.
+    @Test func awsWithoutASecretIsAnErrorForEveryKind() {
+        for auth in ["aws: {}", "aws: {region: us-east-1, serviceName: execute-api}"] {
+            for provider in ["openai: {model: gpt-4o}", "anthropic: {}", "gemini: {}", "bedrock: {}"] {
+                let result = lint(Self.backend(provider: provider, auth: auth))
+                let missing = result.diagnostics.first { $0.code == .providerSettingMissing }
+                #expect(missing?.severity == .error, "\(provider) with \(auth)")
+                #expect(missing?.message.contains("secretRef") == true, "\(provider) with \(auth): \(missing?.message ?? "none")")
+            }
+        }
+    }
+
     @Test func theCredentialsSecretNeedsBothKeys() {
         let noSecret = lint(Self.backend(auth: "aws: {secretRef: {name: nowhere}}"))
         #expect(noSecret.diagnostics.contains { $0.code == .backendSecretNotFound && $0.message.contains("aws.secretRef") })

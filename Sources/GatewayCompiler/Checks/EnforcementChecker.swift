@@ -104,6 +104,12 @@ struct EnforcementChecker {
             diagnostics.append(Diagnostic(
                 .providerSettingMissing, "provider `\(provider.kind.rawValue)` is signed with AWS credentials but has no \(missing.joined(separator: " or ")): only Bedrock has its own; gwrun would send its requests unsigned",
                 at: auth?.location ?? provider.location, fix: "set \(missing.joined(separator: " and "))", object: object))
+        } else if case .other("aws")? = auth?.source {
+            // `aws` without a Secret (an empty object, a region alone, `assumeRole`): no credential
+            // to sign with, so the requests would leave unsigned while the manifest says signed.
+            diagnostics.append(Diagnostic(
+                .providerSettingMissing, "provider `\(provider.kind.rawValue)` is signed with AWS credentials but `policies.auth.aws` has no `secretRef`: gwrun reads no default credential chain, so it would send its requests unsigned",
+                at: auth?.location ?? provider.location, fix: "add `policies.auth.aws.secretRef` naming a Secret with `accessKey`, `secretKey` and optionally `sessionToken`", object: object))
         }
     }
 
