@@ -105,6 +105,7 @@ print([(l["method"], l["query"]) for l in lines], all(not l["checks_failed"] for
 PY
 )" "[('generateContent', ''), ('streamGenerateContent', 'alt=sse'), ('countTokens', '')] True Be brief. 0.2"
 check "the access log has the buffered native answer's usage" "$(grep ':generateContent' "$work/access.log" | grep -c '"input_tokens":42,"output_tokens":11')" "1"
+check "the access log has the streamed native answer's usage (its last chunk's usageMetadata)" "$(grep ':streamGenerateContent' "$work/access.log" | grep -c '"input_tokens":42,"output_tokens":11')" "1"
 grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" && fail "the provider key appears in gwrun's logs" || ok "the provider key is in no log"
 echo "openai-compatible providers: $passed passed, $failed failed"
 [ $failed -eq 0 ] || { tail -n 5 "$work/gwrun.err"; exit 1; }

@@ -27,4 +27,16 @@ struct CompletionsUsageTests {
         reader.feed(Array("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"usage\":null}\n\ndata: {\"note\":\"usage\"}\n\ndata: [DONE]\n\n".utf8))
         #expect(reader.inputTokens == nil && reader.outputTokens == nil)
     }
+
+    /// Gemini's native stream: every chunk has a running `usageMetadata`; the last one counts.
+    @Test func geminiNativeStreamUsageComesFromItsLastChunk() {
+        let reader = CompletionsUsageReader()
+        func chunk(_ text: String, prompt: Int, candidates: Int) -> String {
+            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\(text)\"}],\"role\":\"model\"}}],\"usageMetadata\":{\"promptTokenCount\":\(prompt),\"candidatesTokenCount\":\(candidates),\"cachedContentTokenCount\":10},\"modelVersion\":\"gemini-2.5-flash\"}\r\n\r\n"
+        }
+        reader.feed(Array((chunk("Think ", prompt: 42, candidates: 1) + chunk("of Istio", prompt: 42, candidates: 3)).utf8))
+        #expect(reader.inputTokens == 42)
+        #expect(reader.outputTokens == 3)
+        #expect(reader.cachedTokens == 10)
+    }
 }

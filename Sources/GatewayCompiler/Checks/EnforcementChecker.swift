@@ -66,7 +66,10 @@ struct EnforcementChecker {
             warn("backend kind `\(kind)` is not served by gwrun yet: its requests get 501", at: backend.meta.location, object: object, fix: "route to an `ai` or `static` backend")
         case .ai(let ai):
             let providers = ai.allProviders
-            if providers.count > 1 { checkFailover(providers, backend: backend, object: object) }
+            if providers.count > 1 {
+                checkFailover(providers, backend: backend, object: object)
+                checkContextWindows((ai.provider.map { [[$0]] } ?? []) + ai.groups, object: object)
+            }
             if backend.policies.promptCaching != nil, !providers.contains(where: { $0.kind == .bedrock }) {
                 warn("`policies.ai.promptCaching` sets Bedrock's cache points, and this backend has no Bedrock provider: gwrun adds none", at: backend.meta.location, object: object,
                      fix: "remove `promptCaching`, or mark the cached blocks with `cache_control` in the request (Anthropic)")
@@ -142,7 +145,41 @@ struct EnforcementChecker {
         }
     }
 
+    /// Failover can move a request sized for one provider's window to a provider with a smaller
+    /// one (a later group, or a peer in the same group), which refuses it for its length; compared
+    /// only where gwc knows both models (`ContextWindows`).
+    private mutating func checkContextWindows(_ groups: [[LLMProvider]], object: String) {
+        func describe(_ provider: LLMProvider) -> String { "\(provider.name ?? provider.kind.rawValue) (\(provider.kind.rawValue), \(provider.model ?? ""))" }
+        let known = groups.enumerated().flatMap { group, providers in
+            providers.compactMap { provider in provider.model.flatMap(ContextWindows.tokens(of:)).map { (group: group, provider: provider, tokens: $0) } }
+        }
+        for target in known {
+            // The largest window among the providers a request can be tried on before this one.
+            guard let before = known.filter({ $0.group <= target.group && $0.tokens > target.tokens }).max(by: { $0.tokens < $1.tokens }) else { continue }
+            diagnostics.append(Diagnostic(
+                .failoverMismatch,
+                "failover can send a request sized for \(describe(before.provider))'s \(before.tokens.formatted)-token context window to \(describe(target.provider)), whose window is \(target.tokens.formatted) tokens: a longer request that fails over to it is refused for its length",
+                at: target.provider.location,
+                notes: [DiagnosticNote("\(describe(before.provider)) has a \(before.tokens.formatted)-token window", at: before.provider.location)],
+                fix: "give this backend's groups models with the same context window, or keep requests within \(target.tokens.formatted) tokens",
+                object: object))
+        }
+    }
+
     private mutating func warn(_ message: String, at location: SourceLocation, object: String, fix: String) {
         diagnostics.append(Diagnostic(.notEnforced, message, at: location, fix: fix, object: object))
+    }
+}
+
+private extension Int {
+    /// 1047576 as 1,047,576: lint's messages do not depend on the locale.
+    var formatted: String {
+        let digits = Array(String(self))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
     }
 }

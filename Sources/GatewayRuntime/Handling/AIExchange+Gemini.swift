@@ -6,7 +6,8 @@ import NIOCore
 /// `:generateContent`, `:streamGenerateContent`, `:countTokens`): the body goes as the client sent
 /// it to `/v1beta/models/{model}:{method}` (`?alt=sse` for a stream), the model the provider's
 /// pinned one or else the one in the client's path, the backend's key in `x-goog-api-key`. The
-/// answer and Google's errors come back as they are; a buffered answer's `usageMetadata` is logged.
+/// answer and Google's errors come back as they are; the `usageMetadata` of a buffered answer
+/// (`send`) and of a stream's last chunk (`CompletionsUsageReader`) is logged.
 extension AIExchange {
     static let geminiMethods: Set<String> = ["generateContent", "streamGenerateContent", "countTokens"]
 

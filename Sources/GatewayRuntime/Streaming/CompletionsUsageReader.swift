@@ -1,30 +1,42 @@
-/// Follows an OpenAI Chat Completions event stream relayed unchanged, for the access log and the
-/// token metrics: OpenAI puts the usage in the stream's last chunk when the client asked for it
-/// (`stream_options.include_usage`); other chunks carry `"usage":null` or none and are not parsed.
+/// Follows an event stream relayed unchanged, for the access log, the audit record and the token
+/// metrics. OpenAI puts the usage in the stream's last chunk when the client asked for it
+/// (`stream_options.include_usage`); Gemini's native stream (`streamGenerateContent?alt=sse`)
+/// carries a running `usageMetadata` in its chunks, the last one final. Chunks without either key
+/// followed by an object are not parsed.
 public final class CompletionsUsageReader {
     private var events = ServerSentEvents()
     public private(set) var inputTokens: Int?
     public private(set) var outputTokens: Int?
-    /// `usage.prompt_tokens_details.cached_tokens`: input read from OpenAI's prompt cache.
+    /// OpenAI's `usage.prompt_tokens_details.cached_tokens`, Gemini's `cachedContentTokenCount`:
+    /// input read from the provider's prompt cache.
     public private(set) var cachedTokens: Int?
+
+    private static let openAIKey = Array(#""usage""#.utf8)
+    private static let geminiKey = Array(#""usageMetadata""#.utf8)
 
     public init() {}
 
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         guard let completed = try? events.feed(bytes) else { return }  // an oversized event: usage stays unknown
-        for data in completed where Self.mayCarryUsage(data) {
-            guard let usage = try? JSONNode.parse(data)["usage"], let prompt = usage["prompt_tokens"]?.int else { continue }
-            inputTokens = prompt
-            outputTokens = usage["completion_tokens"]?.int
-            cachedTokens = usage["prompt_tokens_details"]?["cached_tokens"]?.int
+        for data in completed {
+            if Self.carriesObject(data, under: Self.openAIKey) {
+                guard let usage = try? JSONNode.parse(data)["usage"], let prompt = usage["prompt_tokens"]?.int else { continue }
+                inputTokens = prompt
+                outputTokens = usage["completion_tokens"]?.int
+                cachedTokens = usage["prompt_tokens_details"]?["cached_tokens"]?.int
+            } else if Self.carriesObject(data, under: Self.geminiKey) {
+                guard let usage = try? JSONNode.parse(data)["usageMetadata"], let prompt = usage["promptTokenCount"]?.int else { continue }
+                inputTokens = prompt
+                outputTokens = usage["candidatesTokenCount"]?.int
+                cachedTokens = usage["cachedContentTokenCount"]?.int
+            }
         }
     }
 
     public func feed(_ bytes: [UInt8]) { bytes.withUnsafeBytes { feed($0) } }
 
-    /// `"usage"` followed by a colon and an object (not `null`), found without parsing the chunk.
-    private static func mayCarryUsage(_ data: [UInt8]) -> Bool {
-        let key = Array(#""usage""#.utf8)
+    /// `key` (quoted) followed by a colon and an object (not `null`), found without parsing the chunk.
+    private static func carriesObject(_ data: [UInt8], under key: [UInt8]) -> Bool {
         guard data.count > key.count else { return false }
         var index = 0
         while index + key.count < data.count {
