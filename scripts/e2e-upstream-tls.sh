@@ -5,7 +5,20 @@
 # what it must let through and what it must refuse: SNI and verifySubjectAltNames, a name the
 # certificate does not hold, a CA not trusted (by the ConfigMap or by the system), insecureSkipVerify
 # Hostname and All, mutual TLS with and without the client certificate, a plain route trusting a
-# CA from a Secret. A refused connection carries no request: the stand-in logs none for it.
+# CA from a Secret; a Service through a BackendTLSPolicy. A refused connection carries no request:
+# the stand-in logs none for it.
+# A Service's name resolves only in a cluster: the script runs in a network and mount namespace of
+# its own (unshare, as e2e-conformance.sh), whose /etc/hosts gives the Services 127.0.0.1.
+if [ -z "${E2E_UPSTREAM_TLS_NETNS:-}" ]; then
+  cd "$(dirname "$0")/.." && swift build --product gwc >/dev/null && swift build --product gwrun >/dev/null || exit 1
+  hosts=$(mktemp); trap 'rm -f "$hosts"' EXIT
+  cp /etc/hosts "$hosts"
+  printf '127.0.0.1 tls-svc.agentgateway-system.svc.cluster.local tls-svc-wrong-name.agentgateway-system.svc.cluster.local\n' >> "$hosts"
+  E2E_UPSTREAM_TLS_NETNS=1 unshare --net --mount sh -c '
+    mount --bind "$0" /etc/hosts && ip link set lo up || { echo "FAIL upstream TLS: cannot set up the network namespace"; exit 1; }
+    exec bash "$1"' "$hosts" "$(pwd)/scripts/e2e-upstream-tls.sh"
+  exit $?
+fi
 source "$(dirname "$0")/lib/e2e-common.sh"
 secrets="$work/secrets/agentgateway-system"
 cd "$work"
@@ -47,7 +60,7 @@ lint=$(.build/debug/gwc lint testing/upstream-tls "$work/certs.yaml" 2>&1)
 check "gwc lint: insecureSkipVerify reported (GW428, twice)" "$(echo "$lint" | grep -c 'GW428')" "2"
 check "gwc lint: host overrides with policies.tls are not plain HTTP (no GW409), every TLS field enforced (no GW420)" "$(echo "$lint" | grep -cE 'GW409|GW420')" "0"
 without=$(.build/debug/gwc lint testing/upstream-tls 2>&1)
-check "gwc lint without the CA ConfigMap: GW427 for each backend naming it" "$(echo "$without" | grep -c 'GW427')" "7"
+check "gwc lint without the CA ConfigMap: GW427 for each backend and BackendTLSPolicy naming it" "$(echo "$without" | grep -c 'GW427')" "9"
 .build/debug/gwc build testing/upstream-tls "$work/certs.yaml" -o "$work/tls.gwt" >/dev/null || exit 1
 route=$(.build/debug/gwc route "$work/tls.gwt" --port 8095 --path /sni-names/v1/chat/completions 2>&1)
 check "gwc route shows the TLS setting" "$(echo "$route" | grep -c '^tls: *verified; SNI backend.internal; names backend.internal; CAs sha256:')" "1"
@@ -88,6 +101,10 @@ check "  and no request reached it" "$(requests 18603)" "$before"
 check "a plain route over TLS, the CA from a Secret: the backend's answer" "$(curl -s http://127.0.0.1:25095/plain)" '{"plain": true}'
 for _ in $(seq 30); do grep -q '"/plain"' "$work/requests-18603.jsonl" && break; sleep 0.1; done
 check "its RequestMirror reached the mirror over mutual TLS" "$(grep -c '"path": "/plain"' "$work/requests-18603.jsonl")" "1"
+check "a Service through its BackendTLSPolicy: SNI and the name backend.internal, the ConfigMap's CA" "$(curl -s http://127.0.0.1:25095/service/plain) $(tail -1 "$work/sni-18601.log")" '{"plain": true} backend.internal'
+before=$(requests 18601)
+check "a Service whose BackendTLSPolicy names what the certificate does not hold: refused, 502" "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:25095/service-wrong-name/plain)" "502"
+check "  and no request reached it" "$(requests 18601)" "$before"
 kill -HUP "$gwrun_pid"
 for _ in $(seq 50); do grep -q "reloaded" "$work/gwrun.err" && break; sleep 0.1; done
 check "after a reload, TLS to the backends as before" "$(chat sni-names) $(chat wrong-name) $(chat mtls)" "200 Think of Istio 502 200 Think of Istio"
