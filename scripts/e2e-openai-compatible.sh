@@ -106,6 +106,17 @@ PY
 )" "[('generateContent', ''), ('streamGenerateContent', 'alt=sse'), ('countTokens', '')] True Be brief. 0.2"
 check "the access log has the buffered native answer's usage" "$(grep ':generateContent' "$work/access.log" | grep -c '"input_tokens":42,"output_tokens":11')" "1"
 check "the access log has the streamed native answer's usage (its last chunk's usageMetadata)" "$(grep ':streamGenerateContent' "$work/access.log" | grep -c '"input_tokens":42,"output_tokens":11')" "1"
+out=$("$venv/bin/python" - <<'PY' 2>&1
+import json
+from google import genai
+client = genai.Client(api_key="unused-client-key", http_options={"base_url": "http://127.0.0.1:25091/gemini-guarded"})
+answer = client.models.generate_content(model="gemini-2.5-flash", contents="Write about Istio Ambient Mesh")
+streamed = "".join(c.text or "" for c in client.models.generate_content_stream(model="gemini-2.5-flash", contents="hi"))
+print(json.dumps({"text": answer.text, "streamed": streamed}))
+PY
+)
+check "a response prompt guard masks Gemini's native answer, buffered and streamed (google-genai SDK)" "$(field 'd["text"], d["streamed"]')" \
+  "('Think of Istio <masked> as a service mesh without sidecars.', 'Think of Istio <masked> as a service mesh without sidecars.')"
 grep -q "$openai_key" "$work/access.log" "$work/gwrun.err" && fail "the provider key appears in gwrun's logs" || ok "the provider key is in no log"
 echo "openai-compatible providers: $passed passed, $failed failed"
 [ $failed -eq 0 ] || { tail -n 5 "$work/gwrun.err"; exit 1; }

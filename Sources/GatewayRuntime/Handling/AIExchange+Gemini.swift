@@ -7,7 +7,9 @@ import NIOCore
 /// it to `/v1beta/models/{model}:{method}` (`?alt=sse` for a stream), the model the provider's
 /// pinned one or else the one in the client's path, the backend's key in `x-goog-api-key`. The
 /// answer and Google's errors come back as they are; the `usageMetadata` of a buffered answer
-/// (`send`) and of a stream's last chunk (`CompletionsUsageReader`) is logged.
+/// (`send`) and of a stream's last chunk (`CompletionsUsageReader`) is logged. Response prompt
+/// guards read both: the buffered answer's `candidates[].content.parts[].text`, the stream's
+/// chunks through `StreamGuard`'s Gemini format.
 extension AIExchange {
     static let geminiMethods: Set<String> = ["generateContent", "streamGenerateContent", "countTokens"]
 
@@ -19,10 +21,6 @@ extension AIExchange {
             return .openAIError(400, "a GenerateContent route takes Gemini's paths: …/models/{model}:generateContent, :streamGenerateContent or :countTokens")
         }
         let streaming = parts[1] == "streamGenerateContent"
-        // Response guards read OpenAI's and Anthropic's streams, not Gemini's: refused, never passed unguarded.
-        if streaming, !(guards?.response ?? []).isEmpty {
-            return .openAIError(400, "this route's response prompt guards cannot read Gemini's native stream yet: use generateContent, or the OpenAI-compatible endpoint")
-        }
         record.model = model
         let suffix = "/models/\(AWSSigV4.encode(model[...], keepSlash: false)):\(parts[1])" + (streaming ? "?alt=sse" : "")
         return await send(body.serializedBuffer(), provider: provider, suffix: suffix, anthropic: false, record: &record, googleKey: true)

@@ -94,7 +94,7 @@ extension AIExchange {
         }
         var response = await processor.proxy(
             method: "POST", endpoint: upstream.endpoint, headers: upstream.headers, body: body, timeout: timeout, anthropicUsage: anthropic,
-            responseGuards: translateErrors ? [] : guards?.response ?? [], retry: retry, record: &record)
+            responseGuards: translateErrors ? [] : guards?.response ?? [], guardFormat: googleKey ? .gemini : nil, retry: retry, record: &record)
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
         if !translateErrors, response.stream == nil, response.status / 100 == 2, let parsed = try? JSONNode.parse(response.body) {
             if let gemini = parsed["usageMetadata"] {

@@ -118,7 +118,7 @@ extension RequestProcessor {
     /// 502), server-sent events are relayed as they arrive.
     func proxy(
         method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, timeout: TimeAmount, anthropicUsage: Bool = false,
-        responseGuards: [PromptGuardRule] = [], retry: RetryPolicy? = nil, record: inout AccessRecord
+        responseGuards: [PromptGuardRule] = [], guardFormat: StreamGuard.Format? = nil, retry: RetryPolicy? = nil, record: inout AccessRecord
     ) async -> GatewayResponse {
         let deadline = NIODeadline.now() + timeout
         let response: UpstreamResponse
@@ -128,7 +128,7 @@ extension RequestProcessor {
         }
         let responseHeaders = response.headers.filter { !HeaderName.isHopByHop($0.name) }
         if response.header("content-type")?.lowercased().hasPrefix("text/event-stream") == true {
-            let stream = Self.relay(response, deadline: deadline, translation: nil, anthropicUsage: anthropicUsage, responseGuards: responseGuards)
+            let stream = Self.relay(response, deadline: deadline, translation: nil, anthropicUsage: anthropicUsage, responseGuards: responseGuards, guardFormat: guardFormat)
             return GatewayResponse(status: response.status, headers: responseHeaders, stream: stream)
         }
         switch await collect(response, deadline: deadline, record: &record) {
@@ -145,8 +145,12 @@ extension RequestProcessor {
     /// connection closes without the body's end).
     /// A relayed stream's usage is read for the log and metrics: `anthropicUsage` says whether the
     /// stream is Anthropic's (Messages events) or OpenAI's (Chat Completions chunks). With response
-    /// guards, what goes to the client passes a `StreamGuard` (masked, or cut by a rejection).
-    static func relay(_ response: UpstreamResponse, deadline: NIODeadline, translation: StreamTranslation?, anthropicUsage: Bool = false, responseGuards: [PromptGuardRule] = []) -> ResponseStream {
+    /// guards, what goes to the client passes a `StreamGuard` (masked, or cut by a rejection) for
+    /// `guardFormat` (Gemini's native stream), else the format `anthropicUsage` says.
+    static func relay(
+        _ response: UpstreamResponse, deadline: NIODeadline, translation: StreamTranslation?, anthropicUsage: Bool = false, responseGuards: [PromptGuardRule] = [],
+        guardFormat: StreamGuard.Format? = nil
+    ) -> ResponseStream {
         ResponseStream { write in
             let send: ResponseStream.Writer = { piece in
                 do { try await write(piece) } catch { throw ClientGone() }
@@ -157,7 +161,7 @@ extension RequestProcessor {
                     let translator = translation?.makeTranslator(responseGuards: responseGuards)
                     let follower = anthropicUsage && translation == nil ? MessagesStreamTranslator(producesChunks: false) : nil
                     let openAIUsage = !anthropicUsage && translation == nil ? CompletionsUsageReader() : nil
-                    let guarded = responseGuards.isEmpty || translation?.guardsInside == true ? nil : StreamGuard(format: translation?.clientFormat ?? (anthropicUsage ? .anthropic : .openAI), rules: responseGuards)
+                    let guarded = responseGuards.isEmpty || translation?.guardsInside == true ? nil : StreamGuard(format: translation?.clientFormat ?? guardFormat ?? (anthropicUsage ? .anthropic : .openAI), rules: responseGuards)
                     /// Sends bytes through the guard, if any; false once it rejected the answer.
                     func pass(_ bytes: [UInt8]) async throws -> Bool {
                         guard let guarded else {

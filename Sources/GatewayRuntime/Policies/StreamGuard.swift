@@ -1,5 +1,6 @@
 /// Response prompt guards on a streamed answer, event by event as it is relayed: OpenAI Chat
-/// Completions chunks (`choices[].delta.content`) or Anthropic Messages events (`text_delta`).
+/// Completions chunks (`choices[].delta.content`), Anthropic Messages events (`text_delta`) or
+/// Gemini's native chunks (`candidates[].content.parts[].text`).
 /// A match may be split across events and network reads: each choice's (or content block's) text
 /// is held back by `window` characters, so a match up to that long is found whole before any of it
 /// is sent; what is released has its matches masked. The held text goes out masked with the choice's
@@ -7,7 +8,7 @@
 /// with an error event, and nothing of the match is sent. (agentgateway can only reject streams.)
 /// One instance per answer; not shared between tasks.
 final class StreamGuard {
-    enum Format: Sendable { case openAI, anthropic }
+    enum Format: Sendable { case openAI, anthropic, gemini }
 
     let format: Format
     let rules: [PromptGuardRule]
@@ -86,6 +87,28 @@ final class StreamGuard {
                 for key in (type == "message_stop" ? held.keys.sorted() : [index]) { flush(key, into: &output) }
                 if rejection != nil { return }
             }
+        case .gemini:
+            for candidate in event["candidates"]?.elements ?? [] {
+                let index = candidate["index"]?.int ?? 0
+                let finished = candidate["finishReason"].map { !$0.isNull } ?? false
+                let texts = (candidate["content"]?["parts"]?.elements ?? []).compactMap { part in part["text"].flatMap { $0.isString ? $0 : nil } }
+                if texts.isEmpty, finished, let rest = held[index], !rest.isEmpty {
+                    // The held text rides on the finishing chunk.
+                    let part = JSONNode.object()
+                    part.set("text", release(index, adding: "", final: true))
+                    let content = candidate["content"] ?? JSONNode.object()
+                    let parts = JSONNode.array()
+                    parts.append(part)
+                    content.set("parts", parts)
+                    candidate.set("content", content)
+                }
+                for (position, text) in texts.enumerated() {
+                    templates[index] = event
+                    text.replaceString(release(index, adding: text.string ?? "", final: finished && position == texts.count - 1))
+                    if rejection != nil { return }
+                }
+                if rejection != nil { return }
+            }
         }
         emit(event.serialized(), into: &output, type: format == .anthropic ? event["type"]?.string : nil)
     }
@@ -122,6 +145,15 @@ final class StreamGuard {
         case .anthropic:
             copy["delta"]?["text"]?.replaceString(text)
             emit(copy.serialized(), into: &output, type: "content_block_delta")
+        case .gemini:
+            for candidate in copy["candidates"]?.elements ?? [] where (candidate["index"]?.int ?? 0) == index {
+                let part = JSONNode.object()
+                part.set("text", text)
+                let parts = JSONNode.array()
+                parts.append(part)
+                candidate["content"]?.set("parts", parts)
+            }
+            emit(copy.serialized(), into: &output)
         }
     }
 
@@ -135,6 +167,15 @@ final class StreamGuard {
         switch format {
         case .openAI: return MessagesStreamTranslator.errorEvent(message, type: "invalid_request_error")
         case .anthropic: return CompletionsStreamTranslator.errorEvent(message, type: "invalid_request_error")
+        case .gemini:
+            // Google's error shape, as its API answers a failed request.
+            let error = JSONNode.object()
+            error.set("code", 400)
+            error.set("message", message)
+            error.set("status", "INVALID_ARGUMENT")
+            let body = JSONNode.object()
+            body.set("error", error)
+            return Array("data: ".utf8) + body.serialized() + Array("\n\n".utf8)
         }
     }
 

@@ -72,6 +72,22 @@ struct PromptGuardTests {
         ("message_stop", #"{"type":"message_stop"}"#),
     ].map { "event: \($0.0)\ndata: \($0.1)\n\n" }.joined().utf8)
 
+    /// Gemini's native stream (`streamGenerateContent?alt=sse`): no `[DONE]`, the last chunk
+    /// carries `finishReason`.
+    static let geminiStream: [UInt8] = Array([
+        #"{"candidates":[{"content":{"parts":[{"text":"pay with 4111 1111 "}],"role":"model"},"index":0}],"modelVersion":"gemini-2.5-flash"}"#,
+        #"{"candidates":[{"content":{"parts":[{"text":"1111 1111 and the per-"}],"role":"model"},"index":0}],"modelVersion":"gemini-2.5-flash"}"#,
+        #"{"candidates":[{"content":{"parts":[{"text":"node ztunnel, thanks"}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":3}}"#,
+    ].map { "data: \($0)\r\n\r\n" }.joined().utf8)
+
+    static func stream(_ format: StreamGuard.Format) -> [UInt8] {
+        switch format {
+        case .openAI: openAIStream
+        case .anthropic: anthropicStream
+        case .gemini: geminiStream
+        }
+    }
+
     /// The text a client assembles from a stream's events.
     static func text(of stream: [UInt8], format: StreamGuard.Format) throws -> (text: String, done: Bool, error: Bool) {
         var events = ServerSentEvents()
@@ -85,6 +101,10 @@ struct PromptGuardTests {
             case .anthropic:
                 if event["type"]?.string == "message_stop" { done = true }
                 text += event["delta"]?["text"]?.string ?? ""
+            case .gemini:
+                let candidate = event["candidates"]?.elements.first
+                if candidate?["finishReason"] != nil { done = true }
+                text += (candidate?["content"]?["parts"]?.elements ?? []).compactMap { $0["text"]?.string }.joined()
             }
         }
         return (text, done, error)
@@ -92,9 +112,9 @@ struct PromptGuardTests {
 
     static let maskRules = [rule(.mask, builtins: [.creditCard]), rule(.mask, patterns: ["per-node ztunnel"])]
 
-    @Test(arguments: [StreamGuard.Format.openAI, .anthropic])
+    @Test(arguments: [StreamGuard.Format.openAI, .anthropic, .gemini])
     func aStreamCutAtEveryByteIsMaskedTheSame(_ format: StreamGuard.Format) throws {
-        let stream = format == .openAI ? Self.openAIStream : Self.anthropicStream
+        let stream = Self.stream(format)
         for cut in 0...stream.count {
             let guarded = StreamGuard(format: format, rules: Self.maskRules)
             let output = guarded.feed(Array(stream[..<cut])) + guarded.feed(Array(stream[cut...])) + guarded.finish()
@@ -111,9 +131,9 @@ struct PromptGuardTests {
         #expect(try Self.text(of: output + guarded.finish(), format: .openAI).text == "pay with <CREDIT_CARD> and the <masked>, thanks")
     }
 
-    @Test(arguments: [StreamGuard.Format.openAI, .anthropic])
+    @Test(arguments: [StreamGuard.Format.openAI, .anthropic, .gemini])
     func aRejectedStreamEndsWithAnErrorAndNothingOfTheMatch(_ format: StreamGuard.Format) throws {
-        let stream = format == .openAI ? Self.openAIStream : Self.anthropicStream
+        let stream = Self.stream(format)
         for cut in stride(from: 0, through: stream.count, by: 7) {
             let guarded = StreamGuard(format: format, rules: [Self.rule(.reject, builtins: [.creditCard])])
             var output = guarded.feed(Array(stream[..<cut]))
@@ -121,7 +141,7 @@ struct PromptGuardTests {
             output += guarded.rejectionEvent() ?? []
             let result = try Self.text(of: output, format: format)
             #expect(!result.text.contains("4111") && !result.text.contains("1111"), "cut at \(cut)")
-            #expect(result.error && !(format == .openAI && result.done), "cut at \(cut)")
+            #expect(result.error && !(format != .anthropic && result.done), "cut at \(cut)")
         }
     }
 }
