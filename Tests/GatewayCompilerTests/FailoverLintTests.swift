@@ -6,7 +6,8 @@ import Testing
 /// type one of them cannot serve, a smaller context window where gwc knows the models (GW410).
 @Suite("Failover lint")
 struct FailoverLintTests {
-    static func backend(primary: String, fallback: String, routes: String = "") -> String {
+    /// A backend whose `ai.groups` are `groups` (YAML at the groups' indentation).
+    static func backend(groups: String, routes: String = "") -> String {
         """
         apiVersion: agentgateway.dev/v1alpha1
         kind: AgentgatewayBackend
@@ -14,14 +15,20 @@ struct FailoverLintTests {
         spec:
           ai:
             groups:
-              - providers:
-                  - name: primary
-                    \(primary)
-              - providers:
-                  - name: fallback
-                    \(fallback)
+        \(groups)
         \(routes)
         """
+    }
+
+    static func backend(primary: String, fallback: String, routes: String = "") -> String {
+        backend(groups: """
+                  - providers:
+                      - name: primary
+                        \(primary)
+                  - providers:
+                      - name: fallback
+                        \(fallback)
+            """, routes: routes)
     }
 
     static func mismatches(_ text: String) -> [Diagnostic] { lint(text).diagnostics.filter { $0.code == .failoverMismatch } }
@@ -64,17 +71,11 @@ struct FailoverLintTests {
     }
 
     @Test func peersOfOneGroupAreComparedBothWays() {
-        let text = """
-        apiVersion: agentgateway.dev/v1alpha1
-        kind: AgentgatewayBackend
-        metadata: {name: llm, namespace: apps}
-        spec:
-          ai:
-            groups:
-              - providers:
-                  - {name: small, openai: {model: gpt-4o}}
-                  - {name: large, anthropic: {model: claude-opus-4-7}}
-        """
+        let text = Self.backend(groups: """
+                  - providers:
+                      - {name: small, openai: {model: gpt-4o}}
+                      - {name: large, anthropic: {model: claude-opus-4-7}}
+            """)
         let found = Self.mismatches(text)
         #expect(found.count == 1)
         #expect(found.first?.message.contains("small (openai, gpt-4o), whose window is 128,000 tokens") == true)
