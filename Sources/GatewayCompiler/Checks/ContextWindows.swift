@@ -39,7 +39,7 @@ public enum ContextWindows {
         }
         // A prefix counts where the name goes on with a separator (gpt-4 is not gpt-4o's window).
         return byPrefix
-            .filter { name == $0.prefix || (name.hasPrefix($0.prefix) && ($0.prefix.last == "-" || [".", "-", ":", "@"].contains(name.dropFirst($0.prefix.count).first.map(String.init) ?? ""))) }
+            .filter { name.hasPrefix($0.prefix) && ($0.prefix.last == "-" || name.dropFirst($0.prefix.count).first.map { ".-:@".contains($0) } ?? true) }
             .max { $0.prefix.count < $1.prefix.count }?.tokens
     }
 }

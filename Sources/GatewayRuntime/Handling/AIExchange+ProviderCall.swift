@@ -98,9 +98,7 @@ extension AIExchange {
         // A passed-through answer is parsed once more, for its usage (a translated one is read by the caller).
         if !translateErrors, response.stream == nil, response.status / 100 == 2, let parsed = try? JSONNode.parse(response.body) {
             if let gemini = parsed["usageMetadata"] {
-                record.inputTokens = gemini["promptTokenCount"]?.int
-                record.outputTokens = gemini["candidatesTokenCount"]?.int
-                record.cachedTokens = gemini["cachedContentTokenCount"]?.int
+                (record.inputTokens, record.outputTokens, record.cachedTokens) = CompletionsUsageReader.geminiUsage(gemini)
             } else {
                 let usage = parsed["usage"]
                 record.inputTokens = usage?[anthropic ? "input_tokens" : "prompt_tokens"]?.int

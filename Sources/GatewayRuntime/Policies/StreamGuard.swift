@@ -94,12 +94,8 @@ final class StreamGuard {
                 let texts = (candidate["content"]?["parts"]?.elements ?? []).compactMap { part in part["text"].flatMap { $0.isString ? $0 : nil } }
                 if texts.isEmpty, finished, let rest = held[index], !rest.isEmpty {
                     // The held text rides on the finishing chunk.
-                    let part = JSONNode.object()
-                    part.set("text", release(index, adding: "", final: true))
                     let content = candidate["content"] ?? JSONNode.object()
-                    let parts = JSONNode.array()
-                    parts.append(part)
-                    content.set("parts", parts)
+                    content.set("parts", Self.geminiParts(release(index, adding: "", final: true)))
                     candidate.set("content", content)
                 }
                 for (position, text) in texts.enumerated() {
@@ -147,14 +143,19 @@ final class StreamGuard {
             emit(copy.serialized(), into: &output, type: "content_block_delta")
         case .gemini:
             for candidate in copy["candidates"]?.elements ?? [] where (candidate["index"]?.int ?? 0) == index {
-                let part = JSONNode.object()
-                part.set("text", text)
-                let parts = JSONNode.array()
-                parts.append(part)
-                candidate["content"]?.set("parts", parts)
+                candidate["content"]?.set("parts", Self.geminiParts(text))
             }
             emit(copy.serialized(), into: &output)
         }
+    }
+
+    /// Gemini's `parts` holding one text part.
+    private static func geminiParts(_ text: String) -> JSONNode {
+        let part = JSONNode.object()
+        part.set("text", text)
+        let parts = JSONNode.array()
+        parts.append(part)
+        return parts
     }
 
     private func emit(_ data: [UInt8], into output: inout [UInt8], type: String? = nil) {

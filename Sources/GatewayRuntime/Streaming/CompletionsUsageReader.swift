@@ -25,15 +25,18 @@ public final class CompletionsUsageReader {
                 outputTokens = usage["completion_tokens"]?.int
                 cachedTokens = usage["prompt_tokens_details"]?["cached_tokens"]?.int
             } else if Self.carriesObject(data, under: Self.geminiKey) {
-                guard let usage = try? JSONNode.parse(data)["usageMetadata"], let prompt = usage["promptTokenCount"]?.int else { continue }
-                inputTokens = prompt
-                outputTokens = usage["candidatesTokenCount"]?.int
-                cachedTokens = usage["cachedContentTokenCount"]?.int
+                guard let usage = try? JSONNode.parse(data)["usageMetadata"], usage["promptTokenCount"]?.int != nil else { continue }
+                (inputTokens, outputTokens, cachedTokens) = Self.geminiUsage(usage)
             }
         }
     }
 
     public func feed(_ bytes: [UInt8]) { bytes.withUnsafeBytes { feed($0) } }
+
+    /// Gemini's `usageMetadata` (a buffered answer's or a stream chunk's): input, output, cached tokens.
+    static func geminiUsage(_ usage: JSONNode) -> (input: Int?, output: Int?, cached: Int?) {
+        (usage["promptTokenCount"]?.int, usage["candidatesTokenCount"]?.int, usage["cachedContentTokenCount"]?.int)
+    }
 
     /// `key` (quoted) followed by a colon and an object (not `null`), found without parsing the chunk.
     private static func carriesObject(_ data: [UInt8], under key: [UInt8]) -> Bool {
