@@ -3,7 +3,8 @@
 # route over an OpenAI-compatible provider (testing/standin-openai.py), buffered and streamed,
 # with the provider's error in Anthropic's shape; the openai SDK's Responses API and Hermes'
 # codex_responses mode over an Anthropic provider (testing/standin-anthropic.py), every answer
-# and event validated against the SDK's own types; what each provider received is checked too.
+# and event validated against the SDK's own types; Hermes' anthropic_messages mode over the
+# OpenAI-compatible one; what each provider received is checked too.
 source "$(dirname "$0")/lib/e2e-common.sh"
 use_client_venvs
 mount_openai_secret
@@ -81,6 +82,20 @@ YAML
 if grep -q "Ambient Mesh" "$work/hermes.out" && grep -q '"path":"/codex/v1/responses".*"status":200' "$work/access.log"; then
   ok "hermes-agent CLI in codex_responses mode: POST /responses answered from Anthropic ($(head -c 40 "$work/hermes.out"))"
 else fail "hermes-agent CLI in codex_responses mode" "$(tail -n 3 "$work/hermes.out" "$work/hermes.err")"; fi
+# Its anthropic_messages mode: POST {base_url}/v1/messages, streamed, with tools and X-Api-Key, on
+# the route whose provider is the OpenAI-compatible stand-in (Messages translated to Chat Completions).
+mkdir -p "$work/hermes-messages"
+cat > "$work/hermes-messages/config.yaml" <<YAML
+model: {provider: agentgateway, default: claude-opus-4-7}
+providers:
+  agentgateway: {api_mode: anthropic_messages, base_url: http://127.0.0.1:26089, api_key: sk-unused, models: [claude-opus-4-7]}
+security: {allow_lazy_installs: false, tirith_enabled: false}
+model_catalog: {enabled: false}
+YAML
+(cd "$work" && HERMES_HOME="$work/hermes-messages" timeout 180 "$hermes_bin" -z "Say hello in five words." </dev/null > "$work/hermes-messages.out" 2> "$work/hermes-messages.err")
+if grep -q "Ambient Mesh" "$work/hermes-messages.out" && grep -q '"path":"/v1/messages".*"status":200' "$work/access.log"; then
+  ok "hermes-agent CLI in anthropic_messages mode: POST /v1/messages translated to the OpenAI provider ($(head -c 40 "$work/hermes-messages.out"))"
+else fail "hermes-agent CLI in anthropic_messages mode" "$(tail -n 3 "$work/hermes-messages.out" "$work/hermes-messages.err")"; fi
 if grep -q "$openai_key\|$fake_key" "$work/access.log" "$work/gwrun.err"; then fail "no credential in the logs"; else ok "no credential in the logs"; fi
 if [ $failed -ne 0 ]; then echo "--- client"; echo "$out"; echo "--- gwrun"; cat "$work/gwrun.err"; tail -5 "$work/access.log"; fi
 echo "e2e-providers: $passed passed, $failed failed"

@@ -56,6 +56,8 @@ use_client_venvs() {
   "$venv/bin/python" -c 'import botocore, google.genai' 2>/dev/null || "$venv/bin/pip" install -q botocore google-genai || exit 1
   hermes_venv=.build/venv-hermes
   if [ ! -x "$hermes_venv/bin/hermes" ]; then
-    python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q hermes-agent==0.19.0 || exit 1
+    python3 -m venv "$hermes_venv" && "$hermes_venv/bin/pip" install -q 'hermes-agent[anthropic]==0.19.0' || exit 1
   fi
+  # Its anthropic_messages mode needs the extra's anthropic SDK (lazy installs are off in the tests).
+  "$hermes_venv/bin/python" -c 'import anthropic' 2>/dev/null || "$hermes_venv/bin/pip" install -q 'hermes-agent[anthropic]==0.19.0' || exit 1
 }

@@ -13,17 +13,17 @@ extension RouteTable {
         let host = Hostname.normalize(hostHeader: request.host)
         guard let (gatewayIndex, listener) = selectListener(port: request.port, host: host, gateway: gateway) else { return nil }
         var result = RouteMatch(gateway: gatewayIndex, listener: listener, rule: nil, match: nil, hostEntry: nil)
-        for hostEntry in hostEntries(listener: listener, host: host) {
+        forEachHostEntry(listener: listener, host: host) { hostEntry in
             let report = alsoMatched.map { callback in { (match: Int) in callback(match, hostEntry) } }
-            guard let match = matchInHost(hostEntry, request, alsoMatched: report) else { continue }
+            guard let match = matchInHost(hostEntry, request, alsoMatched: report) else { return true }
             if result.match == nil {
                 result.match = match
                 result.rule = Int(word(.matches, match, Field.Match.rule))
                 result.hostEntry = hostEntry
-                if alsoMatched == nil { return result }
-            } else {
-                alsoMatched?(match, hostEntry)
+                return alsoMatched != nil
             }
+            alsoMatched?(match, hostEntry)
+            return true
         }
         return result
     }
@@ -52,25 +52,23 @@ extension RouteTable {
         return best.map { ($0.gateway, $0.listener) }
     }
 
-    /// Host entries of a listener that apply to a host, most specific first.
-    func hostEntries(listener: Int, host: String) -> [Int] {
+    /// Calls `body` with the host entries of a listener that apply to a host, most specific first,
+    /// until it returns false (no array: this runs for every request).
+    func forEachHostEntry(listener: Int, host: String, _ body: (Int) -> Bool) {
         let first = Int(word(.listeners, listener, Field.Listener.firstHost))
         let exactCount = Int(word(.listeners, listener, Field.Listener.exactHostCount))
         let wildcardCount = Int(word(.listeners, listener, Field.Listener.wildcardHostCount))
         let anyCount = Int(word(.listeners, listener, Field.Listener.anyHostCount))
-        var entries: [Int] = []
         var hostBytes = host  // searched as its UTF-8 bytes in place (no copy into an array)
-        hostBytes.withUTF8 { raw in
-            if let exact = binarySearch(first..<(first + exactCount), key: UnsafeRawBufferPointer(raw), section: .hosts, field: Field.Host.hostname) {
-                entries.append(exact)
-            }
+        let exact = hostBytes.withUTF8 { raw in
+            binarySearch(first..<(first + exactCount), key: UnsafeRawBufferPointer(raw), section: .hosts, field: Field.Host.hostname)
         }
+        if let exact, !body(exact) { return }
         for entry in (first + exactCount)..<(first + exactCount + wildcardCount)
         where Hostname.matches(pattern: string(word(.hosts, entry, Field.Host.hostname)), host: host) {
-            entries.append(entry)
+            if !body(entry) { return }
         }
-        if anyCount == 1 { entries.append(first + exactCount + wildcardCount) }
-        return entries
+        if anyCount == 1 { _ = body(first + exactCount + wildcardCount) }
     }
 
     /// Binary search of records sorted by a string field's bytes.
@@ -94,27 +92,29 @@ extension RouteTable {
             }
             return false
         }
-        var path = Array(request.path.utf8)
-        let exactFirst = Int(word(.hosts, entry, Field.Host.firstExactPath)), exactCount = Int(word(.hosts, entry, Field.Host.exactPathCount))
-        let exact = path.withUnsafeBytes { binarySearch(exactFirst..<(exactFirst + exactCount), key: $0, section: .pathIndex, field: Field.PathEntry.path) }
-        if let exact, consider(Int(word(.pathIndex, exact, Field.PathEntry.firstMatch)), Int(word(.pathIndex, exact, Field.PathEntry.matchCount))) { return found }
-        // Element-wise prefixes, longest first: /a/b/c, /a/b, /a, /.
-        let prefixFirst = Int(word(.hosts, entry, Field.Host.firstPrefixPath)), prefixCount = Int(word(.hosts, entry, Field.Host.prefixPathCount))
-        if prefixCount > 0 {
-            while path.count > 1 && path.last == UInt8(ascii: "/") { path.removeLast() }
-            var end = path.count
+        var pathString = request.path  // searched as its UTF-8 bytes in place (no copy into an array)
+        let pathFound = pathString.withUTF8 { path -> Bool in
+            let exactFirst = Int(word(.hosts, entry, Field.Host.firstExactPath)), exactCount = Int(word(.hosts, entry, Field.Host.exactPathCount))
+            let exact = binarySearch(exactFirst..<(exactFirst + exactCount), key: UnsafeRawBufferPointer(path), section: .pathIndex, field: Field.PathEntry.path)
+            if let exact, consider(Int(word(.pathIndex, exact, Field.PathEntry.firstMatch)), Int(word(.pathIndex, exact, Field.PathEntry.matchCount))) { return true }
+            // Element-wise prefixes, longest first: /a/b/c, /a/b, /a, /.
+            let prefixFirst = Int(word(.hosts, entry, Field.Host.firstPrefixPath)), prefixCount = Int(word(.hosts, entry, Field.Host.prefixPathCount))
+            guard prefixCount > 0 else { return false }
+            var length = path.count
+            while length > 1 && path[length - 1] == UInt8(ascii: "/") { length -= 1 }
+            var end = length
             while true {
                 let candidate = end == 0 ? 1 : end
-                let hit = path.withUnsafeBytes { raw in
-                    binarySearch(prefixFirst..<(prefixFirst + prefixCount), key: UnsafeRawBufferPointer(rebasing: raw[0..<min(candidate, raw.count)]), section: .pathIndex, field: Field.PathEntry.path)
-                }
-                if let hit, consider(Int(word(.pathIndex, hit, Field.PathEntry.firstMatch)), Int(word(.pathIndex, hit, Field.PathEntry.matchCount))) { return found }
-                if end <= 1 { break }
+                let key = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(path)[0..<min(candidate, length)])
+                let hit = binarySearch(prefixFirst..<(prefixFirst + prefixCount), key: key, section: .pathIndex, field: Field.PathEntry.path)
+                if let hit, consider(Int(word(.pathIndex, hit, Field.PathEntry.firstMatch)), Int(word(.pathIndex, hit, Field.PathEntry.matchCount))) { return true }
+                if end <= 1 { return false }
                 var cut = end - 1
                 while cut > 0 && path[cut] != UInt8(ascii: "/") { cut -= 1 }
                 end = cut
             }
         }
+        if pathFound { return found }
         let otherFirst = Int(word(.hosts, entry, Field.Host.firstOtherMatch)), otherCount = Int(word(.hosts, entry, Field.Host.otherMatchCount))
         if consider(otherFirst, otherCount) { return found }
         return found

@@ -137,7 +137,7 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
         switch event {
         case .head(let head):
             reading.head = head
-            reading.body.clear()
+            reading.body = ByteBuffer()  // not clear(): that allocates a storage for a body most requests lack
             reading.tooLarge = false
             // curl and others wait for this before sending a body over 1 KiB.
             if head.expectsContinue, !machine.isAnswering {
@@ -147,7 +147,13 @@ final class GatewayConnectionHandler: ChannelInboundHandler {
             }
             return false
         case .body(var chunk):
-            if reading.body.readableBytes + chunk.readableBytes > shared.maxBodyBytes { reading.tooLarge = true } else { reading.body.writeBuffer(&chunk) }
+            if reading.body.readableBytes + chunk.readableBytes > shared.maxBodyBytes {
+                reading.tooLarge = true
+            } else if reading.body.readableBytes == 0 {
+                reading.body = chunk  // a body read in one piece is kept as it came, not copied
+            } else {
+                reading.body.writeBuffer(&chunk)
+            }
             return false
         case .end:
             guard let head = reading.head else { return false }

@@ -69,26 +69,35 @@ enum HTTPBytes {
         }
     }
 
-    /// The comma-separated tokens of a header value.
-    static func tokens(_ value: UnsafeRawBufferPointer) -> [UnsafeRawBufferPointer] {
-        var result: [UnsafeRawBufferPointer] = []
+    /// Calls `body` with each comma-separated token of a header value, trimmed, until it returns
+    /// false (no array: this runs on every proxied answer's `connection` and `transfer-encoding`).
+    static func forEachToken(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Bool) {
         var start = 0
         for index in 0...value.count where index == value.count || value[index] == 0x2C {
             var low = start
             var high = index
             while low < high, value[low] == 0x20 || value[low] == 0x09 { low += 1 }
             while high > low, value[high - 1] == 0x20 || value[high - 1] == 0x09 { high -= 1 }
-            if low < high { result.append(UnsafeRawBufferPointer(rebasing: value[low..<high])) }
+            if low < high, !body(UnsafeRawBufferPointer(rebasing: value[low..<high])) { return }
             start = index + 1
         }
-        return result
     }
 
     static func hasToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        tokens(value).contains { equals($0, token) }
+        var found = false
+        forEachToken(value) { candidate in
+            found = equals(candidate, token)
+            return !found
+        }
+        return found
     }
 
     static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        tokens(value).last.map { equals($0, token) } ?? false
+        var last: UnsafeRawBufferPointer?
+        forEachToken(value) { candidate in
+            last = candidate
+            return true
+        }
+        return last.map { equals($0, token) } ?? false
     }
 }

@@ -160,6 +160,7 @@ public struct RequestParser {
             let minor = version[7] == 0x31 ? 1 : 0
 
             var headers: [(name: String, value: String)] = []
+            headers.reserveCapacity(16)  // one allocation for a usual head, not one per doubling
             var contentLength: Int?
             var chunked: Bool?
             var connectionClose = false

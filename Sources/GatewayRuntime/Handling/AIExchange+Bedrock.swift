@@ -54,7 +54,7 @@ extension AIExchange {
                 stream: RequestProcessor.relay(response, deadline: deadline, translation: .fromConverse(model: model, then: then), responseGuards: guards?.response ?? []))
         }
         let collected: ByteBuffer
-        switch await processor.collect(response, deadline: deadline, record: &record) {
+        switch await processor.collect(response, record: &record) {
         case .failure(let failure): return clientError(failure.response.status, [UInt8](buffer: failure.response.body))
         case .success(let bytes): collected = bytes
         }

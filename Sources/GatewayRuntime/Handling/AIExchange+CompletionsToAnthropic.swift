@@ -48,7 +48,7 @@ extension AIExchange {
         case .head(let head): response = head
         }
         guard response.status / 100 == 2 else {
-            switch await processor.collect(response, deadline: deadline, record: &record) {
+            switch await processor.collect(response, record: &record) {
             case .failure(let failure): return failure.response
             case .success(let body): return .json(response.status, MessagesToCompletions.error(body: body))
             }

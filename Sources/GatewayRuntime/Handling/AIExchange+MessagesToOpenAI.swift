@@ -32,7 +32,7 @@ extension AIExchange {
                 stream: RequestProcessor.relay(response, deadline: deadline, translation: .completionsToMessages, responseGuards: guards?.response ?? []))
         }
         let answerBody: ByteBuffer
-        switch await processor.collect(response, deadline: deadline, record: &record) {
+        switch await processor.collect(response, record: &record) {
         case .failure(let failure): return anthropicError(failure.response.status, [UInt8](buffer: failure.response.body))
         case .success(let collected): answerBody = collected
         }

@@ -53,7 +53,7 @@ extension AIExchange {
             }
             guard response.status / 100 == 2 else {
                 // The provider's error is in OpenAI's shape already, which Responses clients read.
-                switch await processor.collect(response, deadline: deadline, record: &record) {
+                switch await processor.collect(response, record: &record) {
                 case .failure(let failure): return failure.response
                 case .success(let body): return GatewayResponse(status: response.status, headers: [("content-type", "application/json")], body: body)
                 }

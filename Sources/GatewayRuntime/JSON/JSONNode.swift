@@ -129,28 +129,32 @@ public final class JSONNode: @unchecked Sendable {
 
     /// Compact serialisation, member order kept.
     public func serialized() -> [UInt8] {
-        let flags = Self.dumpFlags
-        let size = json_dumpb(raw, nil, 0, flags)
-        guard size > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = buffer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: size) { json_dumpb(raw, $0, size, flags) } } ?? 0
-        }
+        let buffer = serializedBuffer()
+        return buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
     }
 
-    /// Jansson's dump into a buffer of the size it reports first: two passes in C cost less than
-    /// one with a Swift callback per piece (a request's body is dumped in hundreds of pieces).
+    /// Jansson's dump straight into a buffer: two passes in C cost less than one with a Swift
+    /// callback per piece (a request's body is dumped in hundreds of pieces).
     private static let dumpFlags = Int(JSON_COMPACT) | Int(JSON_PRESERVE_ORDER) | Int(JSON_ENCODE_ANY) | realPrecision
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
 
-    /// Compact serialisation straight into a buffer ready to send.
-    public func serializedBuffer() -> ByteBuffer {
+    /// Compact serialisation straight into a buffer ready to send. One pass into a buffer of a
+    /// guessed size, a second only when the value is larger (`json_dumpb` says how large it is).
+    /// The default guess stays within malloc's per-thread cache (larger requests take its slow path).
+    public func serializedBuffer(sizeGuess: Int = 1024) -> ByteBuffer {
         let flags = Self.dumpFlags
-        let size = json_dumpb(raw, nil, 0, flags)
-        var buffer = ByteBufferAllocator().buffer(capacity: size)
-        guard size > 0 else { return buffer }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
-            pointer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: size) { json_dumpb(raw, $0, size, flags) } } ?? 0
+        var buffer = ByteBufferAllocator().buffer(capacity: sizeGuess)
+        var needed = 0
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: sizeGuess) { pointer in
+            needed = pointer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: pointer.count) { json_dumpb(raw, $0, pointer.count, flags) } } ?? 0
+            return needed <= pointer.count ? needed : 0
+        }
+        guard needed > buffer.readableBytes else { return buffer }
+        buffer.clear(minimumCapacity: needed)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { pointer in
+            let written = pointer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: pointer.count) { json_dumpb(raw, $0, pointer.count, flags) } } ?? 0
+            return written <= pointer.count ? written : 0
         }
         return buffer
     }

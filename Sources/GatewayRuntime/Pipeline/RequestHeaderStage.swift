@@ -9,9 +9,12 @@ struct RequestHeaderStage: RequestStage {
 
     func run(_ context: inout RequestContext, _ processor: RequestProcessor) -> StageResult {
         let credentials = context.credentialHeaders, replacesID = context.requestIDGenerated
-        var headers = context.request.headers.filter { header in
-            !HeaderName.isHopByHop(header.name) && !credentials.contains { HeaderName.matches(header.name, $0) }
-                && !(replacesID && HeaderName.matches(header.name, "x-request-id"))
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(context.request.headers.count + 1)  // one allocation, the id included
+        for header in context.request.headers
+        where !HeaderName.isHopByHop(header.name) && !credentials.contains(where: { HeaderName.matches(header.name, $0) })
+            && !(replacesID && HeaderName.matches(header.name, "x-request-id")) {
+            headers.append(header)
         }
         if replacesID { headers.append(("x-request-id", context.record.requestID)) }
         if let rule = context.rule {

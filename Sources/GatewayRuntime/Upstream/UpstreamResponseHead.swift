@@ -29,6 +29,7 @@ public struct UpstreamResponseHead {
         var isHTTP10 = false
         var statusRest = 0..<0
         var lines: [(range: Range<Int>, nameLength: Int, isTransferEncoding: Bool)] = []
+        lines.reserveCapacity(16)  // one allocation for a usual head, not one per doubling
         var contentLength: Int?
         var transferEncoding: (present: Bool, chunked: Bool) = (false, false)
         var connectionClose = false
