@@ -37,7 +37,10 @@ public final class UpstreamClient: Sendable {
 
     /// Sends one request and returns its answer's head; the body follows through `body`.
     func execute(method: String, endpoint: ProviderEndpoint, headers: [(name: String, value: String)], body: ByteBuffer, deadline: NIODeadline) async throws -> UpstreamResponse {
-        let loop = group.next()
+        // The caller's own loop when it runs on one (an AI request's task runs on its client's loop):
+        // the call, its continuation and the answer's write then stay on one thread, where `next()`
+        // sent every other request across threads and back (a wake-up of the other loop each way).
+        let loop = group.any()
         let limit = connectionsPerLoop
         let request = Self.requestBytes(method: method, endpoint: endpoint, headers: headers, body: body)
         let target = UpstreamLeases.Endpoint(host: endpoint.host, port: endpoint.port, tls: endpoint.tls ?? (endpoint.scheme == "https" ? pools.tls : nil))
