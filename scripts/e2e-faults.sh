@@ -86,6 +86,15 @@ if [ "${timed%% *}" = 504 ] && awk -v t="${timed#* }" 'BEGIN { exit !(t >= 0.9 &
 else
   fail "plain route timeout" "$timed"
 fi
+# The same on a kept-alive connection after a quick answer (the connection's deadline timer stays
+# armed from the first request and must still fire at the second one's own deadline).
+second=$(curl -s -o /dev/null -o /dev/null -w '%{http_code} %{time_total} %{num_connects}\n' --max-time 10 127.0.0.1:28080/plain/ok 127.0.0.1:28080/plain/slow | tail -1)
+read -r code took connects <<<"$second"
+if [ "$code" = 504 ] && [ "$connects" = 0 ] && awk -v t="$took" 'BEGIN { exit !(t >= 0.9 && t < 1.8) }'; then
+  ok "plain route timeout on a kept-alive connection after a quick answer: 504 after $took s"
+else
+  fail "plain route timeout on a kept-alive connection" "$second"
+fi
 curl -s -o /dev/null --max-time 5 127.0.0.1:28080/plain/reset; cut=$?
 after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 127.0.0.1:28080/plain/ok)
 if { [ $cut = 18 ] || [ $cut = 56 ]; } && [ "$after" = 200 ]; then

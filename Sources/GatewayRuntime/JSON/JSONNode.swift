@@ -143,19 +143,21 @@ public final class JSONNode: @unchecked Sendable {
     /// guessed size, a second only when the value is larger (`json_dumpb` says how large it is).
     /// The default guess stays within malloc's per-thread cache (larger requests take its slow path).
     public func serializedBuffer(sizeGuess: Int = 1024) -> ByteBuffer {
-        let flags = Self.dumpFlags
-        var buffer = ByteBufferAllocator().buffer(capacity: sizeGuess)
-        var needed = 0
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: sizeGuess) { pointer in
-            needed = pointer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: pointer.count) { json_dumpb(raw, $0, pointer.count, flags) } } ?? 0
-            return needed <= pointer.count ? needed : 0
+        let (raw, flags) = (raw, Self.dumpFlags)
+        /// Dumps into the buffer's writable bytes; the size the value needs, written only if it fit.
+        func dump(into buffer: inout ByteBuffer, capacity: Int) -> Int {
+            var needed = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { pointer in
+                needed = pointer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: pointer.count) { json_dumpb(raw, $0, pointer.count, flags) } } ?? 0
+                return needed <= pointer.count ? needed : 0
+            }
+            return needed
         }
+        var buffer = ByteBufferAllocator().buffer(capacity: sizeGuess)
+        let needed = dump(into: &buffer, capacity: sizeGuess)
         guard needed > buffer.readableBytes else { return buffer }
         buffer.clear(minimumCapacity: needed)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { pointer in
-            let written = pointer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: pointer.count) { json_dumpb(raw, $0, pointer.count, flags) } } ?? 0
-            return written <= pointer.count ? written : 0
-        }
+        _ = dump(into: &buffer, capacity: needed)
         return buffer
     }
 
